@@ -1,0 +1,163 @@
+//! Typed async client for BTC Direct's `PATCH /api/v2/user` ("Update an existing user").
+//!
+//! The operation and its types are generated from `specs/btcdirect.yaml` by `cargo xtask codegen`
+//! and re-exported here; this file only adds authentication. BTC Direct wants two credentials on
+//! every call: the partner's ([`PartnerCredential`]) and the user's context ([`UserContext`]).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use btcdirect_client::{Client, Credentials, PartnerCredential, UserContext, types};
+//!
+//! let credentials = Credentials::new(
+//!     PartnerCredential::api_key("partner-api-key")?,
+//!     UserContext::identifier("0f8fad5b-d9cb-469f-a165-70867728950e")?,
+//! );
+//! let client = Client::with_credentials("https://api-sandbox.btcdirect.eu", credentials)?;
+//! let body: types::UpdateUserRequest =
+//!     serde_json::from_value(serde_json::json!({"email": "john.doe@example.com", "country": "NL"}))?;
+//! let updated = client.update_user(&body).await?;
+//! println!("updated, status {}", updated.status());
+//! # Ok(()) }
+//! ```
+
+#[rustfmt::skip]
+#[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
+mod generated;
+
+pub use client_support::InvalidCredential;
+pub use generated::*;
+
+use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+
+/// Header carrying the partner's API key, the alternative to a partner bearer token.
+pub const API_KEY_HEADER: &str = "X-Api-Key";
+/// Header carrying the user's own bearer token (from `POST /api/v1/user/login`).
+pub const USER_AUTHORIZATION_HEADER: &str = "User-Authorization";
+/// Header carrying the partner-side identifier linked to the user.
+pub const USER_IDENTIFIER_HEADER: &str = "User-Identifier";
+
+/// How the partner authenticates. Exactly one is sent: both at once is BTC Direct error ER803.
+#[derive(Clone)]
+pub enum PartnerCredential {
+    /// `Authorization: Bearer <token>` (from `POST /api/v1/authenticate`, valid one hour).
+    BearerToken(HeaderValue),
+    /// `X-Api-Key: <key>`.
+    ApiKey(HeaderValue),
+}
+
+impl PartnerCredential {
+    /// A partner bearer token; rejects an empty or non-header-safe token.
+    pub fn bearer(token: &str) -> Result<Self, InvalidCredential> {
+        client_support::sensitive_header("partner token", "Bearer ", token).map(Self::BearerToken)
+    }
+
+    /// A partner API key; rejects an empty or non-header-safe key.
+    pub fn api_key(key: &str) -> Result<Self, InvalidCredential> {
+        client_support::sensitive_header("API key", "", key).map(Self::ApiKey)
+    }
+
+    fn header(&self) -> (HeaderName, HeaderValue) {
+        match self {
+            Self::BearerToken(value) => (AUTHORIZATION, value.clone()),
+            Self::ApiKey(value) => (HeaderName::from_static("x-api-key"), value.clone()),
+        }
+    }
+}
+
+/// Which user the call acts for.
+#[derive(Clone)]
+pub enum UserContext {
+    /// `User-Authorization: Bearer <user token>`.
+    UserToken(HeaderValue),
+    /// `User-Identifier: <identifier>`, linked beforehand via `POST /api/v1/user/register-identifier`.
+    Identifier(HeaderValue),
+}
+
+impl UserContext {
+    /// The user's own bearer token; rejects an empty or non-header-safe token.
+    pub fn user_token(token: &str) -> Result<Self, InvalidCredential> {
+        client_support::sensitive_header("user token", "Bearer ", token).map(Self::UserToken)
+    }
+
+    /// A user identifier: 36 to 255 ASCII letters and digits (ER102/ER707). Hyphens are also
+    /// accepted: the 36-character minimum is exactly a hyphenated UUID's length, so UUIDs are
+    /// taken to be what partners send. Anything else is rejected without repeating it.
+    pub fn identifier(identifier: &str) -> Result<Self, InvalidCredential> {
+        let well_formed = (36..=255).contains(&identifier.len())
+           
+            && identifier.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !well_formed {
+            return Err(InvalidCredential { what: "User-Identifier" });
+        }
+        client_support::sensitive_header("User-Identifier", "", identifier).map(Self::Identifier)
+    }
+
+    fn header(&self) -> (HeaderName, HeaderValue) {
+        match self {
+            Self::UserToken(value) => (HeaderName::from_static("user-authorization"), value.clone()),
+            Self::Identifier(value) => (HeaderName::from_static("user-identifier"), value.clone()),
+        }
+    }
+}
+
+/// Both credentials BTC Direct needs; `Debug` prints only which kinds are set.
+#[derive(Clone)]
+pub struct Credentials {
+    partner: PartnerCredential,
+    user: UserContext,
+}
+
+impl Credentials {
+    /// The partner credential together with the user context.
+    pub fn new(partner: PartnerCredential, user: UserContext) -> Self {
+        Self { partner, user }
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let partner = match self.partner {
+            PartnerCredential::BearerToken(_) => "BearerToken(***)",
+            PartnerCredential::ApiKey(_) => "ApiKey(***)",
+        };
+        let user = match self.user {
+            UserContext::UserToken(_) => "UserToken(***)",
+            UserContext::Identifier(_) => "Identifier(***)",
+        };
+        write!(f, "Credentials {{ partner: {partner}, user: {user} }}")
+    }
+}
+
+impl std::fmt::Debug for PartnerCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PartnerCredential(***)")
+    }
+}
+
+impl std::fmt::Debug for UserContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UserContext(***)")
+    }
+}
+
+impl Client {
+    /// A client for `base_url` authenticating with `credentials`, using
+    /// [`client_support::http_client`] (15 s timeout, no redirects).
+    ///
+    /// For many users, build one `reqwest::Client` and call [`Client::new_with_client`] per user:
+    /// the connection pool is shared and only the credentials differ.
+    pub fn with_credentials(base_url: &str, credentials: Credentials) -> Result<Self, reqwest::Error> {
+        Ok(Self::new_with_client(base_url, client_support::http_client()?, credentials))
+    }
+}
+
+impl ClientHooks<Credentials> for Client {
+    async fn pre<E>(&self, request: &mut reqwest::Request, _info: &OperationInfo) -> Result<(), Error<E>> {
+        let headers = request.headers_mut();
+        for (name, value) in [self.inner.partner.header(), self.inner.user.header()] {
+            headers.insert(name, value);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,74 @@
+//! `cargo xtask`: the maintainer's command line. See `cargo xtask help`.
+
+use std::process::ExitCode;
+
+use xtask::codegen::{self, FileStatus, Mode};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen           regenerate crates/*-client/src/generated.rs from specs/*.yaml
+  codegen --check   write nothing; fail with a diff when a generated file is stale
+  surface NAME      print the public surface of crates/NAME-client (what the snapshot shows)
+  help              show this message";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => run_codegen(Mode::Write),
+        ["codegen", "--check"] => run_codegen(Mode::Check),
+        ["surface", provider] => print_surface(provider),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_codegen(mode: Mode) -> ExitCode {
+    let root = xtask::workspace::root();
+    let outcomes = match codegen::run(&root, mode) {
+        Ok(outcomes) => outcomes,
+        Err(error) => {
+            eprintln!("{error}");
+            eprintln!("error: codegen stopped; no generated file was changed");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stale = 0;
+    for outcome in &outcomes {
+        println!("{outcome}");
+        if let FileStatus::Stale(diff) = &outcome.status {
+            stale += 1;
+            print!("{diff}");
+        }
+    }
+    if stale > 0 {
+        eprintln!(
+            "error: {stale} generated file(s) are not up to date: run `cargo xtask codegen` and commit the result"
+        );
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn print_surface(provider: &str) -> ExitCode {
+    let target = xtask::workspace::SpecTarget::for_provider(provider);
+    let path = xtask::workspace::root().join(&target.generated);
+    match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|text| xtask::surface::describe(&text)) {
+        Ok(surface) => {
+            print!("{surface}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{}: {error}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
