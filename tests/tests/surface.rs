@@ -6,7 +6,8 @@ use workspace_tests::{PROVIDERS, workspace_root};
 
 fn surface(provider: &str) -> String {
     let path = workspace_root().join(format!("crates/{provider}-client/src/generated.rs"));
-    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let source =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     xtask::surface::describe(&source).unwrap()
 }
 

@@ -96,7 +96,11 @@ pub fn render_all(root: &Path) -> Result<Vec<(SpecTarget, String)>, CodegenError
     let mut problems = Vec::new();
     for target in targets {
         let spec = target.spec_display();
-        let crate_dir = root.join(&target.generated).parent().and_then(Path::parent).map(Path::to_path_buf);
+        let crate_dir = root
+            .join(&target.generated)
+            .parent()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf);
         if !crate_dir.is_some_and(|dir| dir.join("Cargo.toml").is_file()) {
             problems.push(SpecError::new(
                 &spec,
@@ -107,10 +111,11 @@ pub fn render_all(root: &Path) -> Result<Vec<(SpecTarget, String)>, CodegenError
             ));
             continue;
         }
-        let text = fs::read_to_string(root.join(&target.spec)).map_err(io_error(root.join(&target.spec)))?;
-        match preflight::check(&spec, &text)
-            .and_then(|document| render::render(&spec, &document).map_err(|p| vec![SpecError::new(&spec, p)]))
-        {
+        let text = fs::read_to_string(root.join(&target.spec))
+            .map_err(io_error(root.join(&target.spec)))?;
+        match preflight::check(&spec, &text).and_then(|document| {
+            render::render(&spec, &document).map_err(|p| vec![SpecError::new(&spec, p)])
+        }) {
             Ok(contents) => rendered.push((target, contents)),
             Err(errors) => problems.extend(errors),
         }
@@ -133,7 +138,10 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 
 /// Replaces `path` with `contents` atomically: a sibling temporary file renamed over it.
 fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
-    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("generated");
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("generated");
     let temporary = path.with_file_name(format!(".{file_name}.tmp"));
     fs::write(&temporary, contents)?;
     fs::rename(&temporary, path).inspect_err(|_| {
@@ -158,10 +166,15 @@ pub fn run(root: &Path, mode: Mode) -> Result<Vec<FileOutcome>, CodegenError> {
             (Some(current), _) if current == contents => FileStatus::Unchanged,
             (current, Mode::Check) => {
                 let shown = target.generated.to_string_lossy().replace('\\', "/");
-                FileStatus::Stale(unified_diff(&shown, current.as_deref().unwrap_or(""), &contents))
+                FileStatus::Stale(unified_diff(
+                    &shown,
+                    current.as_deref().unwrap_or(""),
+                    &contents,
+                ))
             }
             (_, Mode::Write) => {
-                write_atomically(&path, &contents).map_err(|source| CodegenError::Io { path, source })?;
+                write_atomically(&path, &contents)
+                    .map_err(|source| CodegenError::Io { path, source })?;
                 FileStatus::Written
             }
         };

@@ -61,7 +61,10 @@ fn run_codegen(mode: Mode) -> ExitCode {
 fn print_surface(provider: &str) -> ExitCode {
     let target = xtask::workspace::SpecTarget::for_provider(provider);
     let path = xtask::workspace::root().join(&target.generated);
-    match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|text| xtask::surface::describe(&text)) {
+    match std::fs::read_to_string(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| xtask::surface::describe(&text))
+    {
         Ok(surface) => {
             print!("{surface}");
             ExitCode::SUCCESS

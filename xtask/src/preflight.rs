@@ -48,7 +48,8 @@ const METHODS: [&str; 8] = [
 /// Returns the parsed document, or every problem found (at least one).
 pub fn check(spec: &str, text: &str) -> Result<openapiv3::OpenAPI, Vec<SpecError>> {
     let fail = |problem: String| vec![SpecError::new(spec, problem)];
-    let document: Value = serde_yaml::from_str(text).map_err(|e| fail(format!("invalid YAML: {e}")))?;
+    let document: Value =
+        serde_yaml::from_str(text).map_err(|e| fail(format!("invalid YAML: {e}")))?;
     match document.get("openapi").and_then(Value::as_str) {
         Some(version) if version.starts_with("3.0.") => {}
         Some(version) => {
@@ -64,10 +65,14 @@ pub fn check(spec: &str, text: &str) -> Result<openapiv3::OpenAPI, Vec<SpecError
     check_patterns(&document, "#", &mut problems);
     check_operations(&document, &mut problems);
     if !problems.is_empty() {
-        return Err(problems.into_iter().map(|p| SpecError::new(spec, p)).collect());
+        return Err(problems
+            .into_iter()
+            .map(|p| SpecError::new(spec, p))
+            .collect());
     }
 
-    serde_json::from_value(document).map_err(|e| fail(format!("not a valid OpenAPI 3.0 document: {e}")))
+    serde_json::from_value(document)
+        .map_err(|e| fail(format!("not a valid OpenAPI 3.0 document: {e}")))
 }
 
 /// Escapes one JSON-pointer segment (`~` → `~0`, `/` → `~1`).
@@ -89,7 +94,12 @@ fn check_refs(root: &Value, node: &Value, at: &str, problems: &mut Vec<String>) 
                 }
             }
             for (key, child) in map {
-                check_refs(root, child, &format!("{at}/{}", pointer_segment(key)), problems);
+                check_refs(
+                    root,
+                    child,
+                    &format!("{at}/{}", pointer_segment(key)),
+                    problems,
+                );
             }
         }
         Value::Array(items) => {
@@ -106,10 +116,10 @@ fn check_patterns(node: &Value, at: &str, problems: &mut Vec<String>) {
     match node {
         Value::Object(map) => {
             let is_schema = !map.contains_key("in") && !map.contains_key("content");
-            if let (true, Some(Value::String(pattern))) = (is_schema, map.get("pattern")) {
-                if let Err(e) = regress::Regex::new(pattern) {
-                    problems.push(format!("invalid regex pattern '{pattern}' at {at}: {e}"));
-                }
+            if let (true, Some(Value::String(pattern))) = (is_schema, map.get("pattern"))
+                && let Err(e) = regress::Regex::new(pattern)
+            {
+                problems.push(format!("invalid regex pattern '{pattern}' at {at}: {e}"));
             }
             for (key, child) in map {
                 check_patterns(child, &format!("{at}/{}", pointer_segment(key)), problems);
@@ -126,7 +136,11 @@ fn check_patterns(node: &Value, at: &str, problems: &mut Vec<String>) {
 
 /// Follows a local `$ref` (if `node` is one) to the object it names.
 fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
-    match node.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+    match node
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
         Some(pointer) => root.pointer(pointer).unwrap_or(node),
         None => node,
     }
@@ -147,7 +161,9 @@ fn response_kind(status: &str, response: &Value, at: &str, problems: &mut Vec<St
             }
             match media_type.get("schema") {
                 Some(Value::Object(schema)) => match schema.get("$ref").and_then(Value::as_str) {
-                    Some(target) => format!("schema {}", target.rsplit('/').next().unwrap_or(target)),
+                    Some(target) => {
+                        format!("schema {}", target.rsplit('/').next().unwrap_or(target))
+                    }
                     None => format!("inline schema {}", Value::Object(schema.clone())),
                 },
                 _ => {
@@ -184,16 +200,24 @@ fn check_operations(document: &Value, problems: &mut Vec<String>) {
     for (path, item) in paths {
         let item = resolve(document, item);
         for method in METHODS {
-            let Some(operation) = item.get(method) else { continue };
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
             let at = format!("{} {path}", method.to_uppercase());
-            if operation.get("operationId").and_then(Value::as_str).is_none() {
+            if operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .is_none()
+            {
                 problems.push(format!("{at}: missing operationId"));
             }
             if let Some(body) = operation.get("requestBody") {
                 let body = resolve(document, body);
                 if let Some(content) = body.get("content").and_then(Value::as_object) {
                     for (media, media_type) in content {
-                        if media.starts_with("application/json") && media_type.get("schema").is_none() {
+                        if media.starts_with("application/json")
+                            && media_type.get("schema").is_none()
+                        {
                             problems.push(format!("{at}: request body `{media}` has no schema"));
                         }
                     }

@@ -52,8 +52,8 @@ pub fn generate_tokens(document: &openapiv3::OpenAPI) -> Result<proc_macro2::Tok
 
 /// Formats generated tokens deterministically with prettyplease, under the `@generated` header.
 pub fn format_file(spec: &str, tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }
 

@@ -14,16 +14,16 @@ use syn::{Attribute, Fields, Item, ItemImpl};
 
 /// Describes the public surface of the generated client source `source`.
 pub fn describe(source: &str) -> Result<String, String> {
-    let file = syn::parse_file(source).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let file =
+        syn::parse_file(source).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut out = String::new();
     let mut operations = BTreeMap::new();
     for item in &file.items {
-        if let Item::Impl(block) = item {
-            if tokens(&block.self_ty) == "Client" && block.trait_.is_none() {
-                for (name, line) in describe_operations(block) {
-                    operations.insert(name, line);
-                }
-            }
+        if let Item::Impl(block) = item
+            && tokens(&block.self_ty) == "Client"
+            && block.trait_.is_none()
+        {
+            operations.extend(describe_operations(block));
         }
     }
     out.push_str("# operations\n");
@@ -31,7 +31,9 @@ pub fn describe(source: &str) -> Result<String, String> {
         out.push_str(line);
     }
     let types = file.items.iter().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "types" => module.content.as_ref().map(|(_, items)| items),
+        Item::Mod(module) if module.ident == "types" => {
+            module.content.as_ref().map(|(_, items)| items)
+        }
         _ => None,
     });
     out.push_str("\n# types\n");
@@ -47,7 +49,10 @@ pub fn describe(source: &str) -> Result<String, String> {
 fn tokens(node: &impl ToTokens) -> String {
     let raw = node.to_token_stream().to_string();
     let mut text: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-    text = text.replace(",>", ">").replace(',', ", ").replace("&'a", "&");
+    text = text
+        .replace(",>", ">")
+        .replace(',', ", ")
+        .replace("&'a", "&");
     for (long, short) in [
         ("::std::option::Option", "Option"),
         ("::std::string::String", "String"),
@@ -72,12 +77,19 @@ fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value()),
                 _ => None,
             },
             _ => None,
         })
-        .flat_map(|doc| doc.lines().map(|line| line.trim().to_owned()).collect::<Vec<_>>())
+        .flat_map(|doc| {
+            doc.lines()
+                .map(|line| line.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -85,7 +97,9 @@ fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
 fn describe_operations(block: &ItemImpl) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for item in &block.items {
-        let syn::ImplItem::Fn(function) = item else { continue };
+        let syn::ImplItem::Fn(function) = item else {
+            continue;
+        };
         let name = function.sig.ident.to_string();
         // Operations, unlike constructors, carry progenitor's "Sends a `METHOD` request to `PATH`".
         let Some(route) = doc_lines(&function.attrs).iter().find_map(|line| {
@@ -99,7 +113,9 @@ fn describe_operations(block: &ItemImpl) -> Vec<(String, String)> {
             .inputs
             .iter()
             .filter_map(|input| match input {
-                syn::FnArg::Typed(arg) => Some(format!("{}: {}", tokens(&arg.pat), tokens(&arg.ty))),
+                syn::FnArg::Typed(arg) => {
+                    Some(format!("{}: {}", tokens(&arg.pat), tokens(&arg.ty)))
+                }
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
@@ -107,7 +123,10 @@ fn describe_operations(block: &ItemImpl) -> Vec<(String, String)> {
             syn::ReturnType::Type(_, ty) => tokens(ty),
             syn::ReturnType::Default => "()".into(),
         };
-        let line = format!("{name}: {route}\n  params: {}\n  returns: {output}\n", params.join(", "));
+        let line = format!(
+            "{name}: {route}\n  params: {}\n  returns: {output}\n",
+            params.join(", ")
+        );
         found.push((name, line));
     }
     found
@@ -115,12 +134,15 @@ fn describe_operations(block: &ItemImpl) -> Vec<(String, String)> {
 
 /// The `#[serde(rename = "…")]` of `attrs`, if any.
 fn serde_rename(attrs: &[Attribute]) -> Option<String> {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|a| {
-        let text = a.meta.to_token_stream().to_string();
-        let start = text.find("rename = \"")? + "rename = \"".len();
-        let end = text[start..].find('"')?;
-        Some(text[start..start + end].to_owned())
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .find_map(|a| {
+            let text = a.meta.to_token_stream().to_string();
+            let start = text.find("rename = \"")? + "rename = \"".len();
+            let end = text[start..].find('"')?;
+            Some(text[start..start + end].to_owned())
+        })
 }
 
 /// Whether `attrs` carry `#[serde(...)]` containing `word`.
@@ -136,7 +158,9 @@ fn constraint_messages(items: &[Item]) -> BTreeMap<String, Vec<String>> {
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in items {
         let Item::Impl(block) = item else { continue };
-        let Some((trait_path, _)) = &block.trait_ else { continue };
+        let Some((trait_path, _)) = &block.trait_ else {
+            continue;
+        };
         let trait_name = tokens(trait_path);
         if !(trait_name.ends_with("FromStr") || trait_name.contains("TryFrom<&str>")) {
             continue;
@@ -161,12 +185,12 @@ fn collect_messages(stream: proc_macro2::TokenStream, out: &mut Vec<String>) {
     for tree in stream {
         match tree {
             proc_macro2::TokenTree::Group(group) => {
-                if previous_was_regex_new {
-                    if let Some(proc_macro2::TokenTree::Literal(lit)) = group.stream().into_iter().next() {
-                        if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string()) {
-                            out.push(format!("pattern {}", s.value()));
-                        }
-                    }
+                if previous_was_regex_new
+                    && let Some(proc_macro2::TokenTree::Literal(lit)) =
+                        group.stream().into_iter().next()
+                    && let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string())
+                {
+                    out.push(format!("pattern {}", s.value()));
                 }
                 collect_messages(group.stream(), out);
                 previous_was_regex_new = false;
@@ -197,19 +221,29 @@ fn describe_types(items: &[Item]) -> BTreeMap<String, String> {
                 let mut text = String::new();
                 match &s.fields {
                     Fields::Named(fields) => {
-                        let closed = if serde_has(&s.attrs, "deny_unknown_fields") { " (no other fields)" } else { "" };
+                        let closed = if serde_has(&s.attrs, "deny_unknown_fields") {
+                            " (no other fields)"
+                        } else {
+                            ""
+                        };
                         let _ = writeln!(text, "struct {name}{closed}");
                         for field in &fields.named {
-                            let rust_name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                            let rust_name = field
+                                .ident
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default();
                             let json = serde_rename(&field.attrs).unwrap_or(rust_name);
                             let ty = tokens(&field.ty);
-                            let optional = ty.starts_with("Option<") || serde_has(&field.attrs, "default");
+                            let optional =
+                                ty.starts_with("Option<") || serde_has(&field.attrs, "default");
                             let need = if optional { "optional" } else { "required" };
                             let _ = writeln!(text, "  {json}: {ty} ({need})");
                         }
                     }
                     Fields::Unnamed(fields) => {
-                        let inner: Vec<String> = fields.unnamed.iter().map(|f| tokens(&f.ty)).collect();
+                        let inner: Vec<String> =
+                            fields.unnamed.iter().map(|f| tokens(&f.ty)).collect();
                         let _ = writeln!(text, "newtype {name}({})", inner.join(", "));
                         for check in constraints.get(&name).into_iter().flatten() {
                             let _ = writeln!(text, "  check: {check}");
@@ -224,7 +258,14 @@ fn describe_types(items: &[Item]) -> BTreeMap<String, String> {
             Item::Enum(e) => {
                 let name = e.ident.to_string();
                 let untagged = serde_has(&e.attrs, "untagged");
-                let mut text = format!("enum {name}{}\n", if untagged { " (untagged: first matching variant)" } else { "" });
+                let mut text = format!(
+                    "enum {name}{}\n",
+                    if untagged {
+                        " (untagged: first matching variant)"
+                    } else {
+                        ""
+                    }
+                );
                 for variant in &e.variants {
                     let label = match (&variant.fields, serde_rename(&variant.attrs)) {
                         (Fields::Unit, Some(json)) => format!("\"{json}\""),
@@ -237,7 +278,10 @@ fn describe_types(items: &[Item]) -> BTreeMap<String, String> {
             }
             Item::Type(alias) => {
                 let name = alias.ident.to_string();
-                described.insert(name.clone(), format!("type {name} = {}\n", tokens(&alias.ty)));
+                described.insert(
+                    name.clone(),
+                    format!("type {name} = {}\n", tokens(&alias.ty)),
+                );
             }
             _ => {}
         }

@@ -50,12 +50,15 @@ pub fn discover(root: &Path) -> std::io::Result<Vec<SpecTarget>> {
     let mut providers = Vec::new();
     for entry in std::fs::read_dir(root.join(SPECS_DIR))? {
         let path = entry?.path();
-        if path.extension().and_then(|e| e.to_str()) == Some("yaml") {
-            if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-                providers.push(stem.to_owned());
-            }
+        if path.extension().and_then(|e| e.to_str()) == Some("yaml")
+            && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        {
+            providers.push(stem.to_owned());
         }
     }
     providers.sort();
-    Ok(providers.iter().map(|p| SpecTarget::for_provider(p)).collect())
+    Ok(providers
+        .iter()
+        .map(|p| SpecTarget::for_provider(p))
+        .collect())
 }

@@ -85,17 +85,22 @@ impl UserContext {
     /// taken to be what partners send. Anything else is rejected without repeating it.
     pub fn identifier(identifier: &str) -> Result<Self, InvalidCredential> {
         let well_formed = (36..=255).contains(&identifier.len())
-           
-            && identifier.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            && identifier
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !well_formed {
-            return Err(InvalidCredential { what: "User-Identifier" });
+            return Err(InvalidCredential {
+                what: "User-Identifier",
+            });
         }
         client_support::sensitive_header("User-Identifier", "", identifier).map(Self::Identifier)
     }
 
     fn header(&self) -> (HeaderName, HeaderValue) {
         match self {
-            Self::UserToken(value) => (HeaderName::from_static("user-authorization"), value.clone()),
+            Self::UserToken(value) => {
+                (HeaderName::from_static("user-authorization"), value.clone())
+            }
             Self::Identifier(value) => (HeaderName::from_static("user-identifier"), value.clone()),
         }
     }
@@ -147,13 +152,24 @@ impl Client {
     ///
     /// For many users, build one `reqwest::Client` and call [`Client::new_with_client`] per user:
     /// the connection pool is shared and only the credentials differ.
-    pub fn with_credentials(base_url: &str, credentials: Credentials) -> Result<Self, reqwest::Error> {
-        Ok(Self::new_with_client(base_url, client_support::http_client()?, credentials))
+    pub fn with_credentials(
+        base_url: &str,
+        credentials: Credentials,
+    ) -> Result<Self, reqwest::Error> {
+        Ok(Self::new_with_client(
+            base_url,
+            client_support::http_client()?,
+            credentials,
+        ))
     }
 }
 
 impl ClientHooks<Credentials> for Client {
-    async fn pre<E>(&self, request: &mut reqwest::Request, _info: &OperationInfo) -> Result<(), Error<E>> {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
         let headers = request.headers_mut();
         for (name, value) in [self.inner.partner.header(), self.inner.user.header()] {
             headers.insert(name, value);

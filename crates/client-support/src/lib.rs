@@ -44,8 +44,8 @@ pub fn sensitive_header(
     if secret.trim().is_empty() {
         return Err(InvalidCredential { what });
     }
-    let mut value =
-        HeaderValue::from_str(&format!("{prefix}{secret}")).map_err(|_| InvalidCredential { what })?;
+    let mut value = HeaderValue::from_str(&format!("{prefix}{secret}"))
+        .map_err(|_| InvalidCredential { what })?;
     value.set_sensitive(true);
     Ok(value)
 }

@@ -14,7 +14,7 @@
 //!         "dateOfBirth": "1990-05-15", "residencyCountry": "GR", "language": "en"
 //!     }))?;
 //! let created = client.create_user(&body).await?;
-//! println!("new user {}", created.id);
+//! println!("new user {}", created.id.as_str());
 //! # Ok(()) }
 //! ```
 
@@ -54,13 +54,24 @@ impl std::fmt::Debug for Credentials {
 impl Client {
     /// A client for `base_url` authenticating with `credentials`, using
     /// [`client_support::http_client`] (15 s timeout, no redirects).
-    pub fn with_credentials(base_url: &str, credentials: Credentials) -> Result<Self, reqwest::Error> {
-        Ok(Self::new_with_client(base_url, client_support::http_client()?, credentials))
+    pub fn with_credentials(
+        base_url: &str,
+        credentials: Credentials,
+    ) -> Result<Self, reqwest::Error> {
+        Ok(Self::new_with_client(
+            base_url,
+            client_support::http_client()?,
+            credentials,
+        ))
     }
 }
 
 impl ClientHooks<Credentials> for Client {
-    async fn pre<E>(&self, request: &mut reqwest::Request, _info: &OperationInfo) -> Result<(), Error<E>> {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
         let headers = request.headers_mut();
         headers.insert(AUTHORIZATION, self.inner.authorization.clone());
         Ok(())
