@@ -23,9 +23,15 @@ fn validator(document: &Value, schema: &Value) -> jsonschema::Validator {
 fn collect_examples(node: &Value, at: &str, out: &mut Vec<(String, Value, Value)>) {
     match node {
         Value::Object(map) => {
-            if let (Some(schema), Some(Value::Object(examples))) = (map.get("schema"), map.get("examples")) {
+            if let (Some(schema), Some(Value::Object(examples))) =
+                (map.get("schema"), map.get("examples"))
+            {
                 for (name, example) in examples {
-                    out.push((format!("{at}/examples/{name}"), schema.clone(), example["value"].clone()));
+                    out.push((
+                        format!("{at}/examples/{name}"),
+                        schema.clone(),
+                        example["value"].clone(),
+                    ));
                 }
             }
             if let Some(example) = map.get("example")
@@ -54,11 +60,17 @@ fn every_example_validates_against_its_schema() {
         let document = spec(provider);
         let mut examples = Vec::new();
         collect_examples(&document, "#", &mut examples);
-        assert!(examples.len() >= 3, "{provider}: expected request, success and error examples");
+        assert!(
+            examples.len() >= 3,
+            "{provider}: expected request, success and error examples"
+        );
         let failures: Vec<String> = examples
             .iter()
             .filter_map(|(at, schema, example)| {
-                let errors: Vec<String> = validator(&document, schema).iter_errors(example).map(|e| e.to_string()).collect();
+                let errors: Vec<String> = validator(&document, schema)
+                    .iter_errors(example)
+                    .map(|e| e.to_string())
+                    .collect();
                 (!errors.is_empty()).then(|| format!("{provider} {at}: {}", errors.join("; ")))
             })
             .collect();
@@ -74,5 +86,8 @@ fn the_validator_rejects_a_broken_request_example() {
     assert!(validator(&document, &schema).is_valid(&example));
     example["dateOfBirth"] = "15/05/1990".into();
     example["residencyCountry"] = "gr".into();
-    assert_eq!(validator(&document, &schema).iter_errors(&example).count(), 2);
+    assert_eq!(
+        validator(&document, &schema).iter_errors(&example).count(),
+        2
+    );
 }

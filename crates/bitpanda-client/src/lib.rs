@@ -50,14 +50,14 @@ impl std::fmt::Debug for Credentials {
 
 impl Client {
     /// A client for `base_url` authenticating with `credentials`, using
-    /// [`client_support::http_client`] (15 s timeout, no redirects).
+    /// [`client_support::http_client`] with its 15 s default timeout, and no redirects.
     pub fn with_credentials(
         base_url: &str,
         credentials: Credentials,
     ) -> Result<Self, reqwest::Error> {
         Ok(Self::new_with_client(
             base_url,
-            client_support::http_client()?,
+            client_support::http_client(client_support::DEFAULT_TIMEOUT)?,
             credentials,
         ))
     }

@@ -148,7 +148,7 @@ impl std::fmt::Debug for UserContext {
 
 impl Client {
     /// A client for `base_url` authenticating with `credentials`, using
-    /// [`client_support::http_client`] (15 s timeout, no redirects).
+    /// [`client_support::http_client`] with its 15 s default timeout, and no redirects.
     ///
     /// For many users, build one `reqwest::Client` and call [`Client::new_with_client`] per user:
     /// the connection pool is shared and only the credentials differ.
@@ -158,7 +158,7 @@ impl Client {
     ) -> Result<Self, reqwest::Error> {
         Ok(Self::new_with_client(
             base_url,
-            client_support::http_client()?,
+            client_support::http_client(client_support::DEFAULT_TIMEOUT)?,
             credentials,
         ))
     }

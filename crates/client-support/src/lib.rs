@@ -50,12 +50,13 @@ pub fn sensitive_header(
     Ok(value)
 }
 
-/// The HTTP client the provider clients use by default: [`DEFAULT_TIMEOUT`] for connecting and
-/// for the whole request, and redirects disabled so a credential is never replayed to another host.
-pub fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+/// The HTTP client the provider clients use: `timeout` for connecting and for the whole request
+/// ([`DEFAULT_TIMEOUT`] unless the caller chooses), and redirects disabled so a credential is
+/// never replayed to another host.
+pub fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
-        .connect_timeout(DEFAULT_TIMEOUT)
-        .timeout(DEFAULT_TIMEOUT)
+        .connect_timeout(timeout)
+        .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
 }

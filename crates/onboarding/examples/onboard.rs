@@ -1,0 +1,134 @@
+//! Register or update one user from a JSON file of the neutral model.
+//!
+//! ```text
+//! cargo run -p onboarding --example onboard -- create --provider bitpanda --base-url URL user.json
+//! cargo run -p onboarding --example onboard -- update --provider btcdirect --base-url URL update.json
+//! ```
+//!
+//! Prints the result as one JSON line on stdout; on failure prints the full validation report or
+//! the typed error on stderr and exits 1 (2 for bad usage).
+
+use std::process::ExitCode;
+
+use onboarding::{
+    NewUser, OnboardingClient, OnboardingError, PartnerCredential, UserContext, UserUpdate,
+};
+
+const USAGE: &str = "\
+usage: onboard create --provider <bitpanda|wealthyhood> --base-url URL USER.json
+       onboard update --provider btcdirect --base-url URL UPDATE.json
+
+The file holds a neutral user (see crates/onboarding/tests/fixtures/user.json and update.json).
+Credentials come from the environment, never from arguments:
+  bitpanda      ONBOARDING_BITPANDA_TOKEN        OAuth 2.0 access token
+  wealthyhood   ONBOARDING_WEALTHYHOOD_TOKEN     Auth0 access token
+  btcdirect     ONBOARDING_BTCDIRECT_API_KEY     partner API key (or ONBOARDING_BTCDIRECT_TOKEN, a partner bearer token)
+                ONBOARDING_BTCDIRECT_USER_IDENTIFIER  the user's linked identifier (or ONBOARDING_BTCDIRECT_USER_TOKEN)
+Output: one JSON line on stdout; errors on stderr; exit 1 on failure, 2 on bad usage.";
+
+/// The parsed command line.
+struct Command {
+    action: String,
+    provider: String,
+    base_url: String,
+    file: String,
+}
+
+fn parse(args: &[String]) -> Option<Command> {
+    let mut action = None;
+    let mut provider = None;
+    let mut base_url = None;
+    let mut file = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--provider" => provider = rest.next().cloned(),
+            "--base-url" => base_url = rest.next().cloned(),
+            "create" | "update" if action.is_none() => action = Some(arg.clone()),
+            _ if !arg.starts_with("--") && file.is_none() => file = Some(arg.clone()),
+            _ => return None,
+        }
+    }
+    Some(Command {
+        action: action?,
+        provider: provider?,
+        base_url: base_url?,
+        file: file?,
+    })
+}
+
+fn env(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|_| format!("set {name} (see --help)"))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let Some(command) = parse(&args) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match run(&command).await {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: &Command) -> Result<serde_json::Value, String> {
+    let text =
+        std::fs::read_to_string(&command.file).map_err(|e| format!("{}: {e}", command.file))?;
+    let builder = OnboardingClient::builder(&command.base_url);
+    let shown = |e: OnboardingError| format!("error ({}): {e}", e.kind());
+    match (command.action.as_str(), command.provider.as_str()) {
+        ("create", provider @ ("bitpanda" | "wealthyhood")) => {
+            let user: NewUser =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", command.file))?;
+            let client = if provider == "bitpanda" {
+                builder.bitpanda(&env("ONBOARDING_BITPANDA_TOKEN")?)
+            } else {
+                builder.wealthyhood(&env("ONBOARDING_WEALTHYHOOD_TOKEN")?)
+            }
+            .map_err(shown)?;
+            let created = client.create_user(&user).await.map_err(shown)?;
+            Ok(serde_json::json!({
+                "provider": created.provider.to_string(),
+                "id": created.id,
+                "attempts": created.attempts,
+            }))
+        }
+        ("update", "btcdirect") => {
+            let update: UserUpdate =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", command.file))?;
+            let partner = match env("ONBOARDING_BTCDIRECT_API_KEY") {
+                Ok(key) => PartnerCredential::api_key(&key),
+                Err(_) => PartnerCredential::bearer(&env("ONBOARDING_BTCDIRECT_TOKEN")?),
+            }
+            .map_err(|e| e.to_string())?;
+            let user = match env("ONBOARDING_BTCDIRECT_USER_IDENTIFIER") {
+                Ok(identifier) => UserContext::identifier(&identifier),
+                Err(_) => UserContext::user_token(&env("ONBOARDING_BTCDIRECT_USER_TOKEN")?),
+            }
+            .map_err(|e| e.to_string())?;
+            let client = builder.btcdirect(partner).map_err(shown)?;
+            let updated = client.update_user(&update, &user).await.map_err(shown)?;
+            Ok(serde_json::json!({
+                "provider": updated.provider.to_string(),
+                "status": updated.status,
+                "attempts": updated.attempts,
+            }))
+        }
+        (action, provider) => Err(format!(
+            "{provider} cannot {action} users: bitpanda and wealthyhood create, btcdirect updates\n\n{USAGE}"
+        )),
+    }
+}

@@ -1,0 +1,132 @@
+//! `NewUser` → Bitpanda `POST /v2/users`.
+
+use bitpanda_client::types::{
+    BitpandaExternalId, BitpandaExternalMeta, BitpandaTax, BitpandaTaxResidence,
+    BringYourOwnLicenseUser, CreateUserRequest, InvestmentAsAServiceUser,
+    InvestmentAsAServiceUserCountry, InvestmentAsAServiceUserFirstName,
+    InvestmentAsAServiceUserLanguage, InvestmentAsAServiceUserLastName,
+    InvestmentAsAServiceUserPhone,
+};
+
+use super::Builder;
+use crate::model::{BitpandaExtension, BitpandaMode, NewUser, join_given_names};
+use crate::provider::Provider;
+use crate::validation::{ValidationReport, validate_bitpanda};
+
+/// Validates `user` for Bitpanda and builds the body of `POST /v2/users`.
+///
+/// The body depends on [`BitpandaExtension::mode`] (Investment as a Service when there is no
+/// extension).
+///
+/// **Investment as a Service**:
+///
+/// | neutral | Bitpanda |
+/// | --- | --- |
+/// | `email`, `phone`, `language` | same name |
+/// | `given_names` | `first_name`, joined with one space (the page: "send all names in first_name field separated by a space") |
+/// | `family_name` | `last_name` |
+/// | `citizenship` | `country` (the page: "represents user's citizenship") |
+/// | `external_id` | `external_id`, as given |
+/// | `bitpanda.terms`, `.aml`, `.appropriateness`, `.verification`, `.ext_compliance`, `.account_level_id` | same name, as given |
+/// | `bitpanda.external_meta` | `external_meta`, left out when empty |
+/// | `bitpanda.tax`, else `tax_residency` | `tax`: the extension's as given; otherwise `{id: tax_id, residence: country}` (no `proof_type`) |
+///
+/// Not sent: `date_of_birth`, `address`, `country_of_residence` and `tax_residency.proof_type`.
+/// Bitpanda has no top-level fields for them; a birth date or address reaches Bitpanda only inside
+/// `bitpanda.verification` (`birth_date`, `address`), which is sent exactly as given and is not
+/// filled from the neutral fields. The `wealthyhood` extension is ignored.
+///
+/// **Bring Your Own License**: only `external_id`, `bitpanda.account_level_id` and
+/// `bitpanda.external_meta` are sent; every other field is left out (and not validated).
+///
+/// Errors: the [`ValidationReport`] of [`validate_bitpanda`], with every violation.
+pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationReport> {
+    validate_bitpanda(user)?;
+    let default_extension = BitpandaExtension::default();
+    let extension = user.bitpanda.as_ref().unwrap_or(&default_extension);
+    let mut builder = Builder::new(Provider::Bitpanda);
+
+    let external_id = user.external_id.clone().map(BitpandaExternalId);
+    let external_meta = (!extension.external_meta.is_empty())
+        .then(|| BitpandaExternalMeta(extension.external_meta.clone()));
+
+    if extension.mode == BitpandaMode::BringYourOwnLicense {
+        let external_id = builder.require("external_id", "external_id", external_id);
+        return builder.finish(|| {
+            Some(CreateUserRequest::BringYourOwnLicenseUser(
+                BringYourOwnLicenseUser {
+                    account_level_id: extension.account_level_id.clone(),
+                    external_id: external_id?,
+                    external_meta,
+                },
+            ))
+        });
+    }
+
+    let phone = builder.convert(
+        "phone",
+        "phone",
+        InvestmentAsAServiceUserPhone::try_from(user.phone.as_deref().unwrap_or_default()),
+    );
+    let first_name = builder.convert(
+        "given_names",
+        "first_name",
+        InvestmentAsAServiceUserFirstName::try_from(join_given_names(&user.given_names)),
+    );
+    let last_name = builder.convert(
+        "family_name",
+        "last_name",
+        InvestmentAsAServiceUserLastName::try_from(user.family_name.as_str()),
+    );
+    let language = builder.convert(
+        "language",
+        "language",
+        InvestmentAsAServiceUserLanguage::try_from(user.language.as_deref().unwrap_or_default()),
+    );
+    let country = builder.convert(
+        "citizenship",
+        "country",
+        InvestmentAsAServiceUserCountry::try_from(user.citizenship.as_deref().unwrap_or_default()),
+    );
+    let verification = builder.require(
+        "bitpanda.verification",
+        "verification",
+        extension.verification.clone(),
+    );
+    let tax = match (&extension.tax, &user.tax_residency) {
+        (Some(tax), _) => Some(tax.clone()),
+        (None, Some(residency)) => builder
+            .convert(
+                "tax_residency.country",
+                "tax.residence",
+                BitpandaTaxResidence::try_from(residency.country.as_str()),
+            )
+            .map(|residence| BitpandaTax {
+                id: Some(residency.tax_id.clone()),
+                residence: Some(residence),
+            }),
+        (None, None) => None,
+    };
+
+    builder.finish(|| {
+        Some(CreateUserRequest::InvestmentAsAServiceUser(
+            InvestmentAsAServiceUser {
+                account_level_id: extension.account_level_id.clone(),
+                aml: extension.aml.clone(),
+                appropriateness: extension.appropriateness.clone(),
+                country: country?,
+                email: user.email.clone(),
+                ext_compliance: extension.ext_compliance.clone(),
+                external_id,
+                external_meta,
+                first_name: first_name?,
+                language: language?,
+                last_name: last_name?,
+                phone: phone?,
+                tax,
+                terms: extension.terms.clone(),
+                verification: verification?,
+            },
+        ))
+    })
+}

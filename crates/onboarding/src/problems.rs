@@ -1,0 +1,86 @@
+//! Reading each provider's error body into [`ProviderProblem`]s, and BTC Direct's ER codes.
+
+use crate::error::ProviderProblem;
+
+/// A provider's typed error body, read into problems the facade can report.
+pub(crate) trait ProviderErrorBody {
+    /// One problem per code or error entry in the body.
+    fn problems(&self) -> Vec<ProviderProblem>;
+}
+
+impl ProviderErrorBody for bitpanda_client::types::ErrorResponse {
+    fn problems(&self) -> Vec<ProviderProblem> {
+        self.errors
+            .iter()
+            .map(|e| ProviderProblem {
+                code: e.code.clone().or_else(|| e.status.clone()),
+                message: e
+                    .detail
+                    .clone()
+                    .or_else(|| e.title.clone())
+                    .unwrap_or_default(),
+                field: None,
+            })
+            .collect()
+    }
+}
+
+impl ProviderErrorBody for wealthyhood_client::types::ErrorResponse {
+    fn problems(&self) -> Vec<ProviderProblem> {
+        if self.code.is_none() && self.message.is_none() {
+            return Vec::new();
+        }
+        vec![ProviderProblem {
+            code: self.code.clone(),
+            message: self.message.clone().unwrap_or_default(),
+            field: None,
+        }]
+    }
+}
+
+impl ProviderErrorBody for btcdirect_client::types::ErrorResponse {
+    fn problems(&self) -> Vec<ProviderProblem> {
+        self.errors
+            .values()
+            .map(|e| ProviderProblem {
+                code: Some(e.code.to_string()),
+                message: e.message.clone(),
+                field: btcdirect_field(&e.code),
+            })
+            .collect()
+    }
+}
+
+/// The request field a BTC Direct ER code concerns, as `(neutral, provider)` names, for every
+/// field-specific code on the page. Codes about credentials or the account have none.
+pub fn btcdirect_field(code: &str) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        "ER001" | "ER003" => ("email", "email"),
+        "ER059" => ("phone", "phoneNumber"),
+        "ER061" | "ER062" | "ER063" => ("country", "country"),
+        "ER064" => ("btcdirect.business_country", "businessCountry"),
+        "ER081" => ("btcdirect.website_language", "websiteLanguage"),
+        "ER083" => ("btcdirect.website_country", "websiteCountry"),
+        "ER085" => ("date_of_birth", "dateOfBirth"),
+        "ER090" => ("btcdirect.email_code", "emailCode"),
+        "ER102" | "ER703" | "ER704" | "ER705" | "ER706" | "ER707" => {
+            ("user_context", "User-Identifier")
+        }
+        "ER121" => ("btcdirect.chamber_of_commerce", "chamberOfCommerce"),
+        "ER125" => ("btcdirect.business_name", "businessName"),
+        "ER126" => ("given_names", "firstName"),
+        "ER127" => ("family_name", "lastName"),
+        "ER181" => ("address.street", "address"),
+        "ER182" => ("address.house_number", "addressNo"),
+        "ER183" => ("address.city", "city"),
+        "ER184" => ("address.postal_code", "postalCode"),
+        "ER700" | "ER701" | "ER702" => ("user_context", "User-Authorization"),
+        "ER708" => ("btcdirect.identity_documents", "identityDocument"),
+        _ => return None,
+    })
+}
+
+/// Whether a BTC Direct ER code means a refused partner or user credential (ER7xx, ER8xx).
+pub fn btcdirect_is_auth_code(code: &str) -> bool {
+    code.starts_with("ER7") || code.starts_with("ER8")
+}

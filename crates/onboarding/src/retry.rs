@@ -1,0 +1,145 @@
+//! When to try again, and how long to wait.
+//!
+//! The rule, in full:
+//! - **429 Too Many Requests and 503 Unavailable** are retried, waiting the provider's
+//!   `Retry-After` (seconds or an HTTP date) capped at [`RetryPolicy::max_retry_after`], or
+//!   exponential backoff with full jitter when it sent none.
+//! - **Connection failures before the request was sent** (refused, DNS, TLS handshake) are
+//!   retried with backoff: the provider never saw them.
+//! - **A request that was sent but got no answer** (timeout, connection reset) is retried only
+//!   when repeating it is safe: BTC Direct's `PATCH` (idempotent), and a Bitpanda create that
+//!   carries an `external_id` (Bitpanda rejects a second user with the same `external_id` with
+//!   409, so a 409 on a retry means the first attempt created the user). Any other create is
+//!   returned as [`OutcomeUnknown`](crate::OnboardingError::OutcomeUnknown), never repeated.
+//! - Nothing else is retried (4xx are the caller's to fix; a 500 may have created the user).
+//! - Attempts stop at [`RetryPolicy::max_attempts`], and no wait starts that would end after
+//!   [`RetryPolicy::max_total`] from the first attempt.
+
+use std::hash::{BuildHasher, Hasher, RandomState};
+use std::time::{Duration, SystemTime};
+
+/// How many times, and how patiently, the facade retries a call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 = never retry).
+    pub max_attempts: u32,
+    /// The backoff ceiling before the first retry; doubles each retry.
+    pub initial_backoff: Duration,
+    /// The largest backoff between two attempts.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` honoured; a larger one is cut to this.
+    pub max_retry_after: Duration,
+    /// No retry is started whose wait would end later than this after the first attempt.
+    pub max_total: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// Three attempts, 200 ms initial backoff up to 5 s, `Retry-After` capped at 30 s, 60 s in all.
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+            max_total: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn never() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The wait before retry number `retry` (1 for the first retry): the provider's
+    /// `retry_after` capped at [`max_retry_after`](Self::max_retry_after), or else a random
+    /// duration up to `initial_backoff × 2^(retry-1)`, capped at [`max_backoff`](Self::max_backoff).
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_retry_after);
+        }
+        let exponent = retry.saturating_sub(1).min(20);
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
+        full_jitter(ceiling)
+    }
+}
+
+/// A uniformly random duration in `[0, ceiling]`, from the standard library's random hasher keys.
+fn full_jitter(ceiling: Duration) -> Duration {
+    let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+    if nanos == 0 {
+        return Duration::ZERO;
+    }
+    let mut hasher = RandomState::new().build_hasher();
+    hasher.write_u64(nanos);
+    Duration::from_nanos(hasher.finish() % (nanos + 1))
+}
+
+/// Reads a `Retry-After` header value: delay-seconds, or an HTTP date (a date in the past means
+/// "now"). `None` when it is neither.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The `Retry-After` of a response's headers, if present and readable.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, SystemTime::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(now + Duration::from_secs(42));
+        assert_eq!(
+            parse_retry_after(&later, now),
+            Some(Duration::from_secs(42))
+        );
+        let earlier = httpdate::fmt_http_date(now - Duration::from_secs(42));
+        assert_eq!(parse_retry_after(&earlier, now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-3", now), None);
+    }
+
+    #[test]
+    fn retry_after_is_capped() {
+        let policy = RetryPolicy::default();
+        let wait = policy.delay(1, Some(Duration::from_secs(86_400)));
+        assert_eq!(wait, policy.max_retry_after);
+    }
+
+    #[test]
+    fn backoff_grows_and_stays_under_its_ceiling() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_millis(350),
+            ..RetryPolicy::default()
+        };
+        for _ in 0..200 {
+            assert!(policy.delay(1, None) <= Duration::from_millis(100));
+            assert!(policy.delay(2, None) <= Duration::from_millis(200));
+            assert!(policy.delay(3, None) <= Duration::from_millis(350));
+            assert!(policy.delay(30, None) <= Duration::from_millis(350));
+        }
+        let spread: std::collections::BTreeSet<Duration> =
+            (0..50).map(|_| policy.delay(3, None)).collect();
+        assert!(spread.len() > 10, "jitter spreads the waits: {spread:?}");
+    }
+}

@@ -1,0 +1,115 @@
+//! Bitpanda's rules, per partner mode.
+
+use super::{Checker, codes, rules};
+use crate::model::{BitpandaExtension, BitpandaMode, NewUser};
+
+const NAME_CHARSET: &str = "may contain only letters (Latin, Greek or Cyrillic: the ranges of the spec's \
+     pattern), comma, full stop, hyphen, apostrophe and space";
+
+pub(super) fn check(checker: &mut Checker, user: &NewUser) {
+    let default_extension = BitpandaExtension::default();
+    let extension = user.bitpanda.as_ref().unwrap_or(&default_extension);
+    match extension.mode {
+        BitpandaMode::BringYourOwnLicense => {
+            checker.required(
+                user.external_id.as_deref().unwrap_or_default(),
+                "external_id",
+                "external_id",
+            );
+        }
+        BitpandaMode::InvestmentAsAService => {
+            check_investment_as_a_service(checker, user, extension)
+        }
+    }
+}
+
+fn check_investment_as_a_service(
+    checker: &mut Checker,
+    user: &NewUser,
+    extension: &BitpandaExtension,
+) {
+    checker.email(&user.email, "email", "email");
+
+    let phone = user.phone.as_deref().unwrap_or_default();
+    if checker.required(phone, "phone", "phone") {
+        checker.ensure(
+            rules::is_e164(phone),
+            "phone",
+            "phone",
+            "must be in E.164 format: `+`, country code and number, at most 15 digits, no spaces",
+        );
+    }
+
+    if user.given_names.is_empty() {
+        checker.fail(
+            "given_names",
+            "first_name",
+            "at least one given name is required",
+        );
+    }
+    for (index, name) in user.given_names.iter().enumerate() {
+        name_rules(
+            checker,
+            name,
+            &format!("given_names[{index}]"),
+            "first_name",
+        );
+    }
+    name_rules(checker, &user.family_name, "family_name", "last_name");
+
+    let language = user.language.as_deref().unwrap_or_default();
+    if checker.required(language, "language", "language") {
+        checker.ensure(
+            codes::is_language(language),
+            "language",
+            "language",
+            "must be a lower-case ISO 639-1 language code, e.g. el",
+        );
+    }
+
+    checker.required_country(
+        user.citizenship.as_deref().unwrap_or_default(),
+        "citizenship",
+        "country",
+    );
+
+    checker.not_blank_if_given(user.external_id.as_deref(), "external_id", "external_id");
+
+    // The neutral tax residency is only sent when the extension gives no `tax` of its own.
+    if let (Some(tax), None) = (&user.tax_residency, &extension.tax) {
+        checker.required_country(&tax.country, "tax_residency.country", "tax.residence");
+        checker.required(&tax.tax_id, "tax_residency.tax_id", "tax.id");
+    }
+
+    checker.ensure(
+        !extension.terms.is_empty(),
+        "bitpanda.terms",
+        "terms",
+        "at least one accepted terms id is required",
+    );
+    // `aml` is required; the model cannot tell an absent list from an empty one, so required
+    // means at least one answer.
+    checker.ensure(
+        !extension.aml.is_empty(),
+        "bitpanda.aml",
+        "aml",
+        "at least one AML answer is required",
+    );
+    checker.ensure(
+        extension.verification.is_some(),
+        "bitpanda.verification",
+        "verification",
+        "is required",
+    );
+}
+
+fn name_rules(checker: &mut Checker, name: &str, field: &str, provider_field: &str) {
+    if checker.required(name, field, provider_field) {
+        checker.ensure(
+            name.chars().all(rules::is_bitpanda_name_char),
+            field,
+            provider_field,
+            NAME_CHARSET,
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! Predicates behind the rules: pure functions of a value, shared by the three rule sets.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Empty or only whitespace.
+pub(crate) fn is_blank(value: &str) -> bool {
+    value.trim().is_empty()
+}
+
+/// The shape every provider's e-mail field needs: exactly one `@`, non-empty parts around it,
+/// no whitespace. Deliverability is the provider's business.
+pub(crate) fn is_email(value: &str) -> bool {
+    let mut parts = value.split('@');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(local), Some(domain), None) => {
+            !local.is_empty() && !domain.is_empty() && !value.chars().any(char::is_whitespace)
+        }
+        _ => false,
+    }
+}
+
+/// Bitpanda's E.164 pattern `^\+[1-9][0-9]{1,14}$`.
+pub(crate) fn is_e164(value: &str) -> bool {
+    let Some(digits) = value.strip_prefix('+') else {
+        return false;
+    };
+    (2..=15).contains(&digits.len())
+        && digits.bytes().all(|byte| byte.is_ascii_digit())
+        && !digits.starts_with('0')
+}
+
+/// BTC Direct's `+countrycodenumber` pattern `^\+[0-9]+$`.
+pub(crate) fn is_plus_digits(value: &str) -> bool {
+    value.strip_prefix('+').is_some_and(|digits| {
+        !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit())
+    })
+}
+
+/// The letter ranges of the Bitpanda spec's name pattern: ASCII, Latin-1 letters, Latin
+/// Extended-A/B, Greek and Coptic, Greek Extended, Cyrillic.
+const BITPANDA_LETTER_RANGES: &[(char, char)] = &[
+    ('A', 'Z'),
+    ('a', 'z'),
+    ('\u{00C0}', '\u{00D6}'),
+    ('\u{00D8}', '\u{00F6}'),
+    ('\u{00F8}', '\u{00FF}'),
+    ('\u{0100}', '\u{024F}'),
+    ('\u{0370}', '\u{03FF}'),
+    ('\u{1F00}', '\u{1FFF}'),
+    ('\u{0400}', '\u{04FF}'),
+];
+
+/// Whether `c` may appear in a Bitpanda `first_name` or `last_name`: a letter (by
+/// [`char::is_alphabetic`]) that also lies in the spec pattern's ranges, or one of comma, full
+/// stop, hyphen, apostrophe and space. The spec's pattern is what Bitpanda receives, so letters
+/// outside its ranges (e.g. Arabic or CJK) are refused even though they are letters; and
+/// non-letters inside its ranges (e.g. the Greek question mark) are refused because the page
+/// says letters.
+pub(crate) fn is_bitpanda_name_char(c: char) -> bool {
+    matches!(c, ',' | '.' | '\'' | '-' | ' ')
+        || (c.is_alphabetic()
+            && BITPANDA_LETTER_RANGES
+                .iter()
+                .any(|&(low, high)| (low..=high).contains(&c)))
+}
+
+/// Code points that make a name or business name an "emoji" name for BTC Direct (ER125–ER127):
+/// the pictographic planes (emoticons, symbols and pictographs, transport, regional indicator
+/// flags, skin tones), Miscellaneous Symbols and Dingbats, the emoji in Miscellaneous Technical
+/// and Miscellaneous Symbols and Arrows, the keycap and emoji-presentation selectors, and the tag
+/// characters of subdivision flags.
+const EMOJI_RANGES: &[(char, char)] = &[
+    ('\u{1F000}', '\u{1FAFF}'),
+    ('\u{2600}', '\u{27BF}'),
+    ('\u{231A}', '\u{231B}'),
+    ('\u{2328}', '\u{2328}'),
+    ('\u{23CF}', '\u{23CF}'),
+    ('\u{23E9}', '\u{23F3}'),
+    ('\u{23F8}', '\u{23FA}'),
+    ('\u{2934}', '\u{2935}'),
+    ('\u{2B05}', '\u{2B07}'),
+    ('\u{2B1B}', '\u{2B1C}'),
+    ('\u{2B50}', '\u{2B50}'),
+    ('\u{2B55}', '\u{2B55}'),
+    ('\u{3030}', '\u{3030}'),
+    ('\u{303D}', '\u{303D}'),
+    ('\u{3297}', '\u{3297}'),
+    ('\u{3299}', '\u{3299}'),
+    ('\u{20E3}', '\u{20E3}'),
+    ('\u{FE0F}', '\u{FE0F}'),
+    ('\u{E0020}', '\u{E007F}'),
+];
+
+/// Whether `value` contains an emoji code point (see [`EMOJI_RANGES`]).
+pub(crate) fn contains_emoji(value: &str) -> bool {
+    value.chars().any(|c| {
+        EMOJI_RANGES
+            .iter()
+            .any(|&(low, high)| (low..=high).contains(&c))
+    })
+}
+
+/// Whether `value` contains `<` or `>`.
+pub(crate) fn contains_angle_bracket(value: &str) -> bool {
+    value.contains(['<', '>'])
+}
+
+/// Standard base64 (RFC 4648 alphabet `A–Z a–z 0–9 + /`), padded to a multiple of four with at
+/// most two `=` at the end, no whitespace, not empty.
+pub(crate) fn is_base64(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
+        return false;
+    }
+    let padding = bytes.iter().rev().take_while(|&&byte| byte == b'=').count();
+    padding <= 2
+        && bytes[..bytes.len() - padding]
+            .iter()
+            .all(|&byte| byte.is_ascii_alphanumeric() || byte == b'+' || byte == b'/')
+}
+
+/// Whether someone born on `birth` is 18 or older on `today`: the 18th birthday counts, and a
+/// 29 February birthday falls on 1 March in common years (the conservative reading: such a user
+/// is never sent a day early).
+pub(crate) fn is_adult(birth: NaiveDate, today: NaiveDate) -> bool {
+    let mut age = today.year() - birth.year();
+    if (today.month(), today.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age >= 18
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(year, month, day).unwrap()
+    }
+
+    #[test]
+    fn email_shape() {
+        for good in [
+            "a@b",
+            "giorgos.papadopoulos@example.com",
+            "user+tag@sub.example.gr",
+        ] {
+            assert!(is_email(good), "{good}");
+        }
+        for bad in [
+            "",
+            "plain",
+            "@example.com",
+            "user@",
+            "a@b@c",
+            "a b@example.com",
+            "a@exa mple.com",
+            "a@b\t",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn e164_follows_the_spec_pattern() {
+        for good in ["+33123123412", "+306912345678", "+12", "+123456789012345"] {
+            assert!(is_e164(good), "{good}");
+        }
+        for bad in [
+            "33123123412",
+            "+0123456",
+            "+1",
+            "+1234567890123456",
+            "+30 691 234 5678",
+            "+30-691",
+            "+",
+        ] {
+            assert!(!is_e164(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn plus_digits_follows_the_btcdirect_pattern() {
+        assert!(is_plus_digits("+31612345678"));
+        assert!(is_plus_digits("+0"));
+        for bad in ["+", "31612345678", "+31 6", "+31-6", "++31"] {
+            assert!(!is_plus_digits(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bitpanda_names_accept_latin_greek_and_cyrillic_letters() {
+        for good in [
+            "Jean",
+            "Γιώργος",
+            "Νικόλαος",
+            "Παπαδόπουλος",
+            "Ἀθηνᾶ",
+            "Иван",
+            "Zoë",
+            "Łukasz",
+            "O'Brien",
+            "Smith-Jones",
+            "Jr.",
+            "Doe, Jr",
+        ] {
+            assert!(good.chars().all(is_bitpanda_name_char), "{good}");
+        }
+    }
+
+    #[test]
+    fn bitpanda_names_refuse_what_the_spec_pattern_refuses() {
+        // Digits, symbols, a typographic apostrophe, letters outside the spec's ranges, a
+        // non-letter inside the Greek block, and a decomposed (NFD) accent.
+        for bad in [
+            "R2D2",
+            "Jean!",
+            "O\u{2019}Brien",
+            "محمد",
+            "王",
+            "Γιώργος;\u{037E}",
+            "Jose\u{0301}",
+            "<b>",
+        ] {
+            assert!(!bad.chars().all(is_bitpanda_name_char), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emoji_are_found_in_every_listed_block() {
+        for bad in [
+            "John 😀",
+            "🇬🇷",
+            "☀",
+            "✈",
+            "⭐",
+            "⌚",
+            "1\u{FE0F}\u{20E3}",
+            "👍🏽",
+        ] {
+            assert!(contains_emoji(bad), "{bad}");
+        }
+        for good in ["John", "Γιώργος", "Иван", "Zoë", "O'Brien & Co.", "José"] {
+            assert!(!contains_emoji(good), "{good}");
+        }
+    }
+
+    #[test]
+    fn angle_brackets() {
+        assert!(contains_angle_bracket("<script>"));
+        assert!(contains_angle_bracket("a>b"));
+        assert!(!contains_angle_bracket("a-b"));
+    }
+
+    #[test]
+    fn base64_is_standard_and_padded() {
+        for good in ["iVBORw0KGgo=", "QUJD", "QQ==", "QUI=", "a+b/"] {
+            assert!(is_base64(good), "{good}");
+        }
+        for bad in [
+            "",
+            "QQ",
+            "QQ=",
+            "Q===",
+            "QU I",
+            "QUJD\n",
+            "a-b_",
+            "not base64!",
+            "=QUJ",
+        ] {
+            assert!(!is_base64(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_18th_birthday_is_the_first_adult_day() {
+        let birth = date(2008, 6, 15);
+        assert!(!is_adult(birth, date(2026, 6, 14)));
+        assert!(is_adult(birth, date(2026, 6, 15)));
+        assert!(is_adult(birth, date(2026, 6, 16)));
+        assert!(!is_adult(birth, date(2025, 12, 31)));
+    }
+
+    #[test]
+    fn a_leap_day_birthday_turns_18_on_the_first_of_march_in_common_years() {
+        let birth = date(2008, 2, 29);
+        assert!(!is_adult(birth, date(2026, 2, 28)));
+        assert!(is_adult(birth, date(2026, 3, 1)));
+        // (18 is not a multiple of 4, so an 18th birthday of 29 February never exists.)
+        assert!(is_adult(date(2002, 2, 28), date(2020, 2, 28)));
+        assert!(!is_adult(date(2002, 3, 1), date(2020, 2, 29)));
+    }
+
+    #[test]
+    fn a_future_birth_date_is_not_adult() {
+        assert!(!is_adult(date(2030, 1, 1), date(2026, 1, 1)));
+    }
+}
