@@ -22,31 +22,12 @@ mod generated;
 pub use client_support::InvalidCredential;
 pub use generated::*;
 
+use client_support::AuthHeaders;
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderValue};
 
-/// The partner's OAuth 2.0 access token, sent as `Authorization: Bearer …` on every request.
-///
-/// `Debug` prints `Credentials(***)`; the header is marked sensitive.
-#[derive(Clone)]
-pub struct Credentials {
-    authorization: HeaderValue,
-}
-
-impl Credentials {
-    /// Credentials from a Bitpanda access token; rejects an empty token or one with characters
-    /// not allowed in a header.
-    pub fn bearer(token: &str) -> Result<Self, InvalidCredential> {
-        let authorization = client_support::sensitive_header("access token", "Bearer ", token)?;
-        Ok(Self { authorization })
-    }
-}
-
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Credentials(***)")
-    }
-}
+/// The partner's OAuth 2.0 access token (client credentials, 10-minute lifetime), sent as
+/// `Authorization: Bearer …` on every request. Build it with `Credentials::bearer(token)`.
+pub type Credentials = client_support::BearerCredentials;
 
 impl Client {
     /// A client for `base_url` authenticating with `credentials`, using
@@ -69,8 +50,7 @@ impl ClientHooks<Credentials> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        let headers = request.headers_mut();
-        headers.insert(AUTHORIZATION, self.inner.authorization.clone());
+        self.inner.apply(request.headers_mut());
         Ok(())
     }
 }

@@ -27,8 +27,9 @@ mod generated;
 pub use client_support::InvalidCredential;
 pub use generated::*;
 
+use client_support::AuthHeaders;
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
 /// Header carrying the partner's API key, the alternative to a partner bearer token.
 pub const API_KEY_HEADER: &str = "X-Api-Key";
@@ -120,6 +121,14 @@ impl Credentials {
     }
 }
 
+impl AuthHeaders for Credentials {
+    fn apply(&self, headers: &mut HeaderMap) {
+        for (name, value) in [self.partner.header(), self.user.header()] {
+            headers.insert(name, value);
+        }
+    }
+}
+
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let partner = match self.partner {
@@ -170,10 +179,7 @@ impl ClientHooks<Credentials> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        let headers = request.headers_mut();
-        for (name, value) in [self.inner.partner.header(), self.inner.user.header()] {
-            headers.insert(name, value);
-        }
+        self.inner.apply(request.headers_mut());
         Ok(())
     }
 }

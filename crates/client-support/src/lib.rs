@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 /// The default per-request timeout (connect and whole request), as progenitor's own default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -59,4 +59,41 @@ pub fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error>
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none())
         .build()
+}
+
+/// Credentials that add their headers to each outgoing request.
+///
+/// Each client crate's `ClientHooks::pre` calls this, so the generated code never sees a secret.
+pub trait AuthHeaders {
+    /// Inserts this credential's headers into `headers`, replacing any of the same name.
+    fn apply(&self, headers: &mut HeaderMap);
+}
+
+/// A bearer access token, sent as `Authorization: Bearer …` (Bitpanda, Wealthyhood).
+///
+/// The header value is marked sensitive and `Debug` prints `Credentials(***)`.
+#[derive(Clone)]
+pub struct BearerCredentials {
+    authorization: HeaderValue,
+}
+
+impl BearerCredentials {
+    /// Credentials from an access token; rejects an empty token or one with characters not
+    /// allowed in a header, without repeating it.
+    pub fn bearer(token: &str) -> Result<Self, InvalidCredential> {
+        let authorization = sensitive_header("access token", "Bearer ", token)?;
+        Ok(Self { authorization })
+    }
+}
+
+impl std::fmt::Debug for BearerCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Credentials(***)")
+    }
+}
+
+impl AuthHeaders for BearerCredentials {
+    fn apply(&self, headers: &mut HeaderMap) {
+        headers.insert(AUTHORIZATION, self.authorization.clone());
+    }
 }
