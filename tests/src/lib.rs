@@ -2,7 +2,8 @@
 //! examples each spec carries (the page's own sample requests and responses), read straight from
 //! `specs/*.yaml` so the tests and the specs cannot drift apart.
 
-use std::path::PathBuf;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -83,4 +84,55 @@ pub fn documented_success_status(provider: &str) -> u16 {
                 .find(|s| (200..300).contains(s))
         })
         .unwrap_or_else(|| panic!("{provider}: no documented success status"))
+}
+
+/// What a stale generated file holds in the scratch workspaces of [`scratch_workspace`] callers
+/// that must prove codegen left every generated file untouched.
+pub const SENTINEL: &str = "// stale: codegen must not touch this file when any spec is broken\n";
+
+/// A scratch workspace holding a copy of the real specs and, for each, a client crate whose
+/// `generated.rs` holds `generated(provider)`.
+pub fn scratch_workspace(generated: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = workspace_root();
+    fs::create_dir_all(dir.path().join("specs")).expect("create specs/");
+    for provider in PROVIDERS {
+        let spec = format!("specs/{provider}.yaml");
+        fs::copy(root.join(&spec), dir.path().join(&spec)).expect("copy spec");
+        let src = dir.path().join(format!("crates/{provider}-client/src"));
+        fs::create_dir_all(&src).expect("create client crate");
+        let manifest = src.parent().expect("crate dir").join("Cargo.toml");
+        fs::write(manifest, "[package]\n").expect("write Cargo.toml");
+        fs::write(src.join("generated.rs"), generated(provider)).expect("write generated.rs");
+    }
+    dir
+}
+
+/// The generated file of every provider under `root`, in [`PROVIDERS`] order.
+pub fn generated_files(root: &Path) -> Vec<String> {
+    PROVIDERS
+        .iter()
+        .map(|p| {
+            let path = root.join(format!("crates/{p}-client/src/generated.rs"));
+            fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        })
+        .collect()
+}
+
+/// Parses a spec, applies `edit` to the document and writes it back as YAML.
+pub fn edit_document(text: &str, edit: impl Fn(&mut Value)) -> String {
+    let mut document: Value = serde_yaml::from_str(text).expect("spec parses");
+    edit(&mut document);
+    serde_yaml::to_string(&document).expect("spec serialises")
+}
+
+/// The single operation object of a spec document.
+pub fn operation_mut(document: &mut Value) -> &mut Value {
+    let path = document["paths"]
+        .as_object_mut()
+        .and_then(|paths| paths.values_mut().next())
+        .expect("one path");
+    path.as_object_mut()
+        .and_then(|item| item.values_mut().next())
+        .expect("one operation")
 }

@@ -2,39 +2,12 @@
 //! and broken specs that must fail with one clear line and leave every generated file untouched.
 
 use std::fs;
-use std::path::Path;
 
-use workspace_tests::{PROVIDERS, workspace_root};
+use workspace_tests::{
+    PROVIDERS, SENTINEL, edit_document, generated_files, operation_mut, scratch_workspace,
+    workspace_root,
+};
 use xtask::codegen::{self, CodegenError, FileStatus, Mode};
-
-/// What a stale generated file holds in the scratch workspaces below.
-const SENTINEL: &str = "// stale: codegen must not touch this file when any spec is broken\n";
-
-/// A scratch workspace holding a copy of the real specs and, for each, a client crate whose
-/// `generated.rs` holds `generated(provider)`.
-fn scratch_workspace(generated: impl Fn(&str) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = workspace_root();
-    fs::create_dir_all(dir.path().join("specs")).unwrap();
-    for provider in PROVIDERS {
-        let spec = format!("specs/{provider}.yaml");
-        fs::copy(root.join(&spec), dir.path().join(&spec)).unwrap();
-        let src = dir.path().join(format!("crates/{provider}-client/src"));
-        fs::create_dir_all(&src).unwrap();
-        fs::write(src.parent().unwrap().join("Cargo.toml"), "[package]\n").unwrap();
-        fs::write(src.join("generated.rs"), generated(provider)).unwrap();
-    }
-    dir
-}
-
-fn generated_files(root: &Path) -> Vec<String> {
-    PROVIDERS
-        .iter()
-        .map(|p| {
-            fs::read_to_string(root.join(format!("crates/{p}-client/src/generated.rs"))).unwrap()
-        })
-        .collect()
-}
 
 #[test]
 fn checked_in_generated_files_are_fresh() {
@@ -160,24 +133,6 @@ fn broken_spec_error(provider: &str, edit: impl Fn(&str) -> String) -> String {
         "one line per problem: {error}"
     );
     error
-}
-
-/// Parses a spec, applies `edit` to the document and writes it back as YAML.
-fn edit_document(text: &str, edit: impl Fn(&mut serde_json::Value)) -> String {
-    let mut document: serde_json::Value = serde_yaml::from_str(text).unwrap();
-    edit(&mut document);
-    serde_yaml::to_string(&document).unwrap()
-}
-
-/// The single operation object of a spec document.
-fn operation_mut(document: &mut serde_json::Value) -> &mut serde_json::Value {
-    let path = document["paths"]
-        .as_object_mut()
-        .unwrap()
-        .values_mut()
-        .next()
-        .unwrap();
-    path.as_object_mut().unwrap().values_mut().next().unwrap()
 }
 
 /// The first schema `pattern` found in the document, depth first.

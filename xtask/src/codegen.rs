@@ -1,6 +1,7 @@
 //! `cargo xtask codegen [--check]`: regenerate every client, or prove the checked-in ones are fresh.
 //!
-//! All specs are read, checked and rendered before anything is written, so one broken spec leaves
+//! Every spec must pass [`crate::lint`] first: a lint problem is a spec error like any other.
+//! All specs are read, linted and rendered before anything is written, so one broken spec leaves
 //! every generated file exactly as it was. Each changed file is then replaced atomically (written
 //! beside the target, then renamed over it).
 
@@ -9,7 +10,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::preflight::{self, SpecError};
+use crate::lint;
+use crate::preflight::SpecError;
 use crate::render;
 use crate::workspace::{self, SpecTarget};
 
@@ -113,7 +115,7 @@ pub fn render_all(root: &Path) -> Result<Vec<(SpecTarget, String)>, CodegenError
         }
         let text = fs::read_to_string(root.join(&target.spec))
             .map_err(io_error(root.join(&target.spec)))?;
-        match preflight::check(&spec, &text).and_then(|document| {
+        match lint::check(&spec, &text).and_then(|document| {
             render::render(&spec, &document).map_err(|p| vec![SpecError::new(&spec, p)])
         }) {
             Ok(contents) => rendered.push((target, contents)),

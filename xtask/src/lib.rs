@@ -4,10 +4,11 @@
 //! tests can drive exactly the same code in-process: regenerate every client and compare it with
 //! the checked-in file, or feed a broken spec and assert on the error.
 //!
-//! Data flows one way: `specs/*.yaml` → [`preflight`] → progenitor → prettyplease →
-//! `crates/<provider>-client/src/generated.rs`. This crate depends on no crate of the workspace.
+//! Data flows one way: `specs/*.yaml` → [`lint`] (which includes [`preflight`]) → progenitor →
+//! prettyplease → `crates/<provider>-client/src/generated.rs`. This crate depends on no crate of the workspace.
 
 pub mod codegen;
+pub mod lint;
 pub mod preflight;
 pub mod render;
 pub mod surface;

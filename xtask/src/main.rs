@@ -8,8 +8,11 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  codegen           regenerate crates/*-client/src/generated.rs from specs/*.yaml
-  codegen --check   write nothing; fail with a diff when a generated file is stale
+  lint              check every specs/*.yaml (operationId and summary, property descriptions,
+                    response bodies progenitor can type, examples against their schemas,
+                    x-inferred notes); one `file: place: problem` line per problem
+  codegen           lint, then regenerate crates/*-client/src/generated.rs from specs/*.yaml
+  codegen --check   lint, then write nothing; fail with a diff when a generated file is stale
   surface NAME      print the public surface of crates/NAME-client (what the snapshot shows)
   help              show this message";
 
@@ -17,6 +20,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
+        ["lint"] => run_lint(),
         ["codegen"] => run_codegen(Mode::Write),
         ["codegen", "--check"] => run_codegen(Mode::Check),
         ["surface", provider] => print_surface(provider),
@@ -29,6 +33,31 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn run_lint() -> ExitCode {
+    let reports = match xtask::lint::run(&xtask::workspace::root()) {
+        Ok(reports) => reports,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut problems = 0;
+    for report in &reports {
+        if report.problems.is_empty() {
+            println!("ok  {}", report.target.spec_display());
+        }
+        for problem in &report.problems {
+            problems += 1;
+            println!("{problem}");
+        }
+    }
+    if problems > 0 {
+        eprintln!("error: {problems} lint problem(s): fix the spec(s) above");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_codegen(mode: Mode) -> ExitCode {

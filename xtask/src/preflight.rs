@@ -39,44 +39,60 @@ impl fmt::Display for SpecError {
 impl std::error::Error for SpecError {}
 
 /// HTTP methods an OpenAPI path item may hold operations under.
-const METHODS: [&str; 8] = [
+pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
 /// Parses `text` (the contents of `spec`) and checks everything progenitor would panic on.
 ///
-/// Returns the parsed document, or every problem found (at least one).
+/// Returns the parsed document, or every problem found (at least one). This is [`parse`], then
+/// [`problems`], then [`typed`].
 pub fn check(spec: &str, text: &str) -> Result<openapiv3::OpenAPI, Vec<SpecError>> {
+    let document = parse(spec, text)?;
+    let found = problems(&document);
+    if !found.is_empty() {
+        return Err(found.into_iter().map(|p| SpecError::new(spec, p)).collect());
+    }
+    typed(spec, document)
+}
+
+/// Parses `text` (the contents of `spec`) as YAML and checks it declares OpenAPI 3.0.x.
+pub fn parse(spec: &str, text: &str) -> Result<Value, Vec<SpecError>> {
     let fail = |problem: String| vec![SpecError::new(spec, problem)];
     let document: Value =
         serde_yaml::from_str(text).map_err(|e| fail(format!("invalid YAML: {e}")))?;
     match document.get("openapi").and_then(Value::as_str) {
-        Some(version) if version.starts_with("3.0.") => {}
-        Some(version) => {
-            return Err(fail(format!(
-                "OpenAPI version {version} is not supported: progenitor accepts only 3.0.x"
-            )));
-        }
-        None => return Err(fail("missing the `openapi: 3.0.x` version field".into())),
+        Some(version) if version.starts_with("3.0.") => Ok(document),
+        Some(version) => Err(fail(format!(
+            "OpenAPI version {version} is not supported: progenitor accepts only 3.0.x"
+        ))),
+        None => Err(fail("missing the `openapi: 3.0.x` version field".into())),
     }
+}
 
+/// Every structural problem of a parsed document that progenitor would panic on: dangling or
+/// external `$ref`s, patterns `regress` cannot compile, and operations without an `operationId`
+/// or with response bodies progenitor cannot type. Each entry names its place in the document.
+pub fn problems(document: &Value) -> Vec<String> {
     let mut problems = Vec::new();
-    check_refs(&document, &document, "#", &mut problems);
-    check_patterns(&document, "#", &mut problems);
-    check_operations(&document, &mut problems);
-    if !problems.is_empty() {
-        return Err(problems
-            .into_iter()
-            .map(|p| SpecError::new(spec, p))
-            .collect());
-    }
+    check_refs(document, document, "#", &mut problems);
+    check_patterns(document, "#", &mut problems);
+    check_operations(document, &mut problems);
+    problems
+}
 
-    serde_json::from_value(document)
-        .map_err(|e| fail(format!("not a valid OpenAPI 3.0 document: {e}")))
+/// Converts a parsed document (of `spec`) into the typed OpenAPI model progenitor reads.
+pub fn typed(spec: &str, document: Value) -> Result<openapiv3::OpenAPI, Vec<SpecError>> {
+    serde_json::from_value(document).map_err(|e| {
+        vec![SpecError::new(
+            spec,
+            format!("not a valid OpenAPI 3.0 document: {e}"),
+        )]
+    })
 }
 
 /// Escapes one JSON-pointer segment (`~` → `~0`, `/` → `~1`).
-fn pointer_segment(key: &str) -> String {
+pub fn pointer_segment(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
@@ -134,8 +150,8 @@ fn check_patterns(node: &Value, at: &str, problems: &mut Vec<String>) {
     }
 }
 
-/// Follows a local `$ref` (if `node` is one) to the object it names.
-fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+/// Follows a local `$ref` (if `node` is one) to the object it names; `node` itself otherwise.
+pub fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
     match node
         .get("$ref")
         .and_then(Value::as_str)
