@@ -214,6 +214,18 @@ impl OnboardingClient {
                             attempts,
                         })
                     }
+                    // An earlier attempt went unanswered and may have created the user: whatever
+                    // the last attempt met (429, 503, 500…), the outcome is unknown.
+                    Err((error @ OnboardingError::OutcomeUnknown { .. }, _, _)) => Err(error),
+                    Err((error, attempts, true)) => Err(OnboardingError::OutcomeUnknown {
+                        provider: Provider::Bitpanda,
+                        operation: Operation::CreateUser,
+                        attempts,
+                        detail: format!(
+                            "an earlier attempt went unanswered; the last one ended {}",
+                            error.kind()
+                        ),
+                    }),
                     Err((error, _, _)) => Err(error),
                 }
             }

@@ -1,0 +1,204 @@
+//! Shared by the fault-injection (`faults.rs`) and random-failure (`chaos.rs`) tests: fixtures,
+//! a fast retry policy, the three facade clients, and a raw loopback HTTP/1.1 server for faults
+//! `wiremock` cannot produce (a connection dropped mid-response).
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use onboarding::{
+    NewUser, OnboardingClient, OnboardingError, PartnerCredential, RetryPolicy, UserContext,
+    UserUpdate,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const TOKEN: &str = "secret-token-1234";
+pub const IDENTIFIER: &str = "7d9f2c4e8b1a4f6e9c3b5a7d1e2f4a6b8c0d";
+
+pub fn user() -> NewUser {
+    serde_json::from_str(include_str!("../fixtures/user.json")).expect("fixture user")
+}
+
+pub fn update() -> UserUpdate {
+    serde_json::from_str(include_str!("../fixtures/update.json")).expect("fixture update")
+}
+
+/// Three attempts, millisecond backoffs, `Retry-After` capped at 50 ms.
+pub fn fast_policy() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 3,
+        initial_backoff: Duration::from_millis(5),
+        max_backoff: Duration::from_millis(20),
+        max_retry_after: Duration::from_millis(50),
+        max_total: Duration::from_secs(10),
+    }
+}
+
+/// The three providers, each with the one operation it offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Bitpanda,
+    Wealthyhood,
+    BtcDirect,
+}
+
+pub const ALL: [Target; 3] = [Target::Bitpanda, Target::Wealthyhood, Target::BtcDirect];
+
+impl Target {
+    pub fn client(
+        self,
+        base_url: &str,
+        policy: RetryPolicy,
+        timeout: Duration,
+    ) -> OnboardingClient {
+        let builder = OnboardingClient::builder(base_url)
+            .retry_policy(policy)
+            .timeout(timeout);
+        match self {
+            Target::Bitpanda => builder.bitpanda(TOKEN),
+            Target::Wealthyhood => builder.wealthyhood(TOKEN),
+            Target::BtcDirect => builder.btcdirect(PartnerCredential::api_key(TOKEN).unwrap()),
+        }
+        .expect("client")
+    }
+
+    /// Runs the provider's operation with the fixture; on success returns the attempts and the id
+    /// (`None` for BTC Direct's update, which returns none).
+    pub async fn call(
+        self,
+        client: &OnboardingClient,
+    ) -> Result<(u32, Option<String>), OnboardingError> {
+        match self {
+            Target::Bitpanda | Target::Wealthyhood => client
+                .create_user(&user())
+                .await
+                .map(|created| (created.attempts, created.id)),
+            Target::BtcDirect => client
+                .update_user(&update(), &UserContext::identifier(IDENTIFIER).unwrap())
+                .await
+                .map(|updated| (updated.attempts, None)),
+        }
+    }
+
+    /// A documented success: status and JSON body.
+    pub fn success(self) -> (u16, serde_json::Value) {
+        match self {
+            Target::Bitpanda => (201, serde_json::json!({"data": {"id": "bp-1"}})),
+            Target::Wealthyhood => (201, wealthyhood_created()),
+            Target::BtcDirect => (202, serde_json::json!({"email": "a@b.eu"})),
+        }
+    }
+}
+
+pub fn wealthyhood_created() -> serde_json::Value {
+    serde_json::json!({
+        "id": "64f0c51e7fb3fc001234a001", "email": "user@example.com", "portfolios": [],
+        "createdAt": "2024-10-03T10:30:00Z", "updatedAt": "2024-10-03T10:30:00Z"
+    })
+}
+
+/// One parsed request: method, path and body.
+#[derive(Debug, Clone)]
+pub struct RawRequest {
+    pub method: String,
+    pub path: String,
+    pub body: Vec<u8>,
+}
+
+/// Reads one HTTP/1.1 request (head and `Content-Length` body). `None` if the peer closed first.
+pub async fn read_request(stream: &mut TcpStream) -> Option<RawRequest> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+    let mut request_line = head.lines().next()?.split(' ');
+    let method = request_line.next()?.to_owned();
+    let path = request_line.next()?.to_owned();
+    let length = head
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, value)| value.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    while buffer.len() < head_end + length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buffer.extend_from_slice(&chunk[..n]);
+    }
+    Some(RawRequest {
+        method,
+        path,
+        body: buffer[head_end..head_end + length].to_vec(),
+    })
+}
+
+/// A complete HTTP/1.1 response that closes the connection.
+pub fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!("HTTP/1.1 {status} X\r\nconnection: close\r\n");
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// A raw loopback server that, for every connection, reads the request, writes `reply` and then
+/// resets the connection (`SO_LINGER` 0). It counts the requests it read.
+pub struct RawServer {
+    pub address: SocketAddr,
+    pub requests: Arc<AtomicUsize>,
+}
+
+impl RawServer {
+    pub async fn start(reply: Vec<u8>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let seen = requests.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let seen = seen.clone();
+                let reply = reply.clone();
+                tokio::spawn(async move {
+                    if read_request(&mut stream).await.is_none() {
+                        return;
+                    }
+                    seen.fetch_add(1, Ordering::SeqCst);
+                    let _ = stream.write_all(&reply).await;
+                    let _ = stream.flush().await;
+                    let _ = stream.set_zero_linger();
+                    drop(stream);
+                });
+            }
+        });
+        Self { address, requests }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn seen(&self) -> u32 {
+        self.requests.load(Ordering::SeqCst) as u32
+    }
+}

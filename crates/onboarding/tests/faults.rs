@@ -1,0 +1,673 @@
+//! Fault injection over real loopback sockets: for each provider where the fault applies, the
+//! facade returns the right typed error or result, never panics, and never makes more attempts
+//! than the policy allows. Each test asserts the number of requests the server saw.
+//!
+//! `wiremock` serves well-formed HTTP; the raw `tokio` server in `common` serves what it cannot
+//! (a connection reset in the middle of a response).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{ALL, RawServer, Target, fast_policy};
+use onboarding::{OnboardingError, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A wiremock server answering every request with `template`.
+async fn serving(template: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A wiremock server answering the first request with `first`, every later one with `then`.
+async fn serving_then(first: ResponseTemplate, then: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(any()).respond_with(then).mount(&server).await;
+    server
+}
+
+async fn seen(server: &MockServer) -> u32 {
+    server.received_requests().await.unwrap_or_default().len() as u32
+}
+
+/// Runs `target`'s operation against `server` with `policy`; returns the result and the requests
+/// the server saw.
+async fn run(
+    target: Target,
+    server: &MockServer,
+    policy: RetryPolicy,
+) -> (Result<(u32, Option<String>), OnboardingError>, u32) {
+    let client = target.client(&server.uri(), policy, TIMEOUT);
+    let result = target.call(&client).await;
+    (result, seen(server).await)
+}
+
+/// The error of a call that must fail.
+fn failed<T: std::fmt::Debug>(
+    target: Target,
+    result: Result<T, OnboardingError>,
+) -> OnboardingError {
+    match result {
+        Ok(ok) => panic!("{target:?}: expected an error, got {ok:?}"),
+        Err(error) => error,
+    }
+}
+
+// ---- connection refused ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn connection_refused_is_retried_to_the_limit_then_a_transport_error() {
+    for target in ALL {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        drop(listener);
+        let client = target.client(&format!("http://{address}"), fast_policy(), TIMEOUT);
+        let error = failed(target, target.call(&client).await);
+        match error {
+            OnboardingError::Transport { attempts, .. } => assert_eq!(attempts, 3, "{target:?}"),
+            other => panic!("{target:?}: expected transport, got {other:?}"),
+        }
+    }
+}
+
+// ---- connection reset mid-response -------------------------------------------------------------
+
+/// The target's success status with headers promising 200 bytes, 15 of them sent, then a reset.
+fn partial_response(target: Target) -> Vec<u8> {
+    let (status, _) = target.success();
+    format!(
+        "HTTP/1.1 {status} OK\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n{{\"data\":{{\"id\":"
+    )
+    .into_bytes()
+}
+
+#[tokio::test]
+async fn a_reset_mid_response_is_outcome_unknown_and_only_safe_calls_are_repeated() {
+    // Wealthyhood's create is not safe to repeat: one attempt. Bitpanda with an external_id and
+    // BTC Direct's PATCH are: every attempt the policy allows.
+    for (target, attempts) in [
+        (Target::Wealthyhood, 1),
+        (Target::Bitpanda, 3),
+        (Target::BtcDirect, 3),
+    ] {
+        let server = RawServer::start(partial_response(target)).await;
+        let client = target.client(&server.url(), fast_policy(), TIMEOUT);
+        let error = failed(target, target.call(&client).await);
+        match error {
+            OnboardingError::OutcomeUnknown { attempts: a, .. } => {
+                assert_eq!(a, attempts, "{target:?}")
+            }
+            other => panic!("{target:?}: expected outcome unknown, got {other:?}"),
+        }
+        assert_eq!(
+            server.seen(),
+            attempts,
+            "{target:?}: requests the server read"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_bitpanda_create_without_external_id_is_not_repeated_after_a_reset() {
+    let server = RawServer::start(partial_response(Target::Bitpanda)).await;
+    let client = Target::Bitpanda.client(&server.url(), fast_policy(), TIMEOUT);
+    let mut user = common::user();
+    user.external_id = None;
+    let error = client.create_user(&user).await.unwrap_err();
+    assert!(
+        matches!(error, OnboardingError::OutcomeUnknown { attempts: 1, .. }),
+        "{error:?}"
+    );
+    assert_eq!(server.seen(), 1);
+}
+
+// ---- slower than the timeout -------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_response_slower_than_the_timeout_is_outcome_unknown() {
+    for (target, attempts) in [
+        (Target::Wealthyhood, 1),
+        (Target::Bitpanda, 3),
+        (Target::BtcDirect, 3),
+    ] {
+        let (status, body) = target.success();
+        let server = serving(
+            ResponseTemplate::new(status)
+                .set_body_json(body)
+                .set_delay(Duration::from_secs(3)),
+        )
+        .await;
+        let client = target.client(&server.uri(), fast_policy(), Duration::from_millis(150));
+        let started = Instant::now();
+        let error = failed(target, target.call(&client).await);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{target:?}: the timeout bounds the call: {:?}",
+            started.elapsed()
+        );
+        match error {
+            OnboardingError::OutcomeUnknown { attempts: a, .. } => {
+                assert_eq!(a, attempts, "{target:?}")
+            }
+            other => panic!("{target:?}: expected outcome unknown, got {other:?}"),
+        }
+        assert_eq!(seen(&server).await, attempts, "{target:?}");
+    }
+}
+
+// ---- 429 and Retry-After -----------------------------------------------------------------------
+
+/// A 429 every provider can read (Bitpanda documents a JSON error body for it).
+fn too_many(retry_after: Option<&str>) -> ResponseTemplate {
+    let template = ResponseTemplate::new(429).set_body_json(json!({"errors": []}));
+    match retry_after {
+        Some(value) => template.insert_header("retry-after", value),
+        None => template,
+    }
+}
+
+#[tokio::test]
+async fn retry_after_in_seconds_is_waited_for() {
+    // Two attempts, a 2 s cap: the one wait is the header's 1 s, not the millisecond backoff.
+    let policy = RetryPolicy {
+        max_attempts: 2,
+        max_retry_after: Duration::from_secs(2),
+        ..fast_policy()
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for target in ALL {
+        let policy = policy.clone();
+        tasks.spawn(async move {
+            let server = serving(too_many(Some("1"))).await;
+            let started = Instant::now();
+            let (result, seen) = run(target, &server, policy).await;
+            (target, failed(target, result), seen, started.elapsed())
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let (target, error, seen, elapsed) = joined.unwrap();
+        assert!(
+            matches!(
+                error,
+                OnboardingError::RateLimited { retry_after: Some(wait), attempts: 2, .. }
+                    if wait == Duration::from_secs(1)
+            ),
+            "{target:?}: {error:?}"
+        );
+        assert_eq!(seen, 2, "{target:?}");
+        assert!(
+            elapsed >= Duration::from_secs(1) && elapsed < Duration::from_millis(1900),
+            "{target:?}: waited {elapsed:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn retry_after_as_an_http_date_is_read_and_capped() {
+    for target in ALL {
+        let when = httpdate_in(Duration::from_secs(60));
+        let server = serving(too_many(Some(&when))).await;
+        let started = Instant::now();
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let elapsed = started.elapsed();
+        match failed(target, result) {
+            OnboardingError::RateLimited {
+                retry_after: Some(wait),
+                attempts: 3,
+                ..
+            } => assert!(
+                wait > Duration::from_secs(55) && wait <= Duration::from_secs(60),
+                "{target:?}: the date is about 60 s ahead: {wait:?}"
+            ),
+            other => panic!("{target:?}: expected rate limited after 3, got {other:?}"),
+        }
+        assert_eq!(seen, 3, "{target:?}");
+        assert!(elapsed < Duration::from_secs(2), "{target:?}: {elapsed:?}");
+    }
+}
+
+/// An HTTP date `ahead` of now (whole seconds, so up to 1 s less).
+fn httpdate_in(ahead: Duration) -> String {
+    httpdate::fmt_http_date(std::time::SystemTime::now() + ahead)
+}
+
+#[tokio::test]
+async fn a_429_without_retry_after_backs_off_and_gives_up_at_the_limit() {
+    for target in ALL {
+        let server = serving(too_many(None)).await;
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let error = failed(target, result);
+        assert!(
+            matches!(
+                error,
+                OnboardingError::RateLimited {
+                    retry_after: None,
+                    attempts: 3,
+                    ..
+                }
+            ),
+            "{target:?}: {error:?}"
+        );
+        assert_eq!(seen, 3, "{target:?}");
+    }
+}
+
+#[tokio::test]
+async fn an_absurd_retry_after_is_capped_by_the_policy() {
+    // 4,000,000,000 s (126 years): each wait is cut to max_retry_after (300 ms), so the call
+    // takes about 2 × 300 ms, not the header's value, and still waits the cap, not zero.
+    let policy = RetryPolicy {
+        max_retry_after: Duration::from_millis(300),
+        ..fast_policy()
+    };
+    let mut tasks = tokio::task::JoinSet::new();
+    for target in ALL {
+        let policy = policy.clone();
+        tasks.spawn(async move {
+            let server = serving(too_many(Some("4000000000"))).await;
+            let started = Instant::now();
+            let (result, seen) = run(target, &server, policy).await;
+            (target, failed(target, result), seen, started.elapsed())
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let (target, error, seen, elapsed) = joined.unwrap();
+        assert!(
+            matches!(
+                error,
+                OnboardingError::RateLimited { retry_after: Some(wait), attempts: 3, .. }
+                    if wait == Duration::from_secs(4_000_000_000)
+            ),
+            "{target:?}: {error:?}"
+        );
+        assert_eq!(seen, 3, "{target:?}");
+        assert!(
+            elapsed >= Duration::from_millis(600) && elapsed < Duration::from_secs(2),
+            "{target:?}: {elapsed:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_retry_after_that_overflows_is_ignored_and_backoff_used() {
+    for target in ALL {
+        let server = serving(too_many(Some("99999999999999999999999"))).await;
+        let started = Instant::now();
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let error = failed(target, result);
+        assert!(
+            matches!(
+                error,
+                OnboardingError::RateLimited {
+                    retry_after: None,
+                    attempts: 3,
+                    ..
+                }
+            ),
+            "{target:?}: {error:?}"
+        );
+        assert_eq!(seen, 3, "{target:?}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+}
+
+// ---- 503 then success, 500 ---------------------------------------------------------------------
+
+#[tokio::test]
+async fn maintenance_then_success() {
+    for target in ALL {
+        // Bitpanda documents a JSON error body for 503; the others do not document 503 at all.
+        let maintenance = match target {
+            Target::Bitpanda => ResponseTemplate::new(503)
+                .set_body_json(json!({"errors": [{"code": "maintenance"}]})),
+            _ => ResponseTemplate::new(503).set_body_string("down for maintenance"),
+        }
+        .insert_header("retry-after", "0");
+        let (status, body) = target.success();
+        let server = serving_then(
+            maintenance,
+            ResponseTemplate::new(status).set_body_json(body),
+        )
+        .await;
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let (attempts, id) = result.unwrap_or_else(|e| panic!("{target:?}: {e:?}"));
+        assert_eq!((attempts, seen), (2, 2), "{target:?}");
+        assert_eq!(id.is_some(), target != Target::BtcDirect, "{target:?}");
+    }
+}
+
+/// FINDING (not fixed): Bitpanda documents 429 and 503 with a JSON error body, so the generated
+/// client decodes the body of those statuses; a plain-text or empty body (what gateways and
+/// maintenance pages send) fails to decode, progenitor returns `InvalidResponsePayload` without
+/// the status, and the facade reports `UnexpectedResponse { status: None }` after ONE attempt:
+/// the documented "503 and 429 are retried" rule does not hold. Same for Wealthyhood's and
+/// Bitpanda's documented 400/401/409/500 with a non-JSON body (status lost).
+#[tokio::test]
+#[ignore = "finding: Bitpanda 503/429 with a non-JSON body is not retried (status lost)"]
+async fn bitpanda_maintenance_page_then_success() {
+    let server = serving_then(
+        ResponseTemplate::new(503).set_body_string("down for maintenance"),
+        ResponseTemplate::new(201).set_body_json(json!({"data": {"id": "bp-1"}})),
+    )
+    .await;
+    let (result, seen) = run(Target::Bitpanda, &server, fast_policy()).await;
+    assert_eq!(result.unwrap().0, 2);
+    assert_eq!(seen, 2);
+}
+
+#[tokio::test]
+async fn bitpanda_maintenance_page_is_today_an_unexpected_response_after_one_attempt() {
+    // Pins the behaviour of the finding above, so a fix shows up here.
+    for body in ["down for maintenance", ""] {
+        for status in [503, 429] {
+            let server = serving(
+                ResponseTemplate::new(status)
+                    .set_body_string(body)
+                    .insert_header("retry-after", "0"),
+            )
+            .await;
+            let (result, seen) = run(Target::Bitpanda, &server, fast_policy()).await;
+            let error = failed(Target::Bitpanda, result);
+            assert!(
+                matches!(
+                    error,
+                    OnboardingError::UnexpectedResponse { status: None, .. }
+                ),
+                "{status} {body:?}: {error:?}"
+            );
+            assert_eq!(seen, 1, "{status} {body:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_500_is_a_server_error_and_not_retried() {
+    for target in ALL {
+        let body = match target {
+            Target::Bitpanda => json!({"errors": [{"code": "internal", "detail": "boom"}]}),
+            Target::Wealthyhood => json!({"message": "boom", "code": "INTERNAL"}),
+            Target::BtcDirect => json!({"error": "boom"}),
+        };
+        let server = serving(ResponseTemplate::new(500).set_body_json(body)).await;
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let error = failed(target, result);
+        assert!(
+            matches!(error, OnboardingError::ServerError { status: 500, .. }),
+            "{target:?}: {error:?}"
+        );
+        assert!(!error.is_retryable() || seen == 1, "{target:?}");
+        assert_eq!(seen, 1, "{target:?}: a 500 may have created the user");
+        let codes = error.provider_codes();
+        match target {
+            Target::Bitpanda => assert_eq!(codes, ["internal"]),
+            Target::Wealthyhood => assert_eq!(codes, ["INTERNAL"]),
+            Target::BtcDirect => assert!(codes.is_empty()),
+        }
+    }
+}
+
+// ---- off-spec bodies ---------------------------------------------------------------------------
+
+const HTML: &str = "<!DOCTYPE html><html><head><title>500 Internal Server Error</title></head>\
+    <body><h1>Internal Server Error</h1><p>request 81234 for jean@example.com</p></body></html>";
+
+#[tokio::test]
+async fn an_html_error_page_is_a_typed_error_with_a_masked_excerpt_and_one_attempt() {
+    for target in ALL {
+        for status in [500, 502] {
+            let server = serving(
+                ResponseTemplate::new(status)
+                    .set_body_string(HTML)
+                    .insert_header("content-type", "text/html"),
+            )
+            .await;
+            let (result, seen) = run(target, &server, fast_policy()).await;
+            let error = failed(target, result);
+            assert_eq!(seen, 1, "{target:?} {status}");
+            let shown = error.to_string();
+            assert!(
+                !shown.contains("jean@example.com") && !shown.contains("81234"),
+                "{shown}"
+            );
+            // A documented status whose body does not decode loses its status (progenitor's
+            // InvalidResponsePayload): Bitpanda and Wealthyhood document 500. Undocumented
+            // statuses keep it and map by status.
+            let documented = status == 500 && target != Target::BtcDirect;
+            if documented {
+                assert!(
+                    matches!(
+                        error,
+                        OnboardingError::UnexpectedResponse { status: None, ref excerpt, .. }
+                            if excerpt.contains("Internal Server Error")
+                    ),
+                    "{target:?} {status}: {error:?}"
+                );
+            } else {
+                assert!(
+                    matches!(error, OnboardingError::ServerError { status: s, .. } if s == status),
+                    "{target:?} {status}: {error:?}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_empty_success_body_is_an_unexpected_response() {
+    for target in ALL {
+        let (status, _) = target.success();
+        let server = serving(ResponseTemplate::new(status)).await;
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let error = failed(target, result);
+        assert!(
+            matches!(
+                error,
+                OnboardingError::UnexpectedResponse { ref excerpt, .. } if excerpt == "(empty body)"
+            ),
+            "{target:?}: {error:?}"
+        );
+        assert_eq!(seen, 1, "{target:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_truncated_json_body_is_an_unexpected_response() {
+    for (target, body) in [
+        (Target::Bitpanda, r#"{"data": {"id": "bp-"#),
+        (
+            Target::Wealthyhood,
+            r#"{"id": "64f0c51e7fb3fc001234a001", "email": "#,
+        ),
+        (Target::BtcDirect, r#"{"email": "a@b.eu", "firstN"#),
+    ] {
+        let (status, _) = target.success();
+        let server = serving(
+            ResponseTemplate::new(status)
+                .set_body_raw(body.as_bytes().to_vec(), "application/json"),
+        )
+        .await;
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let error = failed(target, result);
+        assert_eq!(error.kind(), "unexpected_response", "{target:?}: {error:?}");
+        assert_eq!(seen, 1, "{target:?}");
+        assert!(!error.to_string().contains("a@b.eu"), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn a_201_without_the_id_is_an_unexpected_response() {
+    for (target, body) in [
+        (Target::Bitpanda, json!({"data": {}})),
+        (
+            Target::Wealthyhood,
+            json!({"email": "user@example.com", "portfolios": [],
+                   "createdAt": "2024-10-03T10:30:00Z", "updatedAt": "2024-10-03T10:30:00Z"}),
+        ),
+    ] {
+        let server = serving(ResponseTemplate::new(201).set_body_json(body)).await;
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let error = failed(target, result);
+        assert_eq!(error.kind(), "unexpected_response", "{target:?}: {error:?}");
+        assert_eq!(seen, 1, "{target:?}: a create is never repeated");
+    }
+}
+
+#[tokio::test]
+async fn a_btcdirect_er_code_not_on_the_page_is_a_rejection_carrying_it() {
+    let body = json!({"errors": {"ER555": {"code": "ER555", "message": "Something new.", "solution": "s"}}});
+    let server = serving(ResponseTemplate::new(400).set_body_json(body)).await;
+    let (result, seen) = run(Target::BtcDirect, &server, fast_policy()).await;
+    let error = failed(Target::BtcDirect, result);
+    match &error {
+        OnboardingError::Rejected {
+            status, problems, ..
+        } => {
+            assert_eq!(*status, 400);
+            assert_eq!(problems.len(), 1);
+            assert_eq!(problems[0].code.as_deref(), Some("ER555"));
+            assert_eq!(problems[0].message, "Something new.");
+            assert_eq!(problems[0].field, None);
+        }
+        other => panic!("expected rejected, got {other:?}"),
+    }
+    assert_eq!(seen, 1);
+}
+
+#[tokio::test]
+async fn a_btcdirect_code_off_the_er_pattern_is_today_unreadable() {
+    // FINDING (not fixed): the spec types the code as `^ER[0-9]{3}$`, so a four-digit code or a
+    // body without `solution` fails to decode and the rejection, its code and its 400 status
+    // are lost: `UnexpectedResponse { status: None }`.
+    for body in [
+        json!({"errors": {"ER1001": {"code": "ER1001", "message": "m", "solution": "s"}}}),
+        json!({"errors": {"ER555": {"code": "ER555", "message": "m"}}}),
+    ] {
+        let server = serving(ResponseTemplate::new(400).set_body_json(body.clone())).await;
+        let (result, seen) = run(Target::BtcDirect, &server, fast_policy()).await;
+        let error = failed(Target::BtcDirect, result);
+        assert!(
+            matches!(
+                error,
+                OnboardingError::UnexpectedResponse { status: None, .. }
+            ),
+            "{body}: {error:?}"
+        );
+        assert_eq!(seen, 1);
+    }
+}
+
+#[tokio::test]
+async fn a_success_with_unknown_extra_fields_is_accepted() {
+    for target in ALL {
+        let (status, mut body) = target.success();
+        let object = body.as_object_mut().unwrap();
+        object.insert("newField".into(), json!({"nested": [1, 2, 3]}));
+        object.insert("anotherOne".into(), json!("x"));
+        if target == Target::Bitpanda {
+            object["data"]["created_at"] = json!("2024-10-03T10:30:00Z");
+        }
+        let server = serving(ResponseTemplate::new(status).set_body_json(body)).await;
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let (attempts, id) = result.unwrap_or_else(|e| panic!("{target:?}: {e:?}"));
+        assert_eq!((attempts, seen), (1, 1), "{target:?}");
+        match target {
+            Target::Bitpanda => assert_eq!(id.as_deref(), Some("bp-1")),
+            Target::Wealthyhood => assert_eq!(id.as_deref(), Some("64f0c51e7fb3fc001234a001")),
+            Target::BtcDirect => assert_eq!(id, None),
+        }
+    }
+}
+
+// ---- a body of many megabytes ------------------------------------------------------------------
+
+const BIG: usize = 16 * 1024 * 1024;
+
+/// FINDING (not fixed): progenitor reads every body whole (`Response::bytes`), with no size
+/// bound; only the request timeout limits it. A 16 MiB off-spec body is read into memory in
+/// full, then reported as a short, masked `UnexpectedResponse`.
+#[tokio::test]
+async fn a_body_of_many_megabytes_is_read_whole_and_reported_briefly() {
+    for target in ALL {
+        let (status, _) = target.success();
+        let server = serving(
+            ResponseTemplate::new(status).set_body_raw(vec![b'x'; BIG], "application/json"),
+        )
+        .await;
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let error = failed(target, result);
+        match &error {
+            OnboardingError::UnexpectedResponse { excerpt, .. } => assert!(
+                excerpt.chars().count() <= onboarding::error::EXCERPT_CHARS + 1,
+                "{target:?}: excerpt of {} chars",
+                excerpt.chars().count()
+            ),
+            other => panic!("{target:?}: expected unexpected response, got {other:?}"),
+        }
+        assert!(error.to_string().len() < 400, "{target:?}");
+        assert_eq!(seen, 1, "{target:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_valid_success_padded_to_many_megabytes_is_accepted() {
+    // Shows there is no bound: 16 MiB of unknown field is read and the create succeeds.
+    for target in ALL {
+        let (status, mut body) = target.success();
+        body.as_object_mut()
+            .unwrap()
+            .insert("padding".into(), json!("p".repeat(BIG)));
+        let server = serving(ResponseTemplate::new(status).set_body_json(body)).await;
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let (attempts, _) = result.unwrap_or_else(|e| panic!("{target:?}: {e:?}"));
+        assert_eq!((attempts, seen), (1, 1), "{target:?}");
+    }
+}
+
+// ---- an unanswered attempt, then a final error -------------------------------------------------
+
+/// Regression (fixed in `client.rs`): a Bitpanda create whose first attempt timed out (and may
+/// have created the user) used to be reported as the last attempt's error (500, 429, 503), a
+/// "safe to try again" kind, though the user may exist. It is outcome unknown.
+#[tokio::test]
+async fn an_unanswered_bitpanda_create_then_a_final_error_is_outcome_unknown() {
+    let slow = ResponseTemplate::new(201)
+        .set_body_json(json!({"data": {"id": "bp-1"}}))
+        .set_delay(Duration::from_secs(2));
+    for (last, attempts) in [
+        (
+            ResponseTemplate::new(500).set_body_json(json!({"errors": [{"code": "internal"}]})),
+            2,
+        ),
+        (too_many(Some("0")), 3),
+        (
+            ResponseTemplate::new(503)
+                .set_body_json(json!({"errors": []}))
+                .insert_header("retry-after", "0"),
+            3,
+        ),
+    ] {
+        let server = serving_then(slow.clone(), last).await;
+        let client =
+            Target::Bitpanda.client(&server.uri(), fast_policy(), Duration::from_millis(150));
+        let error = client.create_user(&common::user()).await.unwrap_err();
+        assert!(
+            matches!(error, OnboardingError::OutcomeUnknown { attempts: a, .. } if a == attempts),
+            "{error:?}"
+        );
+        assert_eq!(seen(&server).await, attempts);
+    }
+}
