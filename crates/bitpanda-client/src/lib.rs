@@ -22,7 +22,7 @@ mod generated;
 pub use client_support::InvalidCredential;
 pub use generated::*;
 
-use client_support::AuthHeaders;
+use client_support::RequestContext;
 use progenitor_client::{ClientHooks, OperationInfo};
 
 /// The partner's OAuth 2.0 access token (client credentials, 10-minute lifetime), sent as
@@ -50,7 +50,15 @@ impl ClientHooks<Credentials> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        self.inner.apply(request.headers_mut());
+        self.inner.apply_auth(request.headers_mut());
         Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        client_support::execute_bounded(&self.client, request, self.inner.observer()).await
     }
 }

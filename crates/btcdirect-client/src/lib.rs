@@ -27,7 +27,7 @@ mod generated;
 pub use client_support::InvalidCredential;
 pub use generated::*;
 
-use client_support::AuthHeaders;
+use client_support::{RequestContext, ResponseObserver};
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
@@ -112,20 +112,35 @@ impl UserContext {
 pub struct Credentials {
     partner: PartnerCredential,
     user: UserContext,
+    observer: Option<ResponseObserver>,
 }
 
 impl Credentials {
     /// The partner credential together with the user context.
     pub fn new(partner: PartnerCredential, user: UserContext) -> Self {
-        Self { partner, user }
+        Self {
+            partner,
+            user,
+            observer: None,
+        }
+    }
+
+    /// The same credentials, reporting every response's status and headers to `observer`.
+    pub fn observed_by(mut self, observer: ResponseObserver) -> Self {
+        self.observer = Some(observer);
+        self
     }
 }
 
-impl AuthHeaders for Credentials {
-    fn apply(&self, headers: &mut HeaderMap) {
+impl RequestContext for Credentials {
+    fn apply_auth(&self, headers: &mut HeaderMap) {
         for (name, value) in [self.partner.header(), self.user.header()] {
             headers.insert(name, value);
         }
+    }
+
+    fn observer(&self) -> Option<&ResponseObserver> {
+        self.observer.as_ref()
     }
 }
 
@@ -179,7 +194,15 @@ impl ClientHooks<Credentials> for Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        self.inner.apply(request.headers_mut());
+        self.inner.apply_auth(request.headers_mut());
         Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        client_support::execute_bounded(&self.client, request, self.inner.observer()).await
     }
 }

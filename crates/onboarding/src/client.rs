@@ -4,11 +4,12 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use client_support::{MAX_RESPONSE_BYTES, ObservedResponse, ResponseObserver};
 use progenitor_client::{Error as ClientError, ResponseValue};
 
 use crate::error::{OnboardingError, ProviderProblem, masked_excerpt};
 use crate::model::{NewUser, UserUpdate};
-use crate::problems::{ProviderErrorBody, btcdirect_is_auth_code};
+use crate::problems::{ProviderErrorBody, btcdirect_is_auth_code, lenient_problems};
 use crate::provider::{Operation, Provider};
 use crate::retry::{self, RetryPolicy};
 use crate::{mapping, transport};
@@ -42,8 +43,16 @@ pub struct UpdatedUser {
 /// One provider connection.
 #[derive(Clone)]
 enum Connection {
-    Bitpanda(bitpanda_client::Client),
-    Wealthyhood(wealthyhood_client::Client),
+    Bitpanda {
+        base_url: String,
+        http: reqwest::Client,
+        credentials: bitpanda_client::Credentials,
+    },
+    Wealthyhood {
+        base_url: String,
+        http: reqwest::Client,
+        credentials: wealthyhood_client::Credentials,
+    },
     BtcDirect {
         base_url: String,
         http: reqwest::Client,
@@ -105,8 +114,11 @@ impl ClientBuilder {
         let (base_url, http) = self.transport(provider)?;
         let credentials = bitpanda_client::Credentials::bearer(access_token)
             .map_err(|e| invalid(provider, e.to_string()))?;
-        let client = bitpanda_client::Client::new_with_client(&base_url, http, credentials);
-        Ok(self.finish(Connection::Bitpanda(client)))
+        Ok(self.finish(Connection::Bitpanda {
+            base_url,
+            http,
+            credentials,
+        }))
     }
 
     /// A Wealthyhood client, authenticating with an Auth0 access token.
@@ -115,8 +127,11 @@ impl ClientBuilder {
         let (base_url, http) = self.transport(provider)?;
         let credentials = wealthyhood_client::Credentials::bearer(access_token)
             .map_err(|e| invalid(provider, e.to_string()))?;
-        let client = wealthyhood_client::Client::new_with_client(&base_url, http, credentials);
-        Ok(self.finish(Connection::Wealthyhood(client)))
+        Ok(self.finish(Connection::Wealthyhood {
+            base_url,
+            http,
+            credentials,
+        }))
     }
 
     /// A BTC Direct client with the partner's credential; the user's context is given per call.
@@ -180,8 +195,8 @@ impl OnboardingClient {
     /// The provider this client talks to.
     pub fn provider(&self) -> Provider {
         match self.connection {
-            Connection::Bitpanda(_) => Provider::Bitpanda,
-            Connection::Wealthyhood(_) => Provider::Wealthyhood,
+            Connection::Bitpanda { .. } => Provider::Bitpanda,
+            Connection::Wealthyhood { .. } => Provider::Wealthyhood,
             Connection::BtcDirect { .. } => Provider::BtcDirect,
         }
     }
@@ -193,12 +208,23 @@ impl OnboardingClient {
     /// not create users: [`OnboardingError::Unsupported`].
     pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
         match &self.connection {
-            Connection::Bitpanda(client) => {
+            Connection::Bitpanda {
+                base_url,
+                http,
+                credentials,
+            } => {
                 let body = mapping::bitpanda_request(user)?;
                 let safe_to_repeat = user.external_id.as_deref().is_some_and(|id| !id.is_empty());
                 let outcome = self
-                    .run(Operation::CreateUser, safe_to_repeat, |_| {
-                        client.create_user_v2(&body)
+                    .run(Operation::CreateUser, safe_to_repeat, |observer| {
+                        let observed = credentials.clone().observed_by(observer);
+                        let client = bitpanda_client::Client::new_with_client(
+                            base_url,
+                            http.clone(),
+                            observed,
+                        );
+                        let body = &body;
+                        async move { client.create_user_v2(body).await }
                     })
                     .await;
                 match outcome {
@@ -229,10 +255,23 @@ impl OnboardingClient {
                     Err((error, _, _)) => Err(error),
                 }
             }
-            Connection::Wealthyhood(client) => {
+            Connection::Wealthyhood {
+                base_url,
+                http,
+                credentials,
+            } => {
                 let body = mapping::wealthyhood_request(user)?;
                 let (response, attempts) = self
-                    .run(Operation::CreateUser, false, |_| client.create_user(&body))
+                    .run(Operation::CreateUser, false, |observer| {
+                        let observed = credentials.clone().observed_by(observer);
+                        let client = wealthyhood_client::Client::new_with_client(
+                            base_url,
+                            http.clone(),
+                            observed,
+                        );
+                        let body = &body;
+                        async move { client.create_user(body).await }
+                    })
                     .await
                     .map_err(|(error, _, _)| error)?;
                 Ok(CreatedUser {
@@ -271,9 +310,14 @@ impl OnboardingClient {
         };
         let body = mapping::btcdirect_request(update)?;
         let credentials = btcdirect_client::Credentials::new(partner.clone(), user.clone());
-        let client = btcdirect_client::Client::new_with_client(base_url, http.clone(), credentials);
         let (response, attempts) = self
-            .run(Operation::UpdateUser, true, |_| client.update_user(&body))
+            .run(Operation::UpdateUser, true, |observer| {
+                let observed = credentials.clone().observed_by(observer);
+                let client =
+                    btcdirect_client::Client::new_with_client(base_url, http.clone(), observed);
+                let body = &body;
+                async move { client.update_user(body).await }
+            })
             .await
             .map_err(|(error, _, _)| error)?;
         Ok(UpdatedUser {
@@ -283,8 +327,9 @@ impl OnboardingClient {
         })
     }
 
-    /// Runs `call` under the retry policy. On failure returns the error, the attempts made, and
-    /// whether an earlier attempt went unanswered (so its outcome is unknown).
+    /// Runs `call` under the retry policy, handing each attempt a fresh [`ResponseObserver`] so
+    /// the status survives a body that does not decode. On failure returns the error, the
+    /// attempts made, and whether an earlier attempt went unanswered (so its outcome is unknown).
     async fn run<T, E, F, Fut>(
         &self,
         operation: Operation,
@@ -293,7 +338,7 @@ impl OnboardingClient {
     ) -> Result<(ResponseValue<T>, u32), (OnboardingError, u32, bool)>
     where
         E: ProviderErrorBody,
-        F: Fn(u32) -> Fut,
+        F: Fn(ResponseObserver) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
     {
         let provider = self.provider();
@@ -303,14 +348,13 @@ impl OnboardingClient {
         loop {
             attempt += 1;
             let sent_at = Instant::now();
-            let result = call(attempt).await;
+            let observer = ResponseObserver::default();
+            let result = call(observer.clone()).await;
             let latency_ms = sent_at.elapsed().as_millis() as u64;
-            let status = match &result {
-                Ok(response) => response.status().as_u16(),
-                Err(error) => error.status().map_or(0, |s| s.as_u16()),
-            };
+            let observed = observer.take();
+            let status = observed.as_ref().map_or(0, |o| o.status);
             tracing::info!(%provider, %operation, attempt, status, latency_ms, "provider call");
-            let (error, wait) = match classify(provider, result) {
+            let (error, wait) = match classify(provider, result, observed) {
                 Attempt::Done(response) => return Ok((response, attempt)),
                 Attempt::Failed(error) => return Err((error, attempt, unanswered_before)),
                 Attempt::Throttled(error, retry_after) => (error, retry_after),
@@ -360,10 +404,12 @@ fn with_attempts(mut error: OnboardingError, attempts: u32) -> OnboardingError {
     error
 }
 
-/// Sorts one attempt's result into what the retry loop does next.
+/// Sorts one attempt's result into what the retry loop does next. `observed` is what the
+/// transport saw of the response before decoding, when there was one.
 fn classify<T, E: ProviderErrorBody>(
     provider: Provider,
     result: Result<ResponseValue<T>, ClientError<E>>,
+    observed: Option<ObservedResponse>,
 ) -> Attempt<ResponseValue<T>> {
     let error = match result {
         Ok(response) => return Attempt::Done(response),
@@ -387,13 +433,7 @@ fn classify<T, E: ProviderErrorBody>(
             }
             by_status(provider, status, Vec::new(), wait)
         }
-        ClientError::InvalidResponsePayload(bytes, _) => {
-            Attempt::Failed(OnboardingError::UnexpectedResponse {
-                provider,
-                status: None,
-                excerpt: masked_excerpt(&bytes),
-            })
-        }
+        ClientError::InvalidResponsePayload(bytes, _) => undecodable(provider, &bytes, observed),
         ClientError::CommunicationError(error) if error.is_connect() => {
             Attempt::NotSent(transport::describe(&error))
         }
@@ -409,6 +449,46 @@ fn classify<T, E: ProviderErrorBody>(
             })
         }
     }
+}
+
+/// A body that did not decode as the spec says: an error status still maps by status (with what
+/// a lenient read of the body finds, e.g. a BTC Direct code off the spec's pattern); a cut or
+/// off-spec success body is an unexpected response, with its status.
+fn undecodable<T>(
+    provider: Provider,
+    bytes: &[u8],
+    observed: Option<ObservedResponse>,
+) -> Attempt<T> {
+    let Some(observed) = observed else {
+        return Attempt::Failed(OnboardingError::UnexpectedResponse {
+            provider,
+            status: None,
+            excerpt: masked_excerpt(bytes),
+        });
+    };
+    if observed.truncated {
+        return Attempt::Failed(OnboardingError::UnexpectedResponse {
+            provider,
+            status: Some(observed.status),
+            excerpt: format!(
+                "response body larger than {MAX_RESPONSE_BYTES} bytes, not read further"
+            ),
+        });
+    }
+    if observed.status < 400 {
+        return Attempt::Failed(OnboardingError::UnexpectedResponse {
+            provider,
+            status: Some(observed.status),
+            excerpt: masked_excerpt(bytes),
+        });
+    }
+    let wait = retry::retry_after(&observed.headers);
+    by_status(
+        provider,
+        observed.status,
+        lenient_problems(provider, bytes),
+        wait,
+    )
 }
 
 /// Maps an error status (and the provider's problems) onto the facade's error kinds.

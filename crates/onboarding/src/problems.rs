@@ -1,6 +1,9 @@
 //! Reading each provider's error body into [`ProviderProblem`]s, and BTC Direct's ER codes.
 
-use crate::error::ProviderProblem;
+use serde_json::Value;
+
+use crate::error::{ProviderProblem, masked_excerpt};
+use crate::provider::Provider;
 
 /// A provider's typed error body, read into problems the facade can report.
 pub(crate) trait ProviderErrorBody {
@@ -48,6 +51,68 @@ impl ProviderErrorBody for btcdirect_client::types::ErrorResponse {
                 field: btcdirect_field(&e.code),
             })
             .collect()
+    }
+}
+
+/// Problems read leniently from an error body that did not decode as the spec says: any JSON in
+/// the provider's usual shape gives its codes and messages; anything else (an HTML page, a cut
+/// body) gives one problem holding a short masked excerpt.
+pub(crate) fn lenient_problems(provider: Provider, bytes: &[u8]) -> Vec<ProviderProblem> {
+    let text = |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+    let parsed: Option<Value> = serde_json::from_slice(bytes).ok();
+    let found: Vec<ProviderProblem> = match (provider, &parsed) {
+        (Provider::BtcDirect, Some(body)) => body
+            .get("errors")
+            .and_then(Value::as_object)
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|(key, entry)| {
+                        let code = text(entry, "code").unwrap_or_else(|| key.clone());
+                        ProviderProblem {
+                            field: btcdirect_field(&code),
+                            message: text(entry, "message").unwrap_or_default(),
+                            code: Some(code),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        (Provider::Bitpanda, Some(body)) => body
+            .get("errors")
+            .and_then(Value::as_array)
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|entry| ProviderProblem {
+                        code: text(entry, "code").or_else(|| text(entry, "status")),
+                        message: text(entry, "detail")
+                            .or_else(|| text(entry, "title"))
+                            .unwrap_or_default(),
+                        field: None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        (Provider::Wealthyhood, Some(body))
+            if body.get("code").is_some() || body.get("message").is_some() =>
+        {
+            vec![ProviderProblem {
+                code: text(body, "code"),
+                message: text(body, "message").unwrap_or_default(),
+                field: None,
+            }]
+        }
+        _ => Vec::new(),
+    };
+    if found.is_empty() {
+        vec![ProviderProblem {
+            code: None,
+            message: masked_excerpt(bytes),
+            field: None,
+        }]
+    } else {
+        found
     }
 }
 

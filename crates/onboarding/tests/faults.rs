@@ -350,14 +350,9 @@ async fn maintenance_then_success() {
     }
 }
 
-/// FINDING (not fixed): Bitpanda documents 429 and 503 with a JSON error body, so the generated
-/// client decodes the body of those statuses; a plain-text or empty body (what gateways and
-/// maintenance pages send) fails to decode, progenitor returns `InvalidResponsePayload` without
-/// the status, and the facade reports `UnexpectedResponse { status: None }` after ONE attempt:
-/// the documented "503 and 429 are retried" rule does not hold. Same for Wealthyhood's and
-/// Bitpanda's documented 400/401/409/500 with a non-JSON body (status lost).
+/// A documented 503 whose body is not the spec's JSON (a maintenance page) still keeps its
+/// status: the clients' `exec` hook records it before progenitor decodes, so the facade retries.
 #[tokio::test]
-#[ignore = "finding: Bitpanda 503/429 with a non-JSON body is not retried (status lost)"]
 async fn bitpanda_maintenance_page_then_success() {
     let server = serving_then(
         ResponseTemplate::new(503).set_body_string("down for maintenance"),
@@ -370,10 +365,9 @@ async fn bitpanda_maintenance_page_then_success() {
 }
 
 #[tokio::test]
-async fn bitpanda_maintenance_page_is_today_an_unexpected_response_after_one_attempt() {
-    // Pins the behaviour of the finding above, so a fix shows up here.
+async fn a_non_json_429_or_503_keeps_its_status_and_is_retried_to_the_limit() {
     for body in ["down for maintenance", ""] {
-        for status in [503, 429] {
+        for (status, kind) in [(503, "unavailable"), (429, "rate_limited")] {
             let server = serving(
                 ResponseTemplate::new(status)
                     .set_body_string(body)
@@ -382,14 +376,8 @@ async fn bitpanda_maintenance_page_is_today_an_unexpected_response_after_one_att
             .await;
             let (result, seen) = run(Target::Bitpanda, &server, fast_policy()).await;
             let error = failed(Target::Bitpanda, result);
-            assert!(
-                matches!(
-                    error,
-                    OnboardingError::UnexpectedResponse { status: None, .. }
-                ),
-                "{status} {body:?}: {error:?}"
-            );
-            assert_eq!(seen, 1, "{status} {body:?}");
+            assert_eq!(error.kind(), kind, "{status} {body:?}: {error:?}");
+            assert_eq!(seen, 3, "{status} {body:?}");
         }
     }
 }
@@ -443,23 +431,18 @@ async fn an_html_error_page_is_a_typed_error_with_a_masked_excerpt_and_one_attem
                 !shown.contains("jean@example.com") && !shown.contains("81234"),
                 "{shown}"
             );
-            // A documented status whose body does not decode loses its status (progenitor's
-            // InvalidResponsePayload): Bitpanda and Wealthyhood document 500. Undocumented
-            // statuses keep it and map by status.
-            let documented = status == 500 && target != Target::BtcDirect;
-            if documented {
+            // Documented or not, the status survives a body that does not decode, and the
+            // page's start travels masked as the problem's message.
+            assert!(
+                matches!(error, OnboardingError::ServerError { status: s, .. } if s == status),
+                "{target:?} {status}: {error:?}"
+            );
+            if status == 500 && target != Target::BtcDirect {
                 assert!(
-                    matches!(
-                        error,
-                        OnboardingError::UnexpectedResponse { status: None, ref excerpt, .. }
-                            if excerpt.contains("Internal Server Error")
-                    ),
-                    "{target:?} {status}: {error:?}"
-                );
-            } else {
-                assert!(
-                    matches!(error, OnboardingError::ServerError { status: s, .. } if s == status),
-                    "{target:?} {status}: {error:?}"
+                    error.problems()[0]
+                        .message
+                        .contains("Internal Server Error"),
+                    "{error:?}"
                 );
             }
         }
@@ -548,24 +531,28 @@ async fn a_btcdirect_er_code_not_on_the_page_is_a_rejection_carrying_it() {
 }
 
 #[tokio::test]
-async fn a_btcdirect_code_off_the_er_pattern_is_today_unreadable() {
-    // FINDING (not fixed): the spec types the code as `^ER[0-9]{3}$`, so a four-digit code or a
-    // body without `solution` fails to decode and the rejection, its code and its 400 status
-    // are lost: `UnexpectedResponse { status: None }`.
-    for body in [
-        json!({"errors": {"ER1001": {"code": "ER1001", "message": "m", "solution": "s"}}}),
-        json!({"errors": {"ER555": {"code": "ER555", "message": "m"}}}),
+async fn a_btcdirect_code_off_the_er_pattern_is_still_a_rejection_carrying_it() {
+    // The spec types the code as `^ER[0-9]{3}$`, so these bodies fail the typed decode; the
+    // facade reads them leniently and keeps the status, the code and the message.
+    for (body, code) in [
+        (
+            json!({"errors": {"ER1001": {"code": "ER1001", "message": "m", "solution": "s"}}}),
+            "ER1001",
+        ),
+        (
+            json!({"errors": {"ER555": {"code": "ER555", "message": "m"}}}),
+            "ER555",
+        ),
     ] {
         let server = serving(ResponseTemplate::new(400).set_body_json(body.clone())).await;
         let (result, seen) = run(Target::BtcDirect, &server, fast_policy()).await;
         let error = failed(Target::BtcDirect, result);
         assert!(
-            matches!(
-                error,
-                OnboardingError::UnexpectedResponse { status: None, .. }
-            ),
+            matches!(error, OnboardingError::Rejected { status: 400, .. }),
             "{body}: {error:?}"
         );
+        assert_eq!(error.provider_codes(), [code]);
+        assert_eq!(error.problems()[0].message, "m");
         assert_eq!(seen, 1);
     }
 }
@@ -596,11 +583,10 @@ async fn a_success_with_unknown_extra_fields_is_accepted() {
 
 const BIG: usize = 16 * 1024 * 1024;
 
-/// FINDING (not fixed): progenitor reads every body whole (`Response::bytes`), with no size
-/// bound; only the request timeout limits it. A 16 MiB off-spec body is read into memory in
-/// full, then reported as a short, masked `UnexpectedResponse`.
+/// The clients read at most `client_support::MAX_RESPONSE_BYTES` (1 MiB) of a body; a 16 MiB
+/// body is cut there and reported as a short `UnexpectedResponse` naming the bound.
 #[tokio::test]
-async fn a_body_of_many_megabytes_is_read_whole_and_reported_briefly() {
+async fn a_body_of_many_megabytes_is_cut_and_reported_briefly() {
     for target in ALL {
         let (status, _) = target.success();
         let server = serving(
@@ -610,11 +596,15 @@ async fn a_body_of_many_megabytes_is_read_whole_and_reported_briefly() {
         let (result, seen) = run(target, &server, fast_policy()).await;
         let error = failed(target, result);
         match &error {
-            OnboardingError::UnexpectedResponse { excerpt, .. } => assert!(
-                excerpt.chars().count() <= onboarding::error::EXCERPT_CHARS + 1,
-                "{target:?}: excerpt of {} chars",
-                excerpt.chars().count()
-            ),
+            OnboardingError::UnexpectedResponse {
+                excerpt, status: s, ..
+            } => {
+                assert_eq!(*s, Some(status), "{target:?}");
+                assert!(
+                    excerpt.contains("larger than 1048576 bytes"),
+                    "{target:?}: {excerpt}"
+                );
+            }
             other => panic!("{target:?}: expected unexpected response, got {other:?}"),
         }
         assert!(error.to_string().len() < 400, "{target:?}");
@@ -623,13 +613,29 @@ async fn a_body_of_many_megabytes_is_read_whole_and_reported_briefly() {
 }
 
 #[tokio::test]
-async fn a_valid_success_padded_to_many_megabytes_is_accepted() {
-    // Shows there is no bound: 16 MiB of unknown field is read and the create succeeds.
+async fn a_valid_success_padded_past_the_bound_is_refused_not_read_whole() {
+    // 16 MiB of unknown field: valid JSON, but past the 1 MiB bound, so it is not accepted.
     for target in ALL {
         let (status, mut body) = target.success();
         body.as_object_mut()
             .unwrap()
             .insert("padding".into(), json!("p".repeat(BIG)));
+        let server = serving(ResponseTemplate::new(status).set_body_json(body)).await;
+        let (result, seen) = run(target, &server, fast_policy()).await;
+        let error = failed(target, result);
+        assert_eq!(error.kind(), "unexpected_response", "{target:?}: {error:?}");
+        assert_eq!(seen, 1, "{target:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_valid_success_just_under_the_bound_is_accepted() {
+    for target in ALL {
+        let (status, mut body) = target.success();
+        body.as_object_mut().unwrap().insert(
+            "padding".into(),
+            json!("p".repeat(client_support::MAX_RESPONSE_BYTES - 1024)),
+        );
         let server = serving(ResponseTemplate::new(status).set_body_json(body)).await;
         let (result, seen) = run(target, &server, fast_policy()).await;
         let (attempts, _) = result.unwrap_or_else(|e| panic!("{target:?}: {e:?}"));
