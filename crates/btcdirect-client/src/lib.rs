@@ -24,7 +24,7 @@
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
 mod generated;
 
-pub use client_support::InvalidCredential;
+pub use client_support::{HeaderSecret, InvalidCredential};
 pub use generated::*;
 
 use client_support::{RequestContext, ResponseObserver};
@@ -39,46 +39,47 @@ pub const USER_AUTHORIZATION_HEADER: &str = "User-Authorization";
 pub const USER_IDENTIFIER_HEADER: &str = "User-Identifier";
 
 /// How the partner authenticates. Exactly one is sent: both at once is BTC Direct error ER803.
+/// Secrets are held in a [`HeaderSecret`] (zeroised on drop, never printed).
 #[derive(Clone)]
 pub enum PartnerCredential {
     /// `Authorization: Bearer <token>` (from `POST /api/v1/authenticate`, valid one hour).
-    BearerToken(HeaderValue),
+    BearerToken(HeaderSecret),
     /// `X-Api-Key: <key>`.
-    ApiKey(HeaderValue),
+    ApiKey(HeaderSecret),
 }
 
 impl PartnerCredential {
     /// A partner bearer token; rejects an empty or non-header-safe token.
     pub fn bearer(token: &str) -> Result<Self, InvalidCredential> {
-        client_support::sensitive_header("partner token", "Bearer ", token).map(Self::BearerToken)
+        HeaderSecret::new("partner token", "Bearer ", token).map(Self::BearerToken)
     }
 
     /// A partner API key; rejects an empty or non-header-safe key.
     pub fn api_key(key: &str) -> Result<Self, InvalidCredential> {
-        client_support::sensitive_header("API key", "", key).map(Self::ApiKey)
+        HeaderSecret::new("API key", "", key).map(Self::ApiKey)
     }
 
-    fn header(&self) -> (HeaderName, HeaderValue) {
+    fn header(&self) -> (HeaderName, Option<HeaderValue>) {
         match self {
-            Self::BearerToken(value) => (AUTHORIZATION, value.clone()),
-            Self::ApiKey(value) => (HeaderName::from_static("x-api-key"), value.clone()),
+            Self::BearerToken(secret) => (AUTHORIZATION, secret.header_value()),
+            Self::ApiKey(secret) => (HeaderName::from_static("x-api-key"), secret.header_value()),
         }
     }
 }
 
-/// Which user the call acts for.
+/// Which user the call acts for. Held in a [`HeaderSecret`] (zeroised on drop, never printed).
 #[derive(Clone)]
 pub enum UserContext {
     /// `User-Authorization: Bearer <user token>`.
-    UserToken(HeaderValue),
+    UserToken(HeaderSecret),
     /// `User-Identifier: <identifier>`, linked beforehand via `POST /api/v1/user/register-identifier`.
-    Identifier(HeaderValue),
+    Identifier(HeaderSecret),
 }
 
 impl UserContext {
     /// The user's own bearer token; rejects an empty or non-header-safe token.
     pub fn user_token(token: &str) -> Result<Self, InvalidCredential> {
-        client_support::sensitive_header("user token", "Bearer ", token).map(Self::UserToken)
+        HeaderSecret::new("user token", "Bearer ", token).map(Self::UserToken)
     }
 
     /// A user identifier: 36 to 255 ASCII letters and digits (ER102/ER707). Hyphens are also
@@ -94,16 +95,16 @@ impl UserContext {
                 what: "User-Identifier",
             });
         }
-        client_support::sensitive_header("User-Identifier", "", identifier).map(Self::Identifier)
+        HeaderSecret::new("User-Identifier", "", identifier).map(Self::Identifier)
     }
 
-    fn header(&self) -> (HeaderName, HeaderValue) {
-        match self {
-            Self::UserToken(value) => {
-                (HeaderName::from_static("user-authorization"), value.clone())
-            }
-            Self::Identifier(value) => (HeaderName::from_static("user-identifier"), value.clone()),
-        }
+    fn header(&self) -> (HeaderName, Option<HeaderValue>) {
+        let name = match self {
+            Self::UserToken(_) => "user-authorization",
+            Self::Identifier(_) => "user-identifier",
+        };
+        let (Self::UserToken(secret) | Self::Identifier(secret)) = self;
+        (HeaderName::from_static(name), secret.header_value())
     }
 }
 
@@ -135,7 +136,9 @@ impl Credentials {
 impl RequestContext for Credentials {
     fn apply_auth(&self, headers: &mut HeaderMap) {
         for (name, value) in [self.partner.header(), self.user.header()] {
-            headers.insert(name, value);
+            if let Some(value) = value {
+                headers.insert(name, value);
+            }
         }
     }
 

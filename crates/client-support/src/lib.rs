@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, CONTENT_LENGTH, HeaderMap, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
 
 /// The default per-request timeout (connect and whole request), as progenitor's own default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -77,12 +78,50 @@ pub trait RequestContext {
     fn observer(&self) -> Option<&ResponseObserver>;
 }
 
+/// A secret that is checked to make a valid header value, kept in a [`SecretString`] (zeroised
+/// when dropped, never printed), and turned into a sensitive header value only per request.
+#[derive(Clone)]
+pub struct HeaderSecret {
+    what: &'static str,
+    prefix: &'static str,
+    secret: SecretString,
+}
+
+impl HeaderSecret {
+    /// Checks that `prefix` + `secret` makes a valid header value (see [`sensitive_header`]) and
+    /// keeps the secret; `what` names it in errors.
+    pub fn new(
+        what: &'static str,
+        prefix: &'static str,
+        secret: &str,
+    ) -> Result<Self, InvalidCredential> {
+        sensitive_header(what, prefix, secret)?;
+        Ok(Self {
+            what,
+            prefix,
+            secret: SecretString::from(secret),
+        })
+    }
+
+    /// The sensitive header value for one request.
+    pub fn header_value(&self) -> Option<HeaderValue> {
+        sensitive_header(self.what, self.prefix, self.secret.expose_secret()).ok()
+    }
+}
+
+impl std::fmt::Debug for HeaderSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}(***)", self.what)
+    }
+}
+
 /// A bearer access token, sent as `Authorization: Bearer …` (Bitpanda, Wealthyhood).
 ///
-/// The header value is marked sensitive and `Debug` prints `Credentials(***)`.
+/// The token is held in a [`HeaderSecret`] (zeroised on drop); the header is marked sensitive and
+/// `Debug` prints `Credentials(***)`.
 #[derive(Clone)]
 pub struct BearerCredentials {
-    authorization: HeaderValue,
+    token: HeaderSecret,
     observer: Option<ResponseObserver>,
 }
 
@@ -90,9 +129,8 @@ impl BearerCredentials {
     /// Credentials from an access token; rejects an empty token or one with characters not
     /// allowed in a header, without repeating it.
     pub fn bearer(token: &str) -> Result<Self, InvalidCredential> {
-        let authorization = sensitive_header("access token", "Bearer ", token)?;
         Ok(Self {
-            authorization,
+            token: HeaderSecret::new("access token", "Bearer ", token)?,
             observer: None,
         })
     }
@@ -112,7 +150,9 @@ impl std::fmt::Debug for BearerCredentials {
 
 impl RequestContext for BearerCredentials {
     fn apply_auth(&self, headers: &mut HeaderMap) {
-        headers.insert(AUTHORIZATION, self.authorization.clone());
+        if let Some(value) = self.token.header_value() {
+            headers.insert(AUTHORIZATION, value);
+        }
     }
 
     fn observer(&self) -> Option<&ResponseObserver> {
@@ -193,4 +233,41 @@ pub async fn execute_bounded(
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
     Ok(reqwest::Response::from(rebuilt))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Compile-time proof that the secret store wipes its memory when dropped.
+    fn assert_zeroized_on_drop<T: secrecy::zeroize::ZeroizeOnDrop>() {}
+
+    #[test]
+    fn secrets_are_zeroized_on_drop_and_never_printed() {
+        assert_zeroized_on_drop::<secrecy::SecretBox<str>>();
+        let credentials = BearerCredentials::bearer("tok-123").unwrap();
+        assert_eq!(format!("{credentials:?}"), "Credentials(***)");
+        let secret = HeaderSecret::new("API key", "", "key-456").unwrap();
+        assert_eq!(format!("{secret:?}"), "API key(***)");
+        let value = secret.header_value().unwrap();
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().unwrap(), "key-456");
+    }
+
+    #[test]
+    fn malformed_secrets_are_refused_without_repeating_them() {
+        let error = HeaderSecret::new("API key", "", "bad\nkey").unwrap_err();
+        assert!(!error.to_string().contains("bad"));
+        assert!(BearerCredentials::bearer("   ").is_err());
+    }
+
+    #[test]
+    fn the_auth_header_is_added_per_request() {
+        let mut headers = HeaderMap::new();
+        BearerCredentials::bearer("tok-123")
+            .unwrap()
+            .apply_auth(&mut headers);
+        assert_eq!(headers[AUTHORIZATION], "Bearer tok-123");
+        assert!(headers[AUTHORIZATION].is_sensitive());
+    }
 }

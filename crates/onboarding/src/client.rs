@@ -431,6 +431,15 @@ fn classify<T, E: ProviderErrorBody>(
                     excerpt: format!("undocumented success status {status}"),
                 });
             }
+            if response.status().is_redirection() {
+                return Attempt::Failed(OnboardingError::UnexpectedResponse {
+                    provider,
+                    status: Some(status),
+                    excerpt:
+                        "redirect not followed (credentials are never replayed); check the base URL"
+                            .into(),
+                });
+            }
             by_status(provider, status, Vec::new(), wait)
         }
         ClientError::InvalidResponsePayload(bytes, _) => undecodable(provider, &bytes, observed),
