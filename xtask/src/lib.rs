@@ -8,6 +8,7 @@
 //! prettyplease → `crates/<provider>-client/src/generated.rs`. This crate depends on no crate of the workspace.
 
 pub mod codegen;
+pub mod diff;
 pub mod lint;
 pub mod preflight;
 pub mod render;

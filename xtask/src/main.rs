@@ -13,6 +13,10 @@ commands:
                     x-inferred notes); one `file: place: problem` line per problem
   codegen           lint, then regenerate crates/*-client/src/generated.rs from specs/*.yaml
   codegen --check   lint, then write nothing; fail with a diff when a generated file is stale
+  diff [BASE] [--fail-on-breaking]
+                    compare specs/*.yaml with their version at git revision BASE (default HEAD)
+                    and print a Markdown report of breaking and non-breaking changes; exit 1 on a
+                    breaking change only with --fail-on-breaking
   surface NAME      print the public surface of crates/NAME-client (what the snapshot shows)
   help              show this message";
 
@@ -24,6 +28,7 @@ fn main() -> ExitCode {
         ["codegen"] => run_codegen(Mode::Write),
         ["codegen", "--check"] => run_codegen(Mode::Check),
         ["surface", provider] => print_surface(provider),
+        ["diff", rest @ ..] => run_diff(rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -103,4 +108,34 @@ fn print_surface(provider: &str) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn run_diff(args: &[&str]) -> ExitCode {
+    let fail_on_breaking = args.contains(&"--fail-on-breaking");
+    let bases: Vec<&str> = args
+        .iter()
+        .copied()
+        .filter(|a| *a != "--fail-on-breaking")
+        .collect();
+    let base = match bases.as_slice() {
+        [] => "HEAD",
+        [base] if !base.starts_with('-') => base,
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let diffs = match xtask::diff::run(&xtask::workspace::root(), base) {
+        Ok(diffs) => diffs,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", xtask::diff::render_report(base, &diffs));
+    if fail_on_breaking && diffs.iter().any(xtask::diff::SpecDiff::has_breaking) {
+        eprintln!("error: breaking API changes against {base} (see the report above)");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
