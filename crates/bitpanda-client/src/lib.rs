@@ -22,43 +22,8 @@ mod generated;
 pub use client_support::InvalidCredential;
 pub use generated::*;
 
-use client_support::RequestContext;
-use progenitor_client::{ClientHooks, OperationInfo};
-
 /// The partner's OAuth 2.0 access token (client credentials, 10-minute lifetime), sent as
 /// `Authorization: Bearer …` on every request. Build it with `Credentials::bearer(token)`.
 pub type Credentials = client_support::BearerCredentials;
 
-impl Client {
-    /// A client for `base_url` authenticating with `credentials`, using
-    /// [`client_support::http_client`] with its 15 s default timeout, and no redirects.
-    pub fn with_credentials(
-        base_url: &str,
-        credentials: Credentials,
-    ) -> Result<Self, reqwest::Error> {
-        Ok(Self::new_with_client(
-            base_url,
-            client_support::http_client(client_support::DEFAULT_TIMEOUT)?,
-            credentials,
-        ))
-    }
-}
-
-impl ClientHooks<Credentials> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        self.inner.apply_auth(request.headers_mut());
-        Ok(())
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        client_support::execute_bounded(&self.client, request, self.inner.observer()).await
-    }
-}
+client_support::provider_client_hooks!(Client, Credentials);

@@ -3,6 +3,8 @@
 //! The operation and its types are generated from `specs/btcdirect.yaml` by `cargo xtask codegen`
 //! and re-exported here; this file only adds authentication. BTC Direct wants two credentials on
 //! every call: the partner's ([`PartnerCredential`]) and the user's context ([`UserContext`]).
+//! For many users, build one `reqwest::Client` and call `Client::new_with_client` per user: the
+//! connection pool is shared and only the credentials differ.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,7 +30,6 @@ pub use client_support::{HeaderSecret, InvalidCredential};
 pub use generated::*;
 
 use client_support::{RequestContext, ResponseObserver};
-use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
 /// Header carrying the partner's API key, the alternative to a partner bearer token.
@@ -173,39 +174,4 @@ impl std::fmt::Debug for UserContext {
     }
 }
 
-impl Client {
-    /// A client for `base_url` authenticating with `credentials`, using
-    /// [`client_support::http_client`] with its 15 s default timeout, and no redirects.
-    ///
-    /// For many users, build one `reqwest::Client` and call [`Client::new_with_client`] per user:
-    /// the connection pool is shared and only the credentials differ.
-    pub fn with_credentials(
-        base_url: &str,
-        credentials: Credentials,
-    ) -> Result<Self, reqwest::Error> {
-        Ok(Self::new_with_client(
-            base_url,
-            client_support::http_client(client_support::DEFAULT_TIMEOUT)?,
-            credentials,
-        ))
-    }
-}
-
-impl ClientHooks<Credentials> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), Error<E>> {
-        self.inner.apply_auth(request.headers_mut());
-        Ok(())
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        client_support::execute_bounded(&self.client, request, self.inner.observer()).await
-    }
-}
+client_support::provider_client_hooks!(Client, Credentials);

@@ -235,6 +235,48 @@ pub async fn execute_bounded(
     Ok(reqwest::Response::from(rebuilt))
 }
 
+/// Implements what every provider client adds to its generated `Client` (whose inner state is
+/// `$credentials`, a [`RequestContext`]): `Client::with_credentials`, and the `ClientHooks` that
+/// add the auth headers before sending and send through [`execute_bounded`].
+///
+/// Expands in the client crate, which must depend on `progenitor-client` and `reqwest`.
+#[macro_export]
+macro_rules! provider_client_hooks {
+    ($client:ty, $credentials:ty) => {
+        impl $client {
+            /// A client for `base_url` authenticating with `credentials`, using
+            /// [`client_support::http_client`] with its 15 s default timeout, and no redirects.
+            pub fn with_credentials(
+                base_url: &str,
+                credentials: $credentials,
+            ) -> Result<Self, reqwest::Error> {
+                let http = $crate::http_client($crate::DEFAULT_TIMEOUT)?;
+                Ok(Self::new_with_client(base_url, http, credentials))
+            }
+        }
+
+        impl progenitor_client::ClientHooks<$credentials> for $client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                _info: &progenitor_client::OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                $crate::RequestContext::apply_auth(&self.inner, request.headers_mut());
+                Ok(())
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                _info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                let observer = $crate::RequestContext::observer(&self.inner);
+                $crate::execute_bounded(&self.client, request, observer).await
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
