@@ -6,15 +6,9 @@ use onboarding::{
 };
 use serde_json::{Value, json};
 
-fn user() -> NewUser {
-    serde_json::from_str(include_str!("fixtures/user.json"))
-        .expect("fixtures/user.json is a NewUser")
-}
-
-fn update() -> UserUpdate {
-    serde_json::from_str(include_str!("fixtures/update.json"))
-        .expect("fixtures/update.json is a UserUpdate")
-}
+#[path = "common/fixtures.rs"]
+mod fixtures;
+use fixtures::{update, user};
 
 #[test]
 fn body_bitpanda() {
@@ -153,9 +147,9 @@ fn the_bodies_read_back_as_the_generated_types() {
 
 #[test]
 fn fixtures_round_trip_and_unknown_fields_are_refused() {
-    let original: Value = serde_json::from_str(include_str!("fixtures/user.json")).unwrap();
+    let original: Value = serde_json::from_str(fixtures::USER_JSON).unwrap();
     assert_eq!(serde_json::to_value(user()).unwrap(), original);
-    let original: Value = serde_json::from_str(include_str!("fixtures/update.json")).unwrap();
+    let original: Value = serde_json::from_str(fixtures::UPDATE_JSON).unwrap();
     assert_eq!(serde_json::to_value(update()).unwrap(), original);
 
     let typo = serde_json::from_value::<NewUser>(json!({"email": "a@b", "familyName": "Doe"}));

@@ -13,13 +13,15 @@ use onboarding::{
 };
 use serde_json::{Map, Value, json};
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
 fn user_json() -> Value {
-    serde_json::from_str(include_str!("fixtures/user.json")).expect("fixtures/user.json is JSON")
+    serde_json::from_str(fixtures::USER_JSON).expect("fixtures/user.json is JSON")
 }
 
 fn update_json() -> Value {
-    serde_json::from_str(include_str!("fixtures/update.json"))
-        .expect("fixtures/update.json is JSON")
+    serde_json::from_str(fixtures::UPDATE_JSON).expect("fixtures/update.json is JSON")
 }
 
 fn parse<T: serde::de::DeserializeOwned>(neutral: &Value) -> T {

@@ -3,35 +3,14 @@
 
 use std::time::Duration;
 
-use onboarding::{
-    NewUser, OnboardingClient, OnboardingError, PartnerCredential, RetryPolicy, UserContext,
-    UserUpdate,
-};
+use onboarding::{OnboardingClient, OnboardingError, PartnerCredential, UserContext};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-const TOKEN: &str = "secret-token-1234";
-const IDENTIFIER: &str = "7d9f2c4e8b1a4f6e9c3b5a7d1e2f4a6b8c0d";
+mod common;
 
-fn user() -> NewUser {
-    serde_json::from_str(include_str!("fixtures/user.json")).expect("fixture user")
-}
-
-fn update() -> UserUpdate {
-    serde_json::from_str(include_str!("fixtures/update.json")).expect("fixture update")
-}
-
-/// Fast retries so the tests do not sleep long.
-fn quick_policy() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        max_retry_after: Duration::from_millis(50),
-        max_total: Duration::from_secs(10),
-    }
-}
+use common::{IDENTIFIER, TOKEN, fast_policy as quick_policy, update, user};
 
 fn bitpanda(server: &MockServer) -> OnboardingClient {
     OnboardingClient::builder(server.uri())

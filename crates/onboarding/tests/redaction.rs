@@ -1,17 +1,9 @@
 //! `Debug` of the model redacts personal data: a snapshot of the full fixture user, and checks that
 //! no personal value of the fixtures appears in it.
 
-use onboarding::{NewUser, UserUpdate};
-
-fn user() -> NewUser {
-    serde_json::from_str(include_str!("fixtures/user.json"))
-        .expect("fixtures/user.json is a NewUser")
-}
-
-fn update() -> UserUpdate {
-    serde_json::from_str(include_str!("fixtures/update.json"))
-        .expect("fixtures/update.json is a UserUpdate")
-}
+#[path = "common/fixtures.rs"]
+mod fixtures;
+use fixtures::{update, user};
 
 /// Every personal value in the two fixtures, including those nested in the extensions.
 const PERSONAL_VALUES: &[&str] = &[

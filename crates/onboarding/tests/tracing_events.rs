@@ -11,6 +11,9 @@ use tracing::{Event, Metadata, Subscriber};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
+
 const TOKEN: &str = "tracing-secret-token";
 
 /// Records every event as `name=value` pairs.
@@ -62,7 +65,7 @@ async fn events_carry_call_facts_and_no_personal_data() {
         .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": {"id": "bp-9"}})))
         .mount(&server)
         .await;
-    let user: NewUser = serde_json::from_str(include_str!("fixtures/user.json")).unwrap();
+    let user: NewUser = serde_json::from_str(fixtures::USER_JSON).unwrap();
     let client = OnboardingClient::builder(server.uri())
         .retry_policy(RetryPolicy {
             initial_backoff: std::time::Duration::from_millis(1),
@@ -97,8 +100,7 @@ async fn events_carry_call_facts_and_no_personal_data() {
         "{calls:?}"
     );
 
-    let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("fixtures/user.json")).unwrap();
+    let fixture: serde_json::Value = serde_json::from_str(fixtures::USER_JSON).unwrap();
     let mut secrets = vec![TOKEN.to_owned()];
     for key in [
         "email",

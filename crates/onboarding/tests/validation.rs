@@ -9,15 +9,9 @@ use onboarding::{
 };
 use serde_json::json;
 
-fn user() -> NewUser {
-    serde_json::from_str(include_str!("fixtures/user.json"))
-        .expect("fixtures/user.json is a NewUser")
-}
-
-fn update() -> UserUpdate {
-    serde_json::from_str(include_str!("fixtures/update.json"))
-        .expect("fixtures/update.json is a UserUpdate")
-}
+#[path = "common/fixtures.rs"]
+mod fixtures;
+use fixtures::{update, user};
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).expect("a valid date")

@@ -9,23 +9,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use onboarding::{
-    NewUser, OnboardingClient, OnboardingError, PartnerCredential, RetryPolicy, UserContext,
-    UserUpdate,
-};
+use onboarding::{OnboardingClient, OnboardingError, PartnerCredential, RetryPolicy, UserContext};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 pub const TOKEN: &str = "secret-token-1234";
 pub const IDENTIFIER: &str = "7d9f2c4e8b1a4f6e9c3b5a7d1e2f4a6b8c0d";
 
-pub fn user() -> NewUser {
-    serde_json::from_str(include_str!("../fixtures/user.json")).expect("fixture user")
-}
+pub mod fixtures;
 
-pub fn update() -> UserUpdate {
-    serde_json::from_str(include_str!("../fixtures/update.json")).expect("fixture update")
-}
+pub use fixtures::{update, user};
 
 /// Three attempts, millisecond backoffs, `Retry-After` capped at 50 ms.
 pub fn fast_policy() -> RetryPolicy {
