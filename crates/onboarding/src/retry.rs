@@ -2,7 +2,9 @@
 //!
 //! The rule, in full:
 //! - **429 Too Many Requests and 503 Unavailable** are retried, waiting the provider's
-//!   `Retry-After` (seconds or an HTTP date) capped at [`RetryPolicy::max_retry_after`], or
+//!   `Retry-After` (seconds or an HTTP date) capped at [`RetryPolicy::max_retry_after`], plus a
+//!   random spread of up to [`RetryPolicy::initial_backoff`] so callers throttled together do
+//!   not all come back in the same millisecond (never earlier than the provider asked); or
 //!   exponential backoff with full jitter when it sent none.
 //! - **Connection failures before the request was sent** (refused, DNS, TLS handshake) are
 //!   retried with backoff: the provider never saw them.
@@ -56,11 +58,12 @@ impl RetryPolicy {
     }
 
     /// The wait before retry number `retry` (1 for the first retry): the provider's
-    /// `retry_after` capped at [`max_retry_after`](Self::max_retry_after), or else a random
+    /// `retry_after` capped at [`max_retry_after`](Self::max_retry_after) plus a random spread
+    /// of up to [`initial_backoff`](Self::initial_backoff), or else a random
     /// duration up to `initial_backoff × 2^(retry-1)`, capped at [`max_backoff`](Self::max_backoff).
     pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(wait) = retry_after {
-            return wait.min(self.max_retry_after);
+            return wait.min(self.max_retry_after) + full_jitter(self.initial_backoff);
         }
         let exponent = retry.saturating_sub(1).min(20);
         let ceiling = self
@@ -122,7 +125,18 @@ mod tests {
     fn retry_after_is_capped() {
         let policy = RetryPolicy::default();
         let wait = policy.delay(1, Some(Duration::from_secs(86_400)));
-        assert_eq!(wait, policy.max_retry_after);
+        assert!(wait >= policy.max_retry_after, "{wait:?}");
+        assert!(wait <= policy.max_retry_after + policy.initial_backoff, "{wait:?}");
+    }
+
+    #[test]
+    fn retry_after_is_never_shortened_and_is_spread() {
+        let policy = RetryPolicy::default();
+        let asked = Duration::from_secs(1);
+        let waits: std::collections::BTreeSet<Duration> =
+            (0..50).map(|_| policy.delay(1, Some(asked))).collect();
+        assert!(waits.iter().all(|w| *w >= asked && *w <= asked + policy.initial_backoff));
+        assert!(waits.len() > 10, "callers throttled together spread out: {waits:?}");
     }
 
     #[test]
