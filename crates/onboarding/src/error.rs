@@ -322,7 +322,7 @@ impl From<ValidationReport> for OnboardingError {
 pub const EXCERPT_CHARS: usize = 120;
 
 /// The start of `body` for an error message: at most [`EXCERPT_CHARS`] characters, on one line,
-/// with runs of digits shown as `#` and any word containing `@` shown as `***`, so phone numbers,
+/// with runs of digits (of any script) shown as `#` and any word containing `@` shown as `***`, so phone numbers,
 /// dates, ids and e-mail addresses do not leak into logs.
 pub fn masked_excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
@@ -338,7 +338,7 @@ pub fn masked_excerpt(body: &[u8]) -> String {
         } else {
             let mut out = String::new();
             for c in word.chars() {
-                if c.is_ascii_digit() {
+                if c.is_numeric() {
                     if !out.ends_with('#') {
                         out.push('#');
                     }

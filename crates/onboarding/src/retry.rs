@@ -126,7 +126,10 @@ mod tests {
         let policy = RetryPolicy::default();
         let wait = policy.delay(1, Some(Duration::from_secs(86_400)));
         assert!(wait >= policy.max_retry_after, "{wait:?}");
-        assert!(wait <= policy.max_retry_after + policy.initial_backoff, "{wait:?}");
+        assert!(
+            wait <= policy.max_retry_after + policy.initial_backoff,
+            "{wait:?}"
+        );
     }
 
     #[test]
@@ -135,8 +138,15 @@ mod tests {
         let asked = Duration::from_secs(1);
         let waits: std::collections::BTreeSet<Duration> =
             (0..50).map(|_| policy.delay(1, Some(asked))).collect();
-        assert!(waits.iter().all(|w| *w >= asked && *w <= asked + policy.initial_backoff));
-        assert!(waits.len() > 10, "callers throttled together spread out: {waits:?}");
+        assert!(
+            waits
+                .iter()
+                .all(|w| *w >= asked && *w <= asked + policy.initial_backoff)
+        );
+        assert!(
+            waits.len() > 10,
+            "callers throttled together spread out: {waits:?}"
+        );
     }
 
     #[test]

@@ -101,6 +101,34 @@ fn check_investment_as_a_service(
         "verification",
         "is required",
     );
+    // The extension is sent as given, so its dates must be ones the body can carry.
+    if let Some(verification) = &extension.verification {
+        for (name, date) in [
+            ("birth_date", verification.birth_date),
+            ("issuing_date", verification.issuing_date),
+            ("expiration_date", verification.expiration_date),
+            ("verification_date", verification.verification_date),
+        ] {
+            if let Some(date) = date {
+                checker.date(
+                    date,
+                    &format!("bitpanda.verification.{name}"),
+                    &format!("verification.{name}"),
+                );
+            }
+        }
+    }
+    if let Some(at) = extension
+        .ext_compliance
+        .as_ref()
+        .and_then(|compliance| compliance.ext_user_reviewed_kyc_data_at)
+    {
+        checker.date(
+            at.date_naive(),
+            "bitpanda.ext_compliance.ext_user_reviewed_kyc_data_at",
+            "ext_compliance.ext_user_reviewed_kyc_data_at",
+        );
+    }
 }
 
 fn name_rules(checker: &mut Checker, name: &str, field: &str, provider_field: &str) {

@@ -49,7 +49,9 @@ pub(super) fn check(checker: &mut Checker, update: &UserUpdate, today: NaiveDate
         );
     }
 
-    if let Some(birth) = update.date_of_birth {
+    if let Some(birth) = update.date_of_birth
+        && checker.date(birth, "date_of_birth", "dateOfBirth")
+    {
         checker.ensure(
             rules::is_adult(birth, today),
             "date_of_birth",

@@ -19,7 +19,7 @@ mod wealthyhood;
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{NewUser, UserUpdate};
@@ -167,10 +167,14 @@ pub fn validate_btcdirect_on(
 
 /// Reason for an e-mail address of the wrong shape.
 const EMAIL_SHAPE: &str =
-    "must be an e-mail address: one `@` between a non-empty local part and domain, no spaces";
+    "must be an e-mail address: ASCII `local@host.name`, no spaces, quotes or IP literals";
 
 /// Reason for a country that is not an upper-case ISO 3166-1 alpha-2 code.
 const COUNTRY_UPPER: &str = "must be an upper-case ISO 3166-1 alpha-2 country code, e.g. GR";
+
+/// Reason for a date whose year RFC 3339 cannot write (see [`rules::is_four_digit_year`]).
+const DATE_YEAR: &str =
+    "must have a four-digit year (0000 to 9999): the spec's `format: date` allows no other";
 
 /// Collects violations for one provider; the per-provider rule sets share its helpers.
 pub(crate) struct Checker {
@@ -242,6 +246,13 @@ impl Checker {
         if self.required(value, field, provider_field) {
             self.country(value, field, provider_field);
         }
+    }
+
+    /// A date the body carries: reports it unless its year has four digits; returns whether it has.
+    pub(crate) fn date(&mut self, value: NaiveDate, field: &str, provider_field: &str) -> bool {
+        let ok = rules::is_four_digit_year(value.year());
+        self.ensure(ok, field, provider_field, DATE_YEAR);
+        ok
     }
 
     pub(crate) fn finish(self) -> Result<(), ValidationReport> {

@@ -43,6 +43,9 @@ pub(super) fn check(checker: &mut Checker, user: &NewUser) {
         "dateOfBirth",
         "is required",
     );
+    if let Some(birth) = user.date_of_birth {
+        checker.date(birth, "date_of_birth", "dateOfBirth");
+    }
 
     checker.required_country(
         user.country_of_residence.as_deref().unwrap_or_default(),

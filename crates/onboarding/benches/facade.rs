@@ -1,0 +1,384 @@
+//! What the facade costs at run time, side by side with doing the same by hand (issue 5, item 4).
+//!
+//! - `create_user_<provider>`: one create-user request, `facade` =
+//!   [`OnboardingClient::create_user`] (validate, map, serialise, send through the generated
+//!   client, decode the typed answer; [`RetryPolicy::never`]) versus `raw_reqwest` = a
+//!   hand-written `reqwest` POST of the same, already mapped, generated body (serialised by
+//!   `.json()` on every iteration, as the facade does), with the same headers, decoding only the
+//!   new user's `id`. Both go to the same in-process loopback HTTP/1.1 server, which answers every
+//!   request with a fixed `201` and keeps the connection alive, over the same kind of
+//!   `reqwest::Client` (same timeouts, no redirects, pooled connection), on one current-thread
+//!   Tokio runtime. Goal: facade within 5 % of raw. A third line, `generated_client`, calls the
+//!   provider's generated client directly with the same prebuilt body, to show how the gap splits
+//!   between the generated client (typed answer decoding, hooks) and the facade itself
+//!   (validation, mapping, retry loop, tracing).
+//! - `body_<provider>`: `facade` = `mapping::<provider>_request(&user)` (validation and mapping)
+//!   followed by `serde_json::to_vec`, versus `generated_only` = `serde_json::to_vec` of the
+//!   already built generated request.
+//!
+//! The user is the crate's test fixture (`tests/fixtures/user.json`), valid for both Bitpanda and
+//! Wealthyhood. Runs are kept short (1 s warm-up, 3 s measurement; `cargo bench` flags override).
+//! After the run, the ratio facade / raw of every group that ran is printed from criterion's own
+//! estimates. Run with `cargo bench -p onboarding --bench facade`.
+
+use std::hint::black_box;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use criterion::Criterion;
+use onboarding::{NewUser, OnboardingClient, RetryPolicy, mapping};
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use serde::Deserialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
+
+const TOKEN: &str = "bench-access-token";
+/// The `api-version` header every generated client sends (`info.version` of the specs).
+const API_VERSION: &str = "1.0.0-curated";
+
+/// What the loopback server answers to a Wealthyhood create (the fields `User` requires).
+const WEALTHYHOOD_CREATED: &str = r#"{"id":"64f0c51e7fb3fc001234a001","email":"giorgos.papadopoulos@example.com","portfolios":[],"createdAt":"2024-10-03T10:30:00Z","updatedAt":"2024-10-03T10:30:00Z"}"#;
+/// What the loopback server answers to a Bitpanda create.
+const BITPANDA_CREATED: &str = r#"{"data":{"id":"3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f0a93"}}"#;
+
+fn user() -> NewUser {
+    serde_json::from_str(include_str!("../tests/fixtures/user.json")).expect("fixture user")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The loopback server.
+
+/// Starts, on `runtime`, a loopback HTTP/1.1 server that answers every request with
+/// `201 Created` and `body`, keeping connections alive, and returns its address.
+///
+/// It reads each request's head and its `Content-Length` body and does nothing else, so the
+/// server's share of each iteration is as small as it can be and the same for both sides.
+fn start_server(runtime: &Runtime, body: &str) -> SocketAddr {
+    let response: &'static [u8] = format!(
+        "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+    .leak();
+    let listener = runtime
+        .block_on(TcpListener::bind("127.0.0.1:0"))
+        .expect("bind a loopback port");
+    let address = listener.local_addr().expect("loopback address");
+    runtime.spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(answer(stream, response));
+        }
+    });
+    address
+}
+
+/// Answers every request on one connection with `response`, until the client closes it.
+async fn answer(mut stream: TcpStream, response: &'static [u8]) {
+    let _ = stream.set_nodelay(true);
+    let mut buffer = Vec::with_capacity(16 * 1024);
+    let mut chunk = vec![0u8; 16 * 1024];
+    loop {
+        let head_end = loop {
+            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                break at + 4;
+            }
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(read) => buffer.extend_from_slice(&chunk[..read]),
+            }
+        };
+        let request_end = head_end + content_length(&buffer[..head_end]);
+        while buffer.len() < request_end {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(read) => buffer.extend_from_slice(&chunk[..read]),
+            }
+        }
+        buffer.drain(..request_end);
+        if stream.write_all(response).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The `Content-Length` of a request head (0 when absent).
+fn content_length(head: &[u8]) -> usize {
+    String::from_utf8_lossy(head)
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The hand-written side.
+
+/// The HTTP client a hand-written integration would build: the facade's settings (15 s connect
+/// and request timeouts, no redirects), written out with `reqwest` directly.
+fn raw_http_client() -> reqwest::Client {
+    let timeout = Duration::from_secs(15);
+    reqwest::Client::builder()
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("reqwest client")
+}
+
+#[derive(Deserialize)]
+struct Created {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct BitpandaCreated {
+    data: Created,
+}
+
+/// POSTs `body` as JSON with the headers the generated client sends and returns the 201 answer.
+async fn raw_post(
+    http: &reqwest::Client,
+    url: &str,
+    authorization: &HeaderValue,
+    body: &impl serde::Serialize,
+) -> reqwest::Response {
+    let response = http
+        .post(url)
+        .header(ACCEPT, "application/json")
+        .header(AUTHORIZATION, authorization.clone())
+        .header("api-version", API_VERSION)
+        .json(body)
+        .send()
+        .await
+        .expect("loopback POST");
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmarks.
+
+fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
+    let user = user();
+    let mut authorization =
+        HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header value");
+    authorization.set_sensitive(true);
+
+    // Wealthyhood.
+    let address = start_server(runtime, WEALTHYHOOD_CREATED);
+    let facade = OnboardingClient::builder(format!("http://{address}"))
+        .retry_policy(RetryPolicy::never())
+        .wealthyhood(TOKEN)
+        .expect("facade client");
+    let raw = raw_http_client();
+    let url = format!("http://{address}/users");
+    let body = mapping::wealthyhood_request(&user).expect("fixture maps");
+    let raw_create = || async {
+        let response = raw_post(&raw, &url, &authorization, &body).await;
+        response.json::<Created>().await.expect("created").id
+    };
+    // Both sides work before anything is measured.
+    let generated = wealthyhood_client::Client::new_with_client(
+        &format!("http://{address}"),
+        raw_http_client(),
+        wealthyhood_client::Credentials::bearer(TOKEN).expect("token"),
+    );
+    let created = runtime.block_on(facade.create_user(&user)).expect("facade");
+    assert_eq!(created.id, runtime.block_on(raw_create()).into());
+    let mut group = criterion.benchmark_group("create_user_wealthyhood");
+    group.bench_function("raw_reqwest", |b| {
+        b.iter(|| black_box(runtime.block_on(raw_create())))
+    });
+    group.bench_function("generated_client", |b| {
+        b.iter(|| black_box(runtime.block_on(generated.create_user(&body)).is_ok()))
+    });
+    group.bench_function("facade", |b| {
+        b.iter(|| {
+            black_box(
+                runtime
+                    .block_on(facade.create_user(black_box(&user)))
+                    .is_ok(),
+            )
+        })
+    });
+    group.finish();
+
+    // Bitpanda.
+    let address = start_server(runtime, BITPANDA_CREATED);
+    let facade = OnboardingClient::builder(format!("http://{address}"))
+        .retry_policy(RetryPolicy::never())
+        .bitpanda(TOKEN)
+        .expect("facade client");
+    let url = format!("http://{address}/v2/users");
+    let body = mapping::bitpanda_request(&user).expect("fixture maps");
+    let raw_create = || async {
+        let response = raw_post(&raw, &url, &authorization, &body).await;
+        response
+            .json::<BitpandaCreated>()
+            .await
+            .expect("created")
+            .data
+            .id
+    };
+    let generated = bitpanda_client::Client::new_with_client(
+        &format!("http://{address}"),
+        raw_http_client(),
+        bitpanda_client::Credentials::bearer(TOKEN).expect("token"),
+    );
+    let created = runtime.block_on(facade.create_user(&user)).expect("facade");
+    assert_eq!(created.id, runtime.block_on(raw_create()).into());
+    let mut group = criterion.benchmark_group("create_user_bitpanda");
+    group.bench_function("raw_reqwest", |b| {
+        b.iter(|| black_box(runtime.block_on(raw_create())))
+    });
+    group.bench_function("generated_client", |b| {
+        b.iter(|| black_box(runtime.block_on(generated.create_user_v2(&body)).is_ok()))
+    });
+    group.bench_function("facade", |b| {
+        b.iter(|| {
+            black_box(
+                runtime
+                    .block_on(facade.create_user(black_box(&user)))
+                    .is_ok(),
+            )
+        })
+    });
+    group.finish();
+}
+
+fn request_body(criterion: &mut Criterion) {
+    let user = user();
+
+    let built = mapping::wealthyhood_request(&user).expect("fixture maps");
+    let mut group = criterion.benchmark_group("body_wealthyhood");
+    group.bench_function("generated_only", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&built)).expect("serialises"))
+    });
+    group.bench_function("facade", |b| {
+        b.iter(|| {
+            let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
+            serde_json::to_vec(&request).expect("serialises")
+        })
+    });
+    group.finish();
+
+    let built = mapping::bitpanda_request(&user).expect("fixture maps");
+    let mut group = criterion.benchmark_group("body_bitpanda");
+    group.bench_function("generated_only", |b| {
+        b.iter(|| serde_json::to_vec(black_box(&built)).expect("serialises"))
+    });
+    group.bench_function("facade", |b| {
+        b.iter(|| {
+            let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
+            serde_json::to_vec(&request).expect("serialises")
+        })
+    });
+    group.finish();
+}
+
+fn main() {
+    let started = SystemTime::now();
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    create_user(&mut criterion, &runtime);
+    request_body(&mut criterion);
+    criterion.final_summary();
+    print_ratios(
+        started,
+        &[
+            ("create_user_wealthyhood", "facade", "raw_reqwest"),
+            ("create_user_wealthyhood", "generated_client", "raw_reqwest"),
+            ("create_user_wealthyhood", "facade", "generated_client"),
+            ("create_user_bitpanda", "facade", "raw_reqwest"),
+            ("create_user_bitpanda", "generated_client", "raw_reqwest"),
+            ("create_user_bitpanda", "facade", "generated_client"),
+            ("body_wealthyhood", "facade", "generated_only"),
+            ("body_bitpanda", "facade", "generated_only"),
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ratios from criterion's estimates.
+
+/// Prints `numerator / denominator` for every group measured by this run (`cargo bench`, not the
+/// single pass of `cargo test --benches`), from the estimates criterion saved.
+fn print_ratios(started: SystemTime, pairs: &[(&str, &str, &str)]) {
+    if !std::env::args().any(|arg| arg == "--bench") {
+        return;
+    }
+    let Some(home) = criterion_home() else {
+        return;
+    };
+    println!("\nratios (point estimates of this run; criterion's time line):");
+    for (group, numerator, denominator) in pairs {
+        let estimate = |function: &str| estimate(&home, group, function, started);
+        if let (Some(top), Some(bottom)) = (estimate(numerator), estimate(denominator)) {
+            println!(
+                "  {group:<24} {numerator:>16} {:>10} / {denominator:<16} {:>10} = {:.3} ({}{})",
+                human(top),
+                human(bottom),
+                top / bottom,
+                if top >= bottom { "+" } else { "-" },
+                human((top - bottom).abs())
+            );
+        }
+    }
+}
+
+/// Where criterion keeps its results: `$CRITERION_HOME`, else `<cargo target dir>/criterion`.
+fn criterion_home() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return Some(PathBuf::from(home));
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return Some(PathBuf::from(target).join("criterion"));
+    }
+    let output = std::process::Command::new(std::env::var_os("CARGO")?)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .ok()?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+    Some(PathBuf::from(metadata["target_directory"].as_str()?).join("criterion"))
+}
+
+/// The time (ns) criterion prints for `group/function` — the slope of the linear regression,
+/// or the mean when there is none — if it was measured after `started`.
+fn estimate(
+    home: &std::path::Path,
+    group: &str,
+    function: &str,
+    started: SystemTime,
+) -> Option<f64> {
+    let path = home.join(group).join(function).join("new/estimates.json");
+    if std::fs::metadata(&path).ok()?.modified().ok()? < started {
+        return None;
+    }
+    let estimates: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    ["slope", "mean"]
+        .iter()
+        .find_map(|key| estimates[key]["point_estimate"].as_f64())
+}
+
+/// `nanoseconds` in the unit criterion would choose.
+fn human(nanoseconds: f64) -> String {
+    match nanoseconds {
+        ns if ns >= 1e9 => format!("{:.3} s", ns / 1e9),
+        ns if ns >= 1e6 => format!("{:.3} ms", ns / 1e6),
+        ns if ns >= 1e3 => format!("{:.3} µs", ns / 1e3),
+        ns => format!("{ns:.1} ns"),
+    }
+}

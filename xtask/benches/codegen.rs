@@ -1,0 +1,188 @@
+//! What `cargo xtask codegen` adds on top of progenitor (issue 5, item 4).
+//!
+//! One group, `codegen_all_specs`, over every `specs/*.yaml` of the workspace:
+//!
+//! - `xtask_render_all`: [`xtask::codegen::render_all`], i.e. what `cargo xtask codegen` does
+//!   short of comparing and writing files: read each spec, parse the YAML, lint it (preflight,
+//!   descriptions, examples validated against their schemas), generate with progenitor, and format
+//!   with `syn` + prettyplease;
+//! - `progenitor_generate_tokens`: progenitor alone,
+//!   `Generator::new(&settings).generate_tokens(&spec)` on the same specs, parsed beforehand, with
+//!   the xtask's own settings ([`xtask::render::settings`]);
+//! - and, to show where the difference goes, `read_parse_lint` ([`xtask::lint::check`] on each
+//!   spec's text) and `format_prettyplease` ([`xtask::render::format_file`] on tokens generated
+//!   beforehand).
+//!
+//! After the run it prints each step's ratio to `progenitor_generate_tokens`, from criterion's
+//! own estimates. Runs are short (flat sampling, 10 samples, 1 s warm-up, 3 s measurement;
+//! `cargo bench` flags override). Run with `cargo bench -p xtask --bench codegen`.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use criterion::{Criterion, SamplingMode};
+use progenitor::Generator;
+use xtask::workspace::{self, SpecTarget};
+
+/// Every spec of the workspace: its target, its text, and the document progenitor reads.
+fn specs(root: &Path) -> Vec<(SpecTarget, String, openapiv3::OpenAPI)> {
+    workspace::discover(root)
+        .expect("specs/ is readable")
+        .into_iter()
+        .map(|target| {
+            let spec = target.spec_display();
+            let text = std::fs::read_to_string(root.join(&target.spec)).expect("spec is readable");
+            let document = xtask::lint::check(&spec, &text).expect("committed spec is clean");
+            (target, text, document)
+        })
+        .collect()
+}
+
+fn codegen(criterion: &mut Criterion) {
+    let root = workspace::root();
+    let specs = specs(&root);
+    assert!(!specs.is_empty(), "no specs under {}", root.display());
+    let settings = xtask::render::settings();
+    let tokens: Vec<_> = specs
+        .iter()
+        .map(|(_, _, document)| {
+            Generator::new(&settings)
+                .generate_tokens(document)
+                .expect("progenitor generates")
+        })
+        .collect();
+    assert_eq!(
+        xtask::codegen::render_all(&root)
+            .expect("committed specs render")
+            .len(),
+        specs.len()
+    );
+
+    let mut group = criterion.benchmark_group("codegen_all_specs");
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
+    group.bench_function("xtask_render_all", |b| {
+        b.iter(|| xtask::codegen::render_all(black_box(&root)).expect("renders"))
+    });
+    group.bench_function("progenitor_generate_tokens", |b| {
+        b.iter(|| {
+            specs
+                .iter()
+                .map(|(_, _, document)| {
+                    Generator::new(&settings)
+                        .generate_tokens(black_box(document))
+                        .expect("progenitor generates")
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    group.bench_function("read_parse_lint", |b| {
+        b.iter(|| {
+            specs
+                .iter()
+                .map(|(target, text, _)| {
+                    xtask::lint::check(&target.spec_display(), black_box(text)).expect("clean")
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    group.bench_function("format_prettyplease", |b| {
+        b.iter(|| {
+            specs
+                .iter()
+                .zip(&tokens)
+                .map(|((target, _, _), tokens)| {
+                    xtask::render::format_file(&target.spec_display(), black_box(tokens.clone()))
+                        .expect("formats")
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    group.finish();
+}
+
+fn main() {
+    let started = SystemTime::now();
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    codegen(&mut criterion);
+    criterion.final_summary();
+    let baseline = "progenitor_generate_tokens";
+    print_ratios(
+        started,
+        &[
+            ("codegen_all_specs", "xtask_render_all", baseline),
+            ("codegen_all_specs", "read_parse_lint", baseline),
+            ("codegen_all_specs", "format_prettyplease", baseline),
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ratios from criterion's estimates.
+
+/// Prints `numerator / denominator` for every pair measured by this run (`cargo bench`, not the
+/// single pass of `cargo test --benches`), from the estimates criterion saved.
+fn print_ratios(started: SystemTime, pairs: &[(&str, &str, &str)]) {
+    if !std::env::args().any(|arg| arg == "--bench") {
+        return;
+    }
+    let Some(home) = criterion_home() else {
+        return;
+    };
+    println!("\nratios (point estimates of this run; criterion's time line):");
+    for (group, numerator, denominator) in pairs {
+        let estimate = |function: &str| estimate(&home, group, function, started);
+        if let (Some(top), Some(bottom)) = (estimate(numerator), estimate(denominator)) {
+            println!(
+                "  {group}: {numerator} {} / {denominator} {} = {:.3} ({}{})",
+                human(top),
+                human(bottom),
+                top / bottom,
+                if top >= bottom { "+" } else { "-" },
+                human((top - bottom).abs())
+            );
+        }
+    }
+}
+
+/// Where criterion keeps its results: `$CRITERION_HOME`, else `<cargo target dir>/criterion`.
+fn criterion_home() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return Some(PathBuf::from(home));
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return Some(PathBuf::from(target).join("criterion"));
+    }
+    let output = std::process::Command::new(std::env::var_os("CARGO")?)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .ok()?;
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).ok()?;
+    Some(PathBuf::from(metadata["target_directory"].as_str()?).join("criterion"))
+}
+
+/// The time (ns) criterion prints for `group/function` — the slope of the linear regression,
+/// or the mean when there is none — if it was measured after `started`.
+fn estimate(home: &Path, group: &str, function: &str, started: SystemTime) -> Option<f64> {
+    let path = home.join(group).join(function).join("new/estimates.json");
+    if std::fs::metadata(&path).ok()?.modified().ok()? < started {
+        return None;
+    }
+    let estimates: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    ["slope", "mean"]
+        .iter()
+        .find_map(|key| estimates[key]["point_estimate"].as_f64())
+}
+
+/// `nanoseconds` in the unit criterion would choose.
+fn human(nanoseconds: f64) -> String {
+    match nanoseconds {
+        ns if ns >= 1e9 => format!("{:.3} s", ns / 1e9),
+        ns if ns >= 1e6 => format!("{:.3} ms", ns / 1e6),
+        ns if ns >= 1e3 => format!("{:.3} µs", ns / 1e3),
+        ns => format!("{ns:.1} ns"),
+    }
+}
