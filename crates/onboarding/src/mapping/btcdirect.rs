@@ -65,48 +65,42 @@ pub fn btcdirect_request_on(
                 UpdateUserRequestFirstName::try_from(name),
             )
         });
-    let last_name = update.family_name.as_deref().and_then(|name| {
-        builder.convert(
-            "family_name",
-            "lastName",
-            UpdateUserRequestLastName::try_from(name),
-        )
-    });
-    let phone_number = update.phone.as_deref().and_then(|phone| {
-        builder.convert(
-            "phone",
-            "phoneNumber",
-            UpdateUserRequestPhoneNumber::try_from(phone),
-        )
-    });
-    let business_name = extension.business_name.as_deref().and_then(|name| {
-        builder.convert(
-            "btcdirect.business_name",
-            "businessName",
-            UpdateUserRequestBusinessName::try_from(name),
-        )
-    });
-    let business_country = extension.business_country.as_deref().and_then(|code| {
-        builder.convert(
-            "btcdirect.business_country",
-            "businessCountry",
-            UpdateUserRequestBusinessCountry::try_from(code),
-        )
-    });
-    let website_country = extension.website_country.as_deref().and_then(|code| {
-        builder.convert(
-            "btcdirect.website_country",
-            "websiteCountry",
-            UpdateUserRequestWebsiteCountry::try_from(code),
-        )
-    });
-    let website_language = extension.website_language.as_deref().and_then(|code| {
-        builder.convert(
-            "btcdirect.website_language",
-            "websiteLanguage",
-            UpdateUserRequestWebsiteLanguage::try_from(code),
-        )
-    });
+    let last_name = builder.convert_present(
+        "family_name",
+        "lastName",
+        update.family_name.as_deref(),
+        UpdateUserRequestLastName::try_from,
+    );
+    let phone_number = builder.convert_present(
+        "phone",
+        "phoneNumber",
+        update.phone.as_deref(),
+        UpdateUserRequestPhoneNumber::try_from,
+    );
+    let business_name = builder.convert_present(
+        "btcdirect.business_name",
+        "businessName",
+        extension.business_name.as_deref(),
+        UpdateUserRequestBusinessName::try_from,
+    );
+    let business_country = builder.convert_present(
+        "btcdirect.business_country",
+        "businessCountry",
+        extension.business_country.as_deref(),
+        UpdateUserRequestBusinessCountry::try_from,
+    );
+    let website_country = builder.convert_present(
+        "btcdirect.website_country",
+        "websiteCountry",
+        extension.website_country.as_deref(),
+        UpdateUserRequestWebsiteCountry::try_from,
+    );
+    let website_language = builder.convert_present(
+        "btcdirect.website_language",
+        "websiteLanguage",
+        extension.website_language.as_deref(),
+        UpdateUserRequestWebsiteLanguage::try_from,
+    );
     let address = update.address.as_ref();
 
     builder.finish(|| {

@@ -59,6 +59,18 @@ impl Builder {
         }
     }
 
+    /// [`convert`](Self::convert) of an optional value: `None` stays `None`, a present value is
+    /// converted (or recorded as refused).
+    fn convert_present<'v, T, E: Display>(
+        &mut self,
+        field: &str,
+        provider_field: &str,
+        value: Option<&'v str>,
+        conversion: impl FnOnce(&'v str) -> Result<T, E>,
+    ) -> Option<T> {
+        value.and_then(|value| self.convert(field, provider_field, conversion(value)))
+    }
+
     /// A value validation has already required; recorded as missing if it is not there after all.
     fn require<T>(&mut self, field: &str, provider_field: &str, value: Option<T>) -> Option<T> {
         if value.is_none() {

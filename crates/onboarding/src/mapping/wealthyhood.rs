@@ -52,17 +52,18 @@ pub fn wealthyhood_request(user: &NewUser) -> Result<CreateUserRequest, Validati
             user.country_of_residence.as_deref().unwrap_or_default(),
         ),
     );
-    let language = user
-        .language
-        .as_deref()
-        .and_then(|language| builder.convert("language", "language", Language::try_from(language)));
-    let nationality = user.citizenship.as_deref().and_then(|citizenship| {
-        builder.convert(
-            "citizenship",
-            "nationality",
-            CreateUserRequestNationality::try_from(citizenship),
-        )
-    });
+    let language = builder.convert_present(
+        "language",
+        "language",
+        user.language.as_deref(),
+        Language::try_from,
+    );
+    let nationality = builder.convert_present(
+        "citizenship",
+        "nationality",
+        user.citizenship.as_deref(),
+        CreateUserRequestNationality::try_from,
+    );
     let address = user.address.as_ref().and_then(|address| {
         let country_code = builder.convert(
             "address.country",
