@@ -278,64 +278,49 @@ const SCHEMA_KEYWORDS: [&str; 8] = [
 /// Entries with only an `externalValue` are skipped.
 pub fn examples(document: &Value) -> Vec<Example> {
     let mut found = Vec::new();
-    collect_examples(document, document, "#", &mut found);
+    let outside_examples =
+        |key: &str| key != "example" && key != "examples" && !key.starts_with("x-");
+    preflight::visit_objects(document, "#", &outside_examples, &mut |map, at| {
+        examples_of(document, map, at, &mut found);
+    });
     found
 }
 
-/// Depth-first search for examples under `node` (at `at`); example values are not searched.
-fn collect_examples(document: &Value, node: &Value, at: &str, out: &mut Vec<Example>) {
-    match node {
-        Value::Object(map) => {
-            if let Some(schema @ Value::Object(_)) = map.get("schema") {
-                if let Some(value) = map.get("example") {
-                    out.push(Example {
-                        at: format!("{at}/example"),
-                        schema: schema.clone(),
-                        value: value.clone(),
-                    });
-                }
-                for (name, entry) in map
-                    .get("examples")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    if let Some(value) = resolve(document, entry).get("value") {
-                        out.push(Example {
-                            at: format!("{at}/examples/{}", pointer_segment(name)),
-                            schema: schema.clone(),
-                            value: value.clone(),
-                        });
-                    }
-                }
-            } else if let Some(value) = map.get("example")
-                && SCHEMA_KEYWORDS.iter().any(|k| map.contains_key(*k))
-            {
-                let mut schema = map.clone();
-                schema.remove("example");
+/// The examples `map` (at `at`) carries itself: a media type's, parameter's or header's
+/// `example` / `examples` beside its `schema`, or a schema-level `example`.
+fn examples_of(document: &Value, map: &Map<String, Value>, at: &str, out: &mut Vec<Example>) {
+    if let Some(schema @ Value::Object(_)) = map.get("schema") {
+        if let Some(value) = map.get("example") {
+            out.push(Example {
+                at: format!("{at}/example"),
+                schema: schema.clone(),
+                value: value.clone(),
+            });
+        }
+        for (name, entry) in map
+            .get("examples")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(value) = resolve(document, entry).get("value") {
                 out.push(Example {
-                    at: format!("{at}/example"),
-                    schema: Value::Object(schema),
+                    at: format!("{at}/examples/{}", pointer_segment(name)),
+                    schema: schema.clone(),
                     value: value.clone(),
                 });
             }
-            for (key, child) in map {
-                if key != "example" && key != "examples" && !key.starts_with("x-") {
-                    collect_examples(
-                        document,
-                        child,
-                        &format!("{at}/{}", pointer_segment(key)),
-                        out,
-                    );
-                }
-            }
         }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                collect_examples(document, child, &format!("{at}/{index}"), out);
-            }
-        }
-        _ => {}
+    } else if let Some(value) = map.get("example")
+        && SCHEMA_KEYWORDS.iter().any(|k| map.contains_key(*k))
+    {
+        let mut schema = map.clone();
+        schema.remove("example");
+        out.push(Example {
+            at: format!("{at}/example"),
+            schema: Value::Object(schema),
+            value: value.clone(),
+        });
     }
 }
 

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// One problem found in one spec: `specs/NAME.yaml: what is wrong`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,8 +75,8 @@ pub fn parse(spec: &str, text: &str) -> Result<Value, Vec<SpecError>> {
 /// or with response bodies progenitor cannot type. Each entry names its place in the document.
 pub fn problems(document: &Value) -> Vec<String> {
     let mut problems = Vec::new();
-    check_refs(document, document, "#", &mut problems);
-    check_patterns(document, "#", &mut problems);
+    check_refs(document, &mut problems);
+    check_patterns(document, &mut problems);
     check_operations(document, &mut problems);
     problems
 }
@@ -96,58 +96,57 @@ pub fn pointer_segment(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// Every `$ref` must be local (`#/…`) and point at something that exists.
-fn check_refs(root: &Value, node: &Value, at: &str, problems: &mut Vec<String>) {
+/// Calls `visit(object, pointer)` for every JSON object under `node` (whose JSON pointer is
+/// `at`), each object before its members, descending into a member only where `descend(key)`.
+pub fn visit_objects<'a>(
+    node: &'a Value,
+    at: &str,
+    descend: &dyn Fn(&str) -> bool,
+    visit: &mut dyn FnMut(&'a Map<String, Value>, &str),
+) {
     match node {
         Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get("$ref") {
-                match target.strip_prefix('#') {
-                    Some(pointer) if root.pointer(pointer).is_some() => {}
-                    Some(_) => problems.push(format!("dangling $ref '{target}' at {at}")),
-                    None => problems.push(format!(
-                        "external $ref '{target}' at {at} is not supported: keep every schema in this file"
-                    )),
-                }
-            }
-            for (key, child) in map {
-                check_refs(
-                    root,
-                    child,
-                    &format!("{at}/{}", pointer_segment(key)),
-                    problems,
-                );
+            visit(map, at);
+            for (key, child) in map.iter().filter(|(key, _)| descend(key)) {
+                let here = format!("{at}/{}", pointer_segment(key));
+                visit_objects(child, &here, descend, visit);
             }
         }
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
-                check_refs(root, child, &format!("{at}/{index}"), problems);
+                visit_objects(child, &format!("{at}/{index}"), descend, visit);
             }
         }
         _ => {}
     }
 }
 
+/// Every `$ref` must be local (`#/…`) and point at something that exists.
+fn check_refs(root: &Value, problems: &mut Vec<String>) {
+    visit_objects(root, "#", &|_| true, &mut |map, at| {
+        let Some(Value::String(target)) = map.get("$ref") else {
+            return;
+        };
+        match target.strip_prefix('#') {
+            Some(pointer) if root.pointer(pointer).is_some() => {}
+            Some(_) => problems.push(format!("dangling $ref '{target}' at {at}")),
+            None => problems.push(format!(
+                "external $ref '{target}' at {at} is not supported: keep every schema in this file"
+            )),
+        }
+    });
+}
+
 /// Every schema `pattern` must compile with `regress`, the engine the generated code uses.
-fn check_patterns(node: &Value, at: &str, problems: &mut Vec<String>) {
-    match node {
-        Value::Object(map) => {
-            let is_schema = !map.contains_key("in") && !map.contains_key("content");
-            if let (true, Some(Value::String(pattern))) = (is_schema, map.get("pattern"))
-                && let Err(e) = regress::Regex::new(pattern)
-            {
-                problems.push(format!("invalid regex pattern '{pattern}' at {at}: {e}"));
-            }
-            for (key, child) in map {
-                check_patterns(child, &format!("{at}/{}", pointer_segment(key)), problems);
-            }
+fn check_patterns(root: &Value, problems: &mut Vec<String>) {
+    visit_objects(root, "#", &|_| true, &mut |map, at| {
+        let is_schema = !map.contains_key("in") && !map.contains_key("content");
+        if let (true, Some(Value::String(pattern))) = (is_schema, map.get("pattern"))
+            && let Err(e) = regress::Regex::new(pattern)
+        {
+            problems.push(format!("invalid regex pattern '{pattern}' at {at}: {e}"));
         }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                check_patterns(child, &format!("{at}/{index}"), problems);
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 /// Follows a local `$ref` (if `node` is one) to the object it names; `node` itself otherwise.
