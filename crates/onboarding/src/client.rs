@@ -215,16 +215,13 @@ impl OnboardingClient {
             } => {
                 let body = mapping::bitpanda_request(user)?;
                 let safe_to_repeat = user.external_id.as_deref().is_some_and(|id| !id.is_empty());
+                let observer = ResponseObserver::default();
+                let observed = credentials.clone().observed_by(observer.clone());
+                let client =
+                    bitpanda_client::Client::new_with_client(base_url, http.clone(), observed);
                 let outcome = self
-                    .run(Operation::CreateUser, safe_to_repeat, |observer| {
-                        let observed = credentials.clone().observed_by(observer);
-                        let client = bitpanda_client::Client::new_with_client(
-                            base_url,
-                            http.clone(),
-                            observed,
-                        );
-                        let body = &body;
-                        async move { client.create_user_v2(body).await }
+                    .run(Operation::CreateUser, safe_to_repeat, &observer, || {
+                        client.create_user_v2(&body)
                     })
                     .await;
                 match outcome {
@@ -261,16 +258,13 @@ impl OnboardingClient {
                 credentials,
             } => {
                 let body = mapping::wealthyhood_request(user)?;
+                let observer = ResponseObserver::default();
+                let observed = credentials.clone().observed_by(observer.clone());
+                let client =
+                    wealthyhood_client::Client::new_with_client(base_url, http.clone(), observed);
                 let (response, attempts) = self
-                    .run(Operation::CreateUser, false, |observer| {
-                        let observed = credentials.clone().observed_by(observer);
-                        let client = wealthyhood_client::Client::new_with_client(
-                            base_url,
-                            http.clone(),
-                            observed,
-                        );
-                        let body = &body;
-                        async move { client.create_user(body).await }
+                    .run(Operation::CreateUser, false, &observer, || {
+                        client.create_user(&body)
                     })
                     .await
                     .map_err(|(error, _, _)| error)?;
@@ -309,14 +303,13 @@ impl OnboardingClient {
             });
         };
         let body = mapping::btcdirect_request(update)?;
-        let credentials = btcdirect_client::Credentials::new(partner.clone(), user.clone());
+        let observer = ResponseObserver::default();
+        let credentials = btcdirect_client::Credentials::new(partner.clone(), user.clone())
+            .observed_by(observer.clone());
+        let client = btcdirect_client::Client::new_with_client(base_url, http.clone(), credentials);
         let (response, attempts) = self
-            .run(Operation::UpdateUser, true, |observer| {
-                let observed = credentials.clone().observed_by(observer);
-                let client =
-                    btcdirect_client::Client::new_with_client(base_url, http.clone(), observed);
-                let body = &body;
-                async move { client.update_user(body).await }
+            .run(Operation::UpdateUser, true, &observer, || {
+                client.update_user(&body)
             })
             .await
             .map_err(|(error, _, _)| error)?;
@@ -327,18 +320,20 @@ impl OnboardingClient {
         })
     }
 
-    /// Runs `call` under the retry policy, handing each attempt a fresh [`ResponseObserver`] so
-    /// the status survives a body that does not decode. On failure returns the error, the
-    /// attempts made, and whether an earlier attempt went unanswered (so its outcome is unknown).
+    /// Runs `call` under the retry policy. `observer` is the one the called client reports to;
+    /// it is emptied after every attempt, so each attempt's status survives a body that does not
+    /// decode and never leaks into the next. On failure returns the error, the attempts made,
+    /// and whether an earlier attempt went unanswered (so its outcome is unknown).
     async fn run<T, E, F, Fut>(
         &self,
         operation: Operation,
         safe_to_repeat: bool,
+        observer: &ResponseObserver,
         call: F,
     ) -> Result<(ResponseValue<T>, u32), (OnboardingError, u32, bool)>
     where
         E: ProviderErrorBody,
-        F: Fn(ResponseObserver) -> Fut,
+        F: Fn() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
     {
         let provider = self.provider();
@@ -348,8 +343,7 @@ impl OnboardingClient {
         loop {
             attempt += 1;
             let sent_at = Instant::now();
-            let observer = ResponseObserver::default();
-            let result = call(observer.clone()).await;
+            let result = call().await;
             let latency_ms = sent_at.elapsed().as_millis() as u64;
             let observed = observer.take();
             let status = observed.as_ref().map_or(0, |o| o.status);
