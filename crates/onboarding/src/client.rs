@@ -5,37 +5,16 @@ use std::time::Duration;
 
 use client_support::ResponseObserver;
 
+use crate::call::{self, CallSpec};
 use crate::error::OnboardingError;
 use crate::model::{NewUser, UserUpdate};
 use crate::provider::{Operation, Provider};
 use crate::retry::RetryPolicy;
-use crate::{call, mapping, transport};
+use crate::{mapping, outcome, transport};
+
+pub use crate::outcome::{CreatedUser, UpdatedUser};
 
 pub use btcdirect_client::{PartnerCredential, UserContext};
-
-/// A user a provider created.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreatedUser {
-    /// The provider that created the user.
-    pub provider: Provider,
-    /// The provider's id for the new user. `None` only when a Bitpanda create was retried after
-    /// an unanswered attempt and the retry met 409 for the same `external_id`: the user exists,
-    /// created by the first attempt, but this call never saw its id.
-    pub id: Option<String>,
-    /// Attempts made, the successful one included.
-    pub attempts: u32,
-}
-
-/// A user a provider updated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdatedUser {
-    /// The provider that updated the user.
-    pub provider: Provider,
-    /// The HTTP status of the answer (BTC Direct documents 202).
-    pub status: u16,
-    /// Attempts made, the successful one included.
-    pub attempts: u32,
-}
 
 /// One provider connection.
 #[derive(Clone)]
@@ -204,42 +183,16 @@ impl OnboardingClient {
                 let observed = credentials.clone().observed_by(observer.clone());
                 let client =
                     bitpanda_client::Client::new_with_client(base_url, http.clone(), observed);
-                let outcome = call::run(
-                    Provider::Bitpanda,
-                    &self.policy,
-                    Operation::CreateUser,
-                    safe_to_repeat,
-                    &observer,
-                    || client.create_user_v2(&body),
-                )
+                let spec = CallSpec {
+                    provider: Provider::Bitpanda,
+                    operation: Operation::CreateUser,
+                    idempotent: safe_to_repeat,
+                };
+                let outcome = call::run(spec, &self.policy, &observer, || {
+                    client.create_user_v2(&body)
+                })
                 .await;
-                match outcome {
-                    Ok((response, attempts)) => Ok(CreatedUser {
-                        provider: Provider::Bitpanda,
-                        id: Some(response.into_inner().data.id),
-                        attempts,
-                    }),
-                    Err((OnboardingError::Conflict { .. }, attempts, true)) if safe_to_repeat => {
-                        Ok(CreatedUser {
-                            provider: Provider::Bitpanda,
-                            id: None,
-                            attempts,
-                        })
-                    }
-                    // An earlier attempt went unanswered and may have created the user: whatever
-                    // the last attempt met (429, 503, 500…), the outcome is unknown.
-                    Err((error @ OnboardingError::OutcomeUnknown { .. }, _, _)) => Err(error),
-                    Err((error, attempts, true)) => Err(OnboardingError::OutcomeUnknown {
-                        provider: Provider::Bitpanda,
-                        operation: Operation::CreateUser,
-                        attempts,
-                        detail: format!(
-                            "an earlier attempt went unanswered; the last one ended {}",
-                            error.kind()
-                        ),
-                    }),
-                    Err((error, _, _)) => Err(error),
-                }
+                outcome::created(spec, outcome, |created| created.data.id)
             }
             Connection::Wealthyhood {
                 base_url,
@@ -251,21 +204,14 @@ impl OnboardingClient {
                 let observed = credentials.clone().observed_by(observer.clone());
                 let client =
                     wealthyhood_client::Client::new_with_client(base_url, http.clone(), observed);
-                let (response, attempts) = call::run(
-                    Provider::Wealthyhood,
-                    &self.policy,
-                    Operation::CreateUser,
-                    false,
-                    &observer,
-                    || client.create_user(&body),
-                )
-                .await
-                .map_err(|(error, _, _)| error)?;
-                Ok(CreatedUser {
+                let spec = CallSpec {
                     provider: Provider::Wealthyhood,
-                    id: Some(response.into_inner().id.to_string()),
-                    attempts,
-                })
+                    operation: Operation::CreateUser,
+                    idempotent: false,
+                };
+                let outcome =
+                    call::run(spec, &self.policy, &observer, || client.create_user(&body)).await;
+                outcome::created(spec, outcome, |created| created.id.to_string())
             }
             Connection::BtcDirect { .. } => Err(OnboardingError::Unsupported {
                 provider: Provider::BtcDirect,
@@ -278,7 +224,7 @@ impl OnboardingClient {
     ///
     /// Validated first, like [`create_user`](Self::create_user). Bitpanda and Wealthyhood
     /// do not update users here: [`OnboardingError::Unsupported`]. The `PATCH` is idempotent, so
-    /// an unanswered attempt is retried.
+    /// an unanswered attempt, or one answered with a 5xx, is retried.
     pub async fn update_user(
         &self,
         update: &UserUpdate,
@@ -300,20 +246,12 @@ impl OnboardingClient {
         let credentials = btcdirect_client::Credentials::new(partner.clone(), user.clone())
             .observed_by(observer.clone());
         let client = btcdirect_client::Client::new_with_client(base_url, http.clone(), credentials);
-        let (response, attempts) = call::run(
-            Provider::BtcDirect,
-            &self.policy,
-            Operation::UpdateUser,
-            true,
-            &observer,
-            || client.update_user(&body),
-        )
-        .await
-        .map_err(|(error, _, _)| error)?;
-        Ok(UpdatedUser {
+        let spec = CallSpec {
             provider: Provider::BtcDirect,
-            status: response.status().as_u16(),
-            attempts,
-        })
+            operation: Operation::UpdateUser,
+            idempotent: true,
+        };
+        let outcome = call::run(spec, &self.policy, &observer, || client.update_user(&body)).await;
+        outcome::updated(spec, outcome)
     }
 }

@@ -39,11 +39,17 @@
 //!
 //! [`OnboardingClient`] sends the mapped request with the provider's generated client, retries
 //! under a [`RetryPolicy`] (see [`retry`] for the exact rule), and turns every answer into a
-//! [`CreatedUser`], an [`UpdatedUser`] or one [`OnboardingError`]. Tracing events carry provider,
-//! operation, status, attempt and latency, never personal data or credentials.
+//! [`CreatedUser`], an [`UpdatedUser`] or one [`OnboardingError`], whose
+//! [`retry_advice`](OnboardingError::retry_advice) says whether the same request may be sent
+//! again: a create that failed with a 5xx or got no answer may have created the user. Tracing
+//! events carry provider, operation, status, attempt and latency, never personal data or
+//! credentials.
 //!
 //! ```no_run
-//! use onboarding::{NewUser, OnboardingClient, OnboardingError, PartnerCredential, UserContext, UserUpdate};
+//! use onboarding::{
+//!     CreatedUser, NewUser, OnboardingClient, OnboardingError, PartnerCredential, RetryAdvice,
+//!     UserContext, UserUpdate,
+//! };
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let user: NewUser = serde_json::from_value(serde_json::json!({
@@ -59,10 +65,17 @@
 //! let wealthyhood = OnboardingClient::builder("https://api.sandbox.wealthyhood.com")
 //!     .wealthyhood("auth0-access-token")?;
 //! match wealthyhood.create_user(&user).await {
-//!     Ok(created) => println!("created {:?}", created.id),
+//!     Ok(CreatedUser::Created { id, .. }) => println!("created {id}"),
+//!     // Only after a retry of an unanswered Bitpanda create with an `external_id`.
+//!     Ok(created) => println!("exists already at {}", created.provider()),
 //!     Err(OnboardingError::InvalidInput(report)) => eprintln!("fix these first:\n{report}"),
-//!     Err(error) if error.is_retryable() => eprintln!("try again later: {error}"),
-//!     Err(error) => return Err(error.into()),
+//!     Err(error) => match error.retry_advice() {
+//!         // Nothing was applied (429, 503, not sent): the same request may go again later.
+//!         RetryAdvice::RetrySafe => eprintln!("try again later: {error}"),
+//!         // A 5xx or no answer on a create: the user may exist. Never resend blindly.
+//!         RetryAdvice::ReconcileFirst => eprintln!("check whether the user exists: {error}"),
+//!         _ => return Err(error.into()),
+//!     },
 //! }
 //!
 //! // Update the same person with BTC Direct, acting for the user linked to an identifier.
@@ -89,6 +102,7 @@ pub mod error;
 pub mod retry;
 
 mod call;
+mod outcome;
 mod problems;
 mod redact;
 mod transport;
@@ -96,7 +110,7 @@ mod transport;
 pub use client::{
     ClientBuilder, CreatedUser, OnboardingClient, PartnerCredential, UpdatedUser, UserContext,
 };
-pub use error::{OnboardingError, ProviderProblem};
+pub use error::{ErrorKind, OnboardingError, ProviderProblem, RetryAdvice};
 pub use problems::btcdirect_field;
 pub use retry::RetryPolicy;
 
