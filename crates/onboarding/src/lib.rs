@@ -88,6 +88,7 @@ pub mod client;
 pub mod error;
 pub mod retry;
 
+mod call;
 mod problems;
 mod redact;
 mod transport;
