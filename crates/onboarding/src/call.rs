@@ -82,6 +82,17 @@ pub(crate) struct Failure {
     pub earlier_maybe_applied: bool,
 }
 
+impl Failure {
+    /// A failure after `attempts` attempts, none of which may have been applied.
+    pub fn new(error: OnboardingError, attempts: u32) -> Self {
+        Self {
+            error,
+            attempts,
+            earlier_maybe_applied: false,
+        }
+    }
+}
+
 /// How one attempt ended, for the retry loop.
 enum Attempt<T> {
     Done(Success<T>),

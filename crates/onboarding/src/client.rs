@@ -1,71 +1,189 @@
-//! [`OnboardingClient`]: one client over the three providers, with validation before sending,
-//! retries that lose nothing, typed errors and PII-free tracing.
+//! The facade's clients: one typed client per provider ([`BitpandaClient`],
+//! [`WealthyhoodClient`], [`BtcDirectClient`]) offering only the operations that provider has,
+//! and [`OnboardingClient`], a thin layer over them for a provider chosen at run time.
+//!
+//! Every client validates before sending, retries under a [`RetryPolicy`], renews its
+//! credentials ([`crate::credentials`]) and turns every answer into a typed result.
+//!
+//! What a provider offers compiles:
+//!
+//! ```no_run
+//! # async fn demo(btcdirect: onboarding::BtcDirectClient, bitpanda: onboarding::BitpandaClient,
+//! #               user: onboarding::NewUser, update: onboarding::UserUpdate,
+//! #               context: onboarding::UserContext) {
+//! let updated = btcdirect.update_user(&update, &context).await;
+//! let created = bitpanda.create_user(&user).await;
+//! # }
+//! ```
+//!
+//! Asking BTC Direct to create a user does not:
+//!
+//! ```compile_fail
+//! # async fn demo(btcdirect: onboarding::BtcDirectClient, user: onboarding::NewUser) {
+//! let created = btcdirect.create_user(&user).await; // no such method: BTC Direct only updates
+//! # }
+//! ```
+//!
+//! nor does asking Bitpanda to update one:
+//!
+//! ```compile_fail
+//! # async fn demo(bitpanda: onboarding::BitpandaClient, update: onboarding::UserUpdate,
+//! #               context: onboarding::UserContext) {
+//! let updated = bitpanda.update_user(&update, &context).await; // no such method
+//! # }
+//! ```
 
+use std::future::Future;
 use std::time::Duration;
 
-use client_support::ResponseObserver;
+use client_support::HeaderSecret;
 
-use crate::call::{self, CallSpec};
+use crate::call::Failure;
+use crate::credentials::{CachedToken, TokenCache, TokenRequest, TokenSource};
 use crate::error::OnboardingError;
 use crate::model::{NewUser, UserUpdate};
 use crate::provider::{Operation, Provider};
 use crate::retry::RetryPolicy;
-use crate::{mapping, outcome, transport};
+use crate::transport;
+
+mod bitpanda;
+mod btcdirect;
+mod wealthyhood;
+
+pub use bitpanda::BitpandaClient;
+pub use btcdirect::{BtcDirectClient, PartnerAuth};
+pub use btcdirect_client::{PartnerCredential, UserContext};
+pub use wealthyhood::WealthyhoodClient;
 
 pub use crate::outcome::{CreatedUser, UpdatedUser};
 
-pub use btcdirect_client::{PartnerCredential, UserContext};
-
-/// One provider connection.
+/// Where and how a typed client sends: the checked base URL, the HTTP client (its pool shared
+/// by every clone) and the retry policy.
 #[derive(Clone)]
-enum Connection {
-    Bitpanda {
-        base_url: String,
-        http: reqwest::Client,
-        credentials: bitpanda_client::Credentials,
-    },
-    Wealthyhood {
-        base_url: String,
-        http: reqwest::Client,
-        credentials: wealthyhood_client::Credentials,
-    },
-    BtcDirect {
-        base_url: String,
-        http: reqwest::Client,
-        partner: PartnerCredential,
-    },
+pub(crate) struct Endpoint {
+    pub(crate) provider: Provider,
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) policy: RetryPolicy,
 }
 
-/// Registers or updates users with one provider.
-///
-/// Build it with [`OnboardingClient::builder`]. Cloning is cheap (the connection pool is shared).
-#[derive(Clone)]
-pub struct OnboardingClient {
-    connection: Connection,
-    policy: RetryPolicy,
-}
+/// How a call through the retry loop ended: the value and the attempts, or the [`Failure`].
+pub(crate) type Outcome<V> = Result<(V, u32), Failure>;
 
-impl std::fmt::Debug for OnboardingClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OnboardingClient")
-            .field("provider", &self.provider())
-            .field("credentials", &"***")
-            .field("policy", &self.policy)
-            .finish()
+impl Endpoint {
+    /// A fresh token from `tokens`; a failure is [`OnboardingError::CredentialUnavailable`],
+    /// before anything is sent.
+    async fn token(
+        &self,
+        tokens: &TokenCache,
+    ) -> Result<std::sync::Arc<CachedToken>, OnboardingError> {
+        let request = TokenRequest {
+            http: &self.http,
+            base_url: &self.base_url,
+        };
+        tokens
+            .token(request)
+            .await
+            .map_err(|error| OnboardingError::CredentialUnavailable {
+                provider: self.provider,
+                error,
+            })
+    }
+
+    /// Sends with a bearer token from `tokens`. When the provider refuses the token (see
+    /// [`refuses_token`]), drops it, renews once and sends again; a second refusal stands. The
+    /// attempts of both sends are counted together.
+    pub(crate) async fn with_renewal<V, F, Fut>(&self, tokens: &TokenCache, send: F) -> Outcome<V>
+    where
+        F: Fn(HeaderSecret) -> Fut,
+        Fut: Future<Output = Outcome<V>>,
+    {
+        let token = self
+            .token(tokens)
+            .await
+            .map_err(|error| Failure::new(error, 0))?;
+        let (error, attempts) = match send(token.bearer.clone()).await {
+            Err(Failure {
+                error,
+                attempts,
+                earlier_maybe_applied: false,
+            }) if refuses_token(&error) => (error, attempts),
+            other => return other,
+        };
+        tokens.invalidate(&token);
+        let renewed = self
+            .token(tokens)
+            .await
+            .map_err(|error| Failure::new(error, attempts))?;
+        if renewed.same_secret(&token) {
+            return Err(Failure::new(error, attempts));
+        }
+        tracing::debug!(provider = %self.provider, "token refused; sending again with a renewed one");
+        match send(renewed.bearer.clone()).await {
+            Ok((value, more)) => Ok((value, attempts + more)),
+            Err(failure) => Err(Failure {
+                attempts: attempts + failure.attempts,
+                ..failure
+            }),
+        }
     }
 }
 
-/// Settings for an [`OnboardingClient`]; finish with the provider's constructor.
-#[derive(Debug, Clone)]
+/// Whether `error` says the provider refused the access token itself, so a renewed token may
+/// succeed: HTTP 401, or BTC Direct's ER701/ER702 (user token expired or invalid) and
+/// ER800/ER801 (partner token invalid or expired), which it answers with a 400.
+pub(crate) fn refuses_token(error: &OnboardingError) -> bool {
+    const TOKEN_CODES: [&str; 4] = ["ER701", "ER702", "ER800", "ER801"];
+    match error {
+        OnboardingError::Unauthorized { status: 401, .. } => true,
+        OnboardingError::Unauthorized { problems, .. } => problems
+            .iter()
+            .any(|p| p.code.as_deref().is_some_and(|c| TOKEN_CODES.contains(&c))),
+        _ => false,
+    }
+}
+
+/// Settings for a facade client; finish with the provider's constructor
+/// ([`bitpanda`](Self::bitpanda), [`wealthyhood`](Self::wealthyhood),
+/// [`btcdirect`](Self::btcdirect)).
+#[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
     timeout: Duration,
     allow_insecure_http: bool,
     policy: RetryPolicy,
+    http: Option<reqwest::Client>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("policy", &self.policy)
+            .field("shared_http_client", &self.http.is_some())
+            .finish()
+    }
 }
 
 impl ClientBuilder {
-    /// The per-request timeout (connect and whole request). Default 15 s.
+    /// Starts building a client for the provider at `base_url` (e.g.
+    /// `https://api.sandbox.wealthyhood.com`). Only `https://` is accepted, and `http://` on a
+    /// loopback host (tests) unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            timeout: client_support::DEFAULT_TIMEOUT,
+            allow_insecure_http: false,
+            policy: RetryPolicy::default(),
+            http: None,
+        }
+    }
+
+    /// The per-request timeout (connect and whole request) of the HTTP client the builder
+    /// builds. Default 15 s. Not applied to a client given with
+    /// [`http_client`](Self::http_client), whose own timeouts hold.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -84,174 +202,168 @@ impl ClientBuilder {
         self
     }
 
-    /// A Bitpanda client, authenticating with an OAuth 2.0 access token.
-    pub fn bitpanda(self, access_token: &str) -> Result<OnboardingClient, OnboardingError> {
-        let provider = Provider::Bitpanda;
-        let (base_url, http) = self.transport(provider)?;
-        let credentials = bitpanda_client::Credentials::bearer(access_token)
-            .map_err(|e| invalid(provider, e.to_string()))?;
-        Ok(self.finish(Connection::Bitpanda {
-            base_url,
-            http,
-            credentials,
-        }))
+    /// Sends through `http`, the service's own client, instead of building one: every facade
+    /// client (and token source) given the same `reqwest::Client` shares one connection pool,
+    /// with the service's TLS, proxy and timeout settings.
+    ///
+    /// What the facade still enforces with a client it did not build:
+    /// - **Bounded reads.** Every answer, token endpoints' included, is read through
+    ///   [`client_support::execute_bounded`]: at most 1 MiB, then cut.
+    /// - **Credentials go to the base URL only.** They are attached per request, to requests for
+    ///   the checked `https://` base URL (the token source's own to its token URL), never set as
+    ///   default headers on the client.
+    /// - **No redirect is taken as an answer**, and no credential reaches another host on one:
+    ///   build the client with `redirect(reqwest::redirect::Policy::none())`, as
+    ///   [`client_support::http_client`] does; a redirect answer is then an
+    ///   [`OnboardingError::UnexpectedResponse`] and nothing is replayed. If the client follows
+    ///   redirects anyway, reqwest drops the `Authorization` header (every bearer token: Bitpanda,
+    ///   Wealthyhood, BTC Direct partner tokens) when a redirect leaves the host, but it keeps
+    ///   custom headers (BTC Direct's `X-Api-Key`, `User-Identifier`, `User-Authorization`) and a
+    ///   307/308 repeats the body: with such a client, use BTC Direct's partner login rather than
+    ///   an API key.
+    /// - The facade's [`timeout`](Self::timeout) does not apply: set one on the client.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
     }
 
-    /// A Wealthyhood client, authenticating with an Auth0 access token.
-    pub fn wealthyhood(self, access_token: &str) -> Result<OnboardingClient, OnboardingError> {
-        let provider = Provider::Wealthyhood;
-        let (base_url, http) = self.transport(provider)?;
-        let credentials = wealthyhood_client::Credentials::bearer(access_token)
-            .map_err(|e| invalid(provider, e.to_string()))?;
-        Ok(self.finish(Connection::Wealthyhood {
-            base_url,
-            http,
-            credentials,
-        }))
+    /// A Bitpanda client authenticating with bearer tokens from `tokens`: a
+    /// [`FixedToken`](crate::FixedToken), or [`ClientCredentials`](crate::ClientCredentials) at
+    /// the token URL Bitpanda gives the partner.
+    pub fn bitpanda(
+        self,
+        tokens: impl TokenSource + 'static,
+    ) -> Result<BitpandaClient, OnboardingError> {
+        Ok(BitpandaClient::new(
+            self.endpoint(Provider::Bitpanda)?,
+            TokenCache::new(tokens),
+        ))
     }
 
-    /// A BTC Direct client with the partner's credential; the user's context is given per call.
+    /// A Wealthyhood client authenticating with bearer tokens from `tokens`: a
+    /// [`FixedToken`](crate::FixedToken), or [`ClientCredentials::auth0`](crate::ClientCredentials::auth0).
+    pub fn wealthyhood(
+        self,
+        tokens: impl TokenSource + 'static,
+    ) -> Result<WealthyhoodClient, OnboardingError> {
+        Ok(WealthyhoodClient::new(
+            self.endpoint(Provider::Wealthyhood)?,
+            TokenCache::new(tokens),
+        ))
+    }
+
+    /// A BTC Direct client authenticating the partner with `partner`: a
+    /// [`BtcDirectLogin`](crate::BtcDirectLogin) (renewing tokens), any other token source
+    /// through [`PartnerAuth::tokens`], or a fixed [`PartnerCredential`] (API key or token).
+    /// The user's context is given per call.
     pub fn btcdirect(
         self,
-        partner: PartnerCredential,
-    ) -> Result<OnboardingClient, OnboardingError> {
-        let (base_url, http) = self.transport(Provider::BtcDirect)?;
-        Ok(self.finish(Connection::BtcDirect {
+        partner: impl Into<PartnerAuth>,
+    ) -> Result<BtcDirectClient, OnboardingError> {
+        Ok(BtcDirectClient::new(
+            self.endpoint(Provider::BtcDirect)?,
+            partner.into(),
+        ))
+    }
+
+    fn endpoint(self, provider: Provider) -> Result<Endpoint, OnboardingError> {
+        let invalid = |reason| OnboardingError::InvalidConfiguration { provider, reason };
+        let base_url = transport::checked_base_url(&self.base_url, self.allow_insecure_http)
+            .map_err(invalid)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => client_support::http_client(self.timeout)
+                .map_err(|e| invalid(format!("could not build the HTTP client: {e}")))?,
+        };
+        Ok(Endpoint {
+            provider,
             base_url,
             http,
-            partner,
-        }))
-    }
-
-    fn transport(&self, provider: Provider) -> Result<(String, reqwest::Client), OnboardingError> {
-        let base_url = transport::checked_base_url(&self.base_url, self.allow_insecure_http)
-            .map_err(|reason| invalid(provider, reason))?;
-        let http = client_support::http_client(self.timeout)
-            .map_err(|e| invalid(provider, format!("could not build the HTTP client: {e}")))?;
-        Ok((base_url, http))
-    }
-
-    fn finish(self, connection: Connection) -> OnboardingClient {
-        OnboardingClient {
-            connection,
             policy: self.policy,
-        }
+        })
     }
 }
 
-fn invalid(provider: Provider, reason: String) -> OnboardingError {
-    OnboardingError::InvalidConfiguration { provider, reason }
+/// A client whose provider is chosen at run time (e.g. from configuration): one thin layer over
+/// the typed clients. An operation the provider does not offer is
+/// [`OnboardingError::Unsupported`], and nothing is sent; with the provider known at compile
+/// time, prefer the typed client, where such a call does not compile.
+///
+/// Build the typed client and convert it: `OnboardingClient::from(builder.bitpanda(tokens)?)`.
+/// Cloning is cheap (the connection pool and the token cache are shared).
+#[derive(Clone, Debug)]
+pub enum OnboardingClient {
+    /// Bitpanda: creates users.
+    Bitpanda(BitpandaClient),
+    /// Wealthyhood: creates users.
+    Wealthyhood(WealthyhoodClient),
+    /// BTC Direct: updates users.
+    BtcDirect(BtcDirectClient),
+}
+
+impl From<BitpandaClient> for OnboardingClient {
+    fn from(client: BitpandaClient) -> Self {
+        Self::Bitpanda(client)
+    }
+}
+
+impl From<WealthyhoodClient> for OnboardingClient {
+    fn from(client: WealthyhoodClient) -> Self {
+        Self::Wealthyhood(client)
+    }
+}
+
+impl From<BtcDirectClient> for OnboardingClient {
+    fn from(client: BtcDirectClient) -> Self {
+        Self::BtcDirect(client)
+    }
 }
 
 impl OnboardingClient {
-    /// Starts building a client for the provider at `base_url` (e.g.
-    /// `https://api.sandbox.wealthyhood.com`). Only `https://` is accepted, and `http://` on a
-    /// loopback host (tests) unless [`ClientBuilder::allow_insecure_http`] is set.
+    /// Starts building a client; the same as [`ClientBuilder::new`].
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            base_url: base_url.into(),
-            timeout: client_support::DEFAULT_TIMEOUT,
-            allow_insecure_http: false,
-            policy: RetryPolicy::default(),
-        }
+        ClientBuilder::new(base_url)
     }
 
     /// The provider this client talks to.
     pub fn provider(&self) -> Provider {
-        match self.connection {
-            Connection::Bitpanda { .. } => Provider::Bitpanda,
-            Connection::Wealthyhood { .. } => Provider::Wealthyhood,
-            Connection::BtcDirect { .. } => Provider::BtcDirect,
+        match self {
+            Self::Bitpanda(_) => Provider::Bitpanda,
+            Self::Wealthyhood(_) => Provider::Wealthyhood,
+            Self::BtcDirect(_) => Provider::BtcDirect,
         }
     }
 
-    /// Creates `user` with Bitpanda or Wealthyhood.
-    ///
-    /// The user is validated first: any violation returns
-    /// [`OnboardingError::InvalidInput`] with all of them, and nothing is sent. BTC Direct does
-    /// not create users: [`OnboardingError::Unsupported`].
+    /// Creates `user` with Bitpanda or Wealthyhood ([`BitpandaClient::create_user`],
+    /// [`WealthyhoodClient::create_user`]). BTC Direct does not create users:
+    /// [`OnboardingError::Unsupported`].
     pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
-        match &self.connection {
-            Connection::Bitpanda {
-                base_url,
-                http,
-                credentials,
-            } => {
-                let body = mapping::bitpanda_request(user)?;
-                let safe_to_repeat = user.external_id.as_deref().is_some_and(|id| !id.is_empty());
-                let observer = ResponseObserver::default();
-                let observed = credentials.clone().observed_by(observer.clone());
-                let client =
-                    bitpanda_client::Client::new_with_client(base_url, http.clone(), observed);
-                let spec = CallSpec {
-                    provider: Provider::Bitpanda,
-                    operation: Operation::CreateUser,
-                    idempotent: safe_to_repeat,
-                };
-                let outcome = call::run(spec, &self.policy, &observer, || {
-                    client.create_user_v2(&body)
-                })
-                .await;
-                outcome::created(spec, outcome, |created| created.data.id)
-            }
-            Connection::Wealthyhood {
-                base_url,
-                http,
-                credentials,
-            } => {
-                let body = mapping::wealthyhood_request(user)?;
-                let observer = ResponseObserver::default();
-                let observed = credentials.clone().observed_by(observer.clone());
-                let client =
-                    wealthyhood_client::Client::new_with_client(base_url, http.clone(), observed);
-                let spec = CallSpec {
-                    provider: Provider::Wealthyhood,
-                    operation: Operation::CreateUser,
-                    idempotent: false,
-                };
-                let outcome =
-                    call::run(spec, &self.policy, &observer, || client.create_user(&body)).await;
-                outcome::created(spec, outcome, |created| created.id.to_string())
-            }
-            Connection::BtcDirect { .. } => Err(OnboardingError::Unsupported {
-                provider: Provider::BtcDirect,
-                operation: Operation::CreateUser,
-            }),
+        match self {
+            Self::Bitpanda(client) => client.create_user(user).await,
+            Self::Wealthyhood(client) => client.create_user(user).await,
+            Self::BtcDirect(_) => Err(self.unsupported(Operation::CreateUser)),
         }
     }
 
-    /// Updates a BTC Direct user, acting for the user identified by `user`.
-    ///
-    /// Validated first, like [`create_user`](Self::create_user). Bitpanda and Wealthyhood
-    /// do not update users here: [`OnboardingError::Unsupported`]. The `PATCH` is idempotent, so
-    /// an unanswered attempt, or one answered with a 5xx, is retried.
+    /// Updates a BTC Direct user ([`BtcDirectClient::update_user`]). Bitpanda and Wealthyhood
+    /// do not update users here: [`OnboardingError::Unsupported`].
     pub async fn update_user(
         &self,
         update: &UserUpdate,
         user: &UserContext,
     ) -> Result<UpdatedUser, OnboardingError> {
-        let Connection::BtcDirect {
-            base_url,
-            http,
-            partner,
-        } = &self.connection
-        else {
-            return Err(OnboardingError::Unsupported {
-                provider: self.provider(),
-                operation: Operation::UpdateUser,
-            });
-        };
-        let body = mapping::btcdirect_request(update)?;
-        let observer = ResponseObserver::default();
-        let credentials = btcdirect_client::Credentials::new(partner.clone(), user.clone())
-            .observed_by(observer.clone());
-        let client = btcdirect_client::Client::new_with_client(base_url, http.clone(), credentials);
-        let spec = CallSpec {
-            provider: Provider::BtcDirect,
-            operation: Operation::UpdateUser,
-            idempotent: true,
-        };
-        let outcome = call::run(spec, &self.policy, &observer, || client.update_user(&body)).await;
-        outcome::updated(spec, outcome)
+        match self {
+            Self::BtcDirect(client) => client.update_user(update, user).await,
+            Self::Bitpanda(_) | Self::Wealthyhood(_) => {
+                Err(self.unsupported(Operation::UpdateUser))
+            }
+        }
+    }
+
+    fn unsupported(&self, operation: Operation) -> OnboardingError {
+        OnboardingError::Unsupported {
+            provider: self.provider(),
+            operation,
+        }
     }
 }

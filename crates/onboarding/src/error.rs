@@ -7,7 +7,8 @@
 //! | [`InvalidConfiguration`](OnboardingError::InvalidConfiguration) | fix the base URL or credential |
 //! | [`Rejected`](OnboardingError::Rejected) | show the provider's reasons; do not retry as is |
 //! | [`Conflict`](OnboardingError::Conflict) | the user exists already (e.g. Bitpanda's duplicate `external_id`) |
-//! | [`Unauthorized`](OnboardingError::Unauthorized) | refresh or fix the partner or user credential |
+//! | [`Unauthorized`](OnboardingError::Unauthorized) | fix the partner or user credential (a renewed token was refused too) |
+//! | [`CredentialUnavailable`](OnboardingError::CredentialUnavailable) | no token could be had; nothing was sent: fix the token source, or try later if its endpoint is down |
 //! | [`RateLimited`](OnboardingError::RateLimited) | try later, not before `retry_after` |
 //! | [`Unavailable`](OnboardingError::Unavailable) | try later (maintenance) |
 //! | [`ServerError`](OnboardingError::ServerError) | follow its [`RetryAdvice`]: a create may have been applied |
@@ -26,6 +27,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::credentials::TokenError;
 use crate::provider::{Operation, Provider};
 use crate::validation::ValidationReport;
 
@@ -97,6 +99,14 @@ pub enum OnboardingError {
         status: u16,
         /// What the provider said.
         problems: Vec<ProviderProblem>,
+    },
+    /// No credential could be obtained for the call: the token endpoint was unreachable, refused
+    /// the client's credentials, or answered off-spec. The provider request was not sent.
+    CredentialUnavailable {
+        /// The provider the token was for.
+        provider: Provider,
+        /// Why no token could be had (carries no secret).
+        error: crate::credentials::TokenError,
     },
     /// Too many requests (429) and the retry policy gave up.
     RateLimited {
@@ -184,6 +194,7 @@ impl OnboardingError {
             Self::Rejected { .. } => ErrorKind::Rejected,
             Self::Conflict { .. } => ErrorKind::Conflict,
             Self::Unauthorized { .. } => ErrorKind::Unauthorized,
+            Self::CredentialUnavailable { .. } => ErrorKind::CredentialUnavailable,
             Self::RateLimited { .. } => ErrorKind::RateLimited,
             Self::Unavailable { .. } => ErrorKind::Unavailable,
             Self::ServerError { .. } => ErrorKind::ServerError,
@@ -200,6 +211,14 @@ impl OnboardingError {
                 RetryAdvice::RetrySafe
             }
             Self::ServerError { advice, .. } | Self::OutcomeUnknown { advice, .. } => *advice,
+            // Nothing was sent; a token endpoint that refused the client's own credentials will
+            // refuse them again.
+            Self::CredentialUnavailable { error, .. } => match error {
+                TokenError::Unreachable { .. } | TokenError::Unusable { .. } => {
+                    RetryAdvice::RetrySafe
+                }
+                _ => RetryAdvice::DoNotRetry,
+            },
             // A success status whose body was off-spec: the provider may have applied it.
             Self::UnexpectedResponse {
                 status: Some(200..=299),
@@ -224,6 +243,7 @@ impl OnboardingError {
             | Self::Rejected { provider, .. }
             | Self::Conflict { provider, .. }
             | Self::Unauthorized { provider, .. }
+            | Self::CredentialUnavailable { provider, .. }
             | Self::RateLimited { provider, .. }
             | Self::Unavailable { provider, .. }
             | Self::ServerError { provider, .. }
@@ -269,6 +289,8 @@ pub enum ErrorKind {
     Conflict,
     /// [`OnboardingError::Unauthorized`].
     Unauthorized,
+    /// [`OnboardingError::CredentialUnavailable`].
+    CredentialUnavailable,
     /// [`OnboardingError::RateLimited`].
     RateLimited,
     /// [`OnboardingError::Unavailable`].
@@ -293,6 +315,7 @@ impl ErrorKind {
             Self::Rejected => "rejected",
             Self::Conflict => "conflict",
             Self::Unauthorized => "unauthorized",
+            Self::CredentialUnavailable => "credential_unavailable",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
             Self::ServerError => "server_error",
@@ -387,6 +410,9 @@ impl fmt::Display for OnboardingError {
                 "{provider} refused the credentials ({status}): {}",
                 joined(problems)
             ),
+            Self::CredentialUnavailable { provider, error } => {
+                write!(f, "{provider}: no credential, nothing was sent: {error}")
+            }
             Self::RateLimited {
                 provider,
                 retry_after,
@@ -460,6 +486,7 @@ impl fmt::Display for OnboardingError {
 impl std::error::Error for OnboardingError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            Self::CredentialUnavailable { error, .. } => Some(error),
             Self::Transport {
                 source: Some(source),
                 ..

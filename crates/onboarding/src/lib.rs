@@ -37,21 +37,55 @@
 //!
 //! # Registering and updating over HTTP
 //!
-//! [`OnboardingClient`] sends the mapped request with the provider's generated client, retries
-//! under a [`RetryPolicy`] (see [`retry`] for the exact rule), and turns every answer into a
-//! [`CreatedUser`], an [`UpdatedUser`] or one [`OnboardingError`], whose
+//! One typed client per provider offers exactly that provider's operations:
+//! [`BitpandaClient`] and [`WealthyhoodClient`] create users, [`BtcDirectClient`] updates them
+//! (asking it to create one does not compile); [`OnboardingClient`] wraps them for a provider
+//! chosen at run time. Each sends the mapped request with the provider's generated client,
+//! retries under a [`RetryPolicy`] (see [`retry`] for the exact rule), and turns every answer
+//! into a [`CreatedUser`], an [`UpdatedUser`] or one [`OnboardingError`], whose
 //! [`retry_advice`](OnboardingError::retry_advice) says whether the same request may be sent
 //! again: a create that failed with a 5xx or got no answer may have created the user. Tracing
 //! events carry provider, operation, status, attempt and latency, never personal data or
 //! credentials.
 //!
+//! Set a service up once: credentials that renew themselves ([`credentials`]) and one shared
+//! `reqwest::Client` (one connection pool) for the three providers.
+//!
 //! ```no_run
 //! use onboarding::{
-//!     CreatedUser, NewUser, OnboardingClient, OnboardingError, PartnerCredential, RetryAdvice,
-//!     UserContext, UserUpdate,
+//!     BtcDirectLogin, ClientBuilder, ClientCredentials, CreatedUser, NewUser, OnboardingError,
+//!     RetryAdvice, UserContext, UserUpdate,
 //! };
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! // The service's own HTTP client; build it without redirects (see ClientBuilder::http_client).
+//! let http = reqwest::Client::builder()
+//!     .redirect(reqwest::redirect::Policy::none())
+//!     .timeout(std::time::Duration::from_secs(15))
+//!     .build()?;
+//!
+//! // Bitpanda: OAuth 2.0 client credentials at the token URL Bitpanda gives the partner.
+//! let bitpanda = ClientBuilder::new("https://api.bitpanda.example")
+//!     .http_client(http.clone())
+//!     .bitpanda(ClientCredentials::new(
+//!         "https://auth.bitpanda.example/oauth2/token",
+//!         "client-id",
+//!         "client-secret",
+//!     )?)?;
+//! // Wealthyhood: Auth0 client credentials with the API's audience.
+//! let wealthyhood = ClientBuilder::new("https://api.sandbox.wealthyhood.com")
+//!     .http_client(http.clone())
+//!     .wealthyhood(ClientCredentials::auth0(
+//!         "https://wealthyhood.eu.auth0.com",
+//!         "https://api.wealthyhood.com",
+//!         "client-id",
+//!         "client-secret",
+//!     )?)?;
+//! // BTC Direct: partner login, renewed with the refresh token.
+//! let btcdirect = ClientBuilder::new("https://api-sandbox.btcdirect.eu")
+//!     .http_client(http)
+//!     .btcdirect(BtcDirectLogin::new("partner-username", "partner-password"))?;
+//!
 //! let user: NewUser = serde_json::from_value(serde_json::json!({
 //!     "email": "john.doe@example.com",
 //!     "given_names": ["John"],
@@ -60,23 +94,20 @@
 //!     "country_of_residence": "GR",
 //!     "language": "en"
 //! }))?;
-//!
-//! // Create with Wealthyhood.
-//! let wealthyhood = OnboardingClient::builder("https://api.sandbox.wealthyhood.com")
-//!     .wealthyhood("auth0-access-token")?;
 //! match wealthyhood.create_user(&user).await {
 //!     Ok(CreatedUser::Created { id, .. }) => println!("created {id}"),
 //!     // Only after a retry of an unanswered Bitpanda create with an `external_id`.
 //!     Ok(created) => println!("exists already at {}", created.provider()),
 //!     Err(OnboardingError::InvalidInput(report)) => eprintln!("fix these first:\n{report}"),
 //!     Err(error) => match error.retry_advice() {
-//!         // Nothing was applied (429, 503, not sent): the same request may go again later.
+//!         // Nothing was applied (429, 503, not sent), or a resend cannot apply it twice.
 //!         RetryAdvice::RetrySafe => eprintln!("try again later: {error}"),
 //!         // A 5xx or no answer on a create: the user may exist. Never resend blindly.
 //!         RetryAdvice::ReconcileFirst => eprintln!("check whether the user exists: {error}"),
 //!         _ => return Err(error.into()),
 //!     },
 //! }
+//! # let _ = bitpanda;
 //!
 //! // Update the same person with BTC Direct, acting for the user linked to an identifier.
 //! let update: UserUpdate = serde_json::from_value(serde_json::json!({
@@ -84,8 +115,6 @@
 //!     "country": "NL",
 //!     "phone": "+31612345678"
 //! }))?;
-//! let btcdirect = OnboardingClient::builder("https://api-sandbox.btcdirect.eu")
-//!     .btcdirect(PartnerCredential::api_key("partner-api-key")?)?;
 //! let context = UserContext::identifier("0f8fad5bd9cb469fa16570867728950e0f8f")?;
 //! let updated = btcdirect.update_user(&update, &context).await?;
 //! println!("BTC Direct answered {}", updated.status);
@@ -98,6 +127,7 @@ pub mod provider;
 pub mod validation;
 
 pub mod client;
+pub mod credentials;
 pub mod error;
 pub mod retry;
 
@@ -108,11 +138,17 @@ mod redact;
 mod transport;
 
 pub use client::{
-    ClientBuilder, CreatedUser, OnboardingClient, PartnerCredential, UpdatedUser, UserContext,
+    BitpandaClient, BtcDirectClient, ClientBuilder, CreatedUser, OnboardingClient, PartnerAuth,
+    PartnerCredential, UpdatedUser, UserContext, WealthyhoodClient,
+};
+pub use credentials::{
+    AccessToken, BtcDirectLogin, ClientAuthentication, ClientCredentials, FixedToken, TokenError,
+    TokenSource,
 };
 pub use error::{ErrorKind, OnboardingError, ProviderProblem, RetryAdvice};
 pub use problems::btcdirect_field;
 pub use retry::RetryPolicy;
+pub use secrecy::SecretString;
 
 pub use mapping::{bitpanda_request, btcdirect_request, wealthyhood_request};
 pub use model::{

@@ -8,6 +8,7 @@
 use serde_json::Value;
 
 use crate::call::{CallSpec, Failure, OffSpecSuccess, Success, too_large};
+use crate::client::Outcome;
 use crate::error::{OnboardingError, RetryAdvice};
 use crate::provider::Provider;
 
@@ -95,7 +96,7 @@ pub(crate) fn lenient_id(provider: Provider, body: &[u8]) -> Option<String> {
 /// The end of a create, from the retry loop's result; `typed_id` reads the id of a decoded answer.
 pub(crate) fn created<T>(
     spec: CallSpec,
-    outcome: Result<(Success<T>, u32), Failure>,
+    outcome: Outcome<Success<T>>,
     typed_id: impl FnOnce(T) -> String,
 ) -> Result<CreatedUser, OnboardingError> {
     let provider = spec.provider;
@@ -182,7 +183,7 @@ fn off_spec_created(
 /// success status with an off-spec body is reported as such, with its status.
 pub(crate) fn updated<T>(
     spec: CallSpec,
-    outcome: Result<(Success<T>, u32), Failure>,
+    outcome: Outcome<Success<T>>,
 ) -> Result<UpdatedUser, OnboardingError> {
     match outcome {
         Ok((Success::Decoded(response), attempts)) => Ok(UpdatedUser {

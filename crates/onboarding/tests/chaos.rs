@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{RawRequest, Reply, ScriptedServer, TOKEN, json_response, user};
+use common::{RawRequest, Reply, ScriptedServer, json_response, token, user};
 use onboarding::{CreatedUser, OnboardingClient, OnboardingError, RetryAdvice, RetryPolicy};
 use serde_json::{Value, json};
 
@@ -87,8 +87,8 @@ impl Setup {
             .retry_policy(policy)
             .timeout(TIMEOUT);
         match self {
-            Self::Wealthyhood => builder.wealthyhood(TOKEN),
-            _ => builder.bitpanda(TOKEN),
+            Self::Wealthyhood => builder.wealthyhood(token()).map(OnboardingClient::from),
+            _ => builder.bitpanda(token()).map(OnboardingClient::from),
         }
         .expect("client")
     }

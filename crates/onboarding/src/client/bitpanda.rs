@@ -1,0 +1,72 @@
+//! [`BitpandaClient`]: registers users with Bitpanda (`POST /v2/users`).
+
+use client_support::{BearerCredentials, ResponseObserver};
+
+use super::{CreatedUser, Endpoint};
+use crate::call::CallSpec;
+use crate::credentials::TokenCache;
+use crate::error::OnboardingError;
+use crate::model::NewUser;
+use crate::provider::{Operation, Provider};
+use crate::{call, mapping, outcome};
+
+/// Registers users with Bitpanda; build it with
+/// [`ClientBuilder::bitpanda`](crate::ClientBuilder::bitpanda). Cloning is cheap: clones share
+/// the connection pool and the token cache.
+#[derive(Clone)]
+pub struct BitpandaClient {
+    endpoint: Endpoint,
+    tokens: TokenCache,
+}
+
+impl std::fmt::Debug for BitpandaClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BitpandaClient")
+            .field("credentials", &"***")
+            .field("policy", &self.endpoint.policy)
+            .finish()
+    }
+}
+
+impl BitpandaClient {
+    pub(crate) fn new(endpoint: Endpoint, tokens: TokenCache) -> Self {
+        Self { endpoint, tokens }
+    }
+
+    /// Creates `user` with Bitpanda.
+    ///
+    /// The user is validated first: any violation returns [`OnboardingError::InvalidInput`] with
+    /// all of them, and nothing is sent. With an `external_id` the create cannot make a second
+    /// user, so an attempt that may have been applied (no answer, 5xx) is retried, and a 409 on
+    /// the retry confirms the user exists ([`CreatedUser::ConfirmedExisting`]); without one it is
+    /// returned at once, advising to reconcile first (see [`crate::retry`]).
+    pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
+        let body = mapping::bitpanda_request(user)?;
+        let spec = CallSpec {
+            provider: Provider::Bitpanda,
+            operation: Operation::CreateUser,
+            idempotent: user.external_id.as_deref().is_some_and(|id| !id.is_empty()),
+        };
+        let endpoint = &self.endpoint;
+        let outcome = endpoint
+            .with_renewal(&self.tokens, |token| {
+                let observer = ResponseObserver::default();
+                let credentials =
+                    BearerCredentials::from_secret(token).observed_by(observer.clone());
+                let client = bitpanda_client::Client::new_with_client(
+                    &endpoint.base_url,
+                    endpoint.http.clone(),
+                    credentials,
+                );
+                let body = &body;
+                async move {
+                    call::run(spec, &endpoint.policy, &observer, || {
+                        client.create_user_v2(body)
+                    })
+                    .await
+                }
+            })
+            .await;
+        outcome::created(spec, outcome, |created| created.data.id)
+    }
+}
