@@ -4,7 +4,8 @@ use chrono::{Datelike, NaiveDate};
 
 /// Empty or only whitespace.
 pub(crate) fn is_blank(value: &str) -> bool {
-    value.trim().is_empty()
+    // Stops at the first character that is not whitespace (`trim` would scan both ends).
+    value.chars().all(char::is_whitespace)
 }
 
 /// The shape every provider's e-mail field needs, which is the specs' `format: email`: an
@@ -13,15 +14,17 @@ pub(crate) fn is_blank(value: &str) -> bool {
 /// all). Quoted local parts and address literals, rare in sign-ups, are refused. Deliverability is
 /// the provider's business.
 pub(crate) fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else {
+    let Some(at) = value.bytes().position(|byte| byte == b'@') else {
         return false;
     };
+    let (local, domain) = (&value.as_bytes()[..at], &value[at + 1..]);
     let atext = |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~-".contains(&byte);
-    local.len() <= 64
-        && local
-            .split('.')
-            .all(|atom| !atom.is_empty() && atom.bytes().all(atext))
-        && is_host_name(domain)
+    // Dot-separated atoms: no dot first, last or twice in a row.
+    let atoms = local.first().is_some_and(|&b| b != b'.')
+        && local.last().is_some_and(|&b| b != b'.')
+        && !local.windows(2).any(|pair| pair == b"..")
+        && local.iter().all(|&byte| byte == b'.' || atext(byte));
+    local.len() <= 64 && atoms && is_host_name(domain)
 }
 
 /// A DNS host name as the specs' `format: email` checks its domain: dot-separated labels of ASCII
@@ -78,12 +81,49 @@ const BITPANDA_LETTER_RANGES: &[(char, char)] = &[
 /// outside its ranges (e.g. Arabic or CJK) are refused even though they are letters; and
 /// non-letters inside its ranges (e.g. the Greek question mark) are refused because the page
 /// says letters.
+///
+/// `char::is_alphabetic` is a table search for every non-ASCII character; the answers for the
+/// few thousand code points of the ranges are computed once ([`BitpandaLetters`]).
 pub(crate) fn is_bitpanda_name_char(c: char) -> bool {
-    matches!(c, ',' | '.' | '\'' | '-' | ' ')
-        || (c.is_alphabetic()
-            && BITPANDA_LETTER_RANGES
-                .iter()
-                .any(|&(low, high)| (low..=high).contains(&c)))
+    static LETTERS: std::sync::LazyLock<BitpandaLetters> =
+        std::sync::LazyLock::new(BitpandaLetters::new);
+    matches!(c, ',' | '.' | '\'' | '-' | ' ') || LETTERS.contains(c)
+}
+
+/// The letters of [`BITPANDA_LETTER_RANGES`], one bit per code point of each range.
+struct BitpandaLetters {
+    /// Per range: its first code point and its bits.
+    ranges: Vec<(u32, Vec<u64>)>,
+}
+
+impl BitpandaLetters {
+    fn new() -> Self {
+        let ranges = BITPANDA_LETTER_RANGES
+            .iter()
+            .map(|&(low, high)| {
+                let (low, high) = (u32::from(low), u32::from(high));
+                let mut bits = vec![0u64; ((high - low) / 64 + 1) as usize];
+                for point in low..=high {
+                    if char::from_u32(point).is_some_and(char::is_alphabetic) {
+                        let offset = point - low;
+                        bits[(offset / 64) as usize] |= 1 << (offset % 64);
+                    }
+                }
+                (low, bits)
+            })
+            .collect();
+        Self { ranges }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let point = u32::from(c);
+        self.ranges.iter().any(|(low, bits)| {
+            point.checked_sub(*low).is_some_and(|offset| {
+                bits.get((offset / 64) as usize)
+                    .is_some_and(|word| word & (1 << (offset % 64)) != 0)
+            })
+        })
+    }
 }
 
 /// Code points that make a name or business name an "emoji" name for BTC Direct (ER125–ER127):
@@ -249,6 +289,23 @@ mod tests {
             "Doe, Jr",
         ] {
             assert!(good.chars().all(is_bitpanda_name_char), "{good}");
+        }
+    }
+
+    #[test]
+    fn the_letter_table_agrees_with_is_alphabetic_in_and_around_every_range() {
+        for &(low, high) in BITPANDA_LETTER_RANGES {
+            for point in u32::from(low).saturating_sub(70)..=u32::from(high) + 70 {
+                let Some(c) = char::from_u32(point) else {
+                    continue;
+                };
+                let expected = matches!(c, ',' | '.' | '\'' | '-' | ' ')
+                    || (c.is_alphabetic()
+                        && BITPANDA_LETTER_RANGES
+                            .iter()
+                            .any(|&(low, high)| (low..=high).contains(&c)));
+                assert_eq!(is_bitpanda_name_char(c), expected, "U+{point:04X}");
+            }
         }
     }
 
