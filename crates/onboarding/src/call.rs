@@ -109,6 +109,14 @@ fn classify<T, E: ProviderErrorBody>(
     result: Result<ResponseValue<T>, ClientError<E>>,
     observed: Option<ObservedResponse>,
 ) -> Attempt<ResponseValue<T>> {
+    if let Some(observed) = observed.as_ref().filter(|o| o.redirected) {
+        // A client the service supplied followed a redirect: the answer is another host's.
+        return Attempt::Failed(OnboardingError::UnexpectedResponse {
+            provider,
+            status: Some(observed.status),
+            excerpt: "the HTTP client followed a redirect; the answer is not used".into(),
+        });
+    }
     let error = match result {
         Ok(response) => return Attempt::Done(response),
         Err(error) => error,

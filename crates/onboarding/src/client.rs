@@ -126,10 +126,7 @@ impl Endpoint {
             other => return other,
         };
         tokens.invalidate(&token);
-        let renewed = self
-            .token(tokens)
-            .await
-            .map_err(|e| (e, attempts, false))?;
+        let renewed = self.token(tokens).await.map_err(|e| (e, attempts, false))?;
         if renewed.same_secret(&token) {
             return Err((error, attempts, false));
         }

@@ -134,10 +134,10 @@ pub use credentials::{
     AccessToken, BtcDirectLogin, ClientAuthentication, ClientCredentials, FixedToken, TokenError,
     TokenSource,
 };
-pub use secrecy::SecretString;
 pub use error::{OnboardingError, ProviderProblem};
 pub use problems::btcdirect_field;
 pub use retry::RetryPolicy;
+pub use secrecy::SecretString;
 
 pub use mapping::{bitpanda_request, btcdirect_request, wealthyhood_request};
 pub use model::{

@@ -45,7 +45,8 @@ impl BitpandaClient {
         let outcome = endpoint
             .with_renewal(&self.tokens, |token| {
                 let observer = ResponseObserver::default();
-                let credentials = BearerCredentials::from_secret(token).observed_by(observer.clone());
+                let credentials =
+                    BearerCredentials::from_secret(token).observed_by(observer.clone());
                 let client = bitpanda_client::Client::new_with_client(
                     &endpoint.base_url,
                     endpoint.http.clone(),

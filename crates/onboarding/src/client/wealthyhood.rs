@@ -43,7 +43,8 @@ impl WealthyhoodClient {
         let (response, attempts) = endpoint
             .with_renewal(&self.tokens, |token| {
                 let observer = ResponseObserver::default();
-                let credentials = BearerCredentials::from_secret(token).observed_by(observer.clone());
+                let credentials =
+                    BearerCredentials::from_secret(token).observed_by(observer.clone());
                 let client = wealthyhood_client::Client::new_with_client(
                     &endpoint.base_url,
                     endpoint.http.clone(),
