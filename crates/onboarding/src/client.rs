@@ -36,7 +36,7 @@
 use std::future::Future;
 use std::time::Duration;
 
-use client_support::HeaderSecret;
+use client_support::{BearerCredentials, HeaderSecret, ResponseObserver};
 
 use crate::credentials::{CachedToken, TokenCache, TokenRequest, TokenSource};
 use crate::error::OnboardingError;
@@ -135,6 +135,21 @@ impl Endpoint {
             Ok((value, more)) => Ok((value, attempts + more)),
             Err((error, more, unanswered)) => Err((error, attempts + more, unanswered)),
         }
+    }
+}
+
+impl Endpoint {
+    /// A generated client for this endpoint sending `token` as a bearer token (Bitpanda,
+    /// Wealthyhood), built by `new_client`, with the observer it reports each response to.
+    pub(crate) fn bearer_client<C>(
+        &self,
+        token: HeaderSecret,
+        new_client: fn(&str, reqwest::Client, BearerCredentials) -> C,
+    ) -> (C, ResponseObserver) {
+        let observer = ResponseObserver::default();
+        let credentials = BearerCredentials::from_secret(token).observed_by(observer.clone());
+        let client = new_client(&self.base_url, self.http.clone(), credentials);
+        (client, observer)
     }
 }
 

@@ -143,18 +143,20 @@ async fn a_cached_token_serves_every_call_until_it_is_due() {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_token_is_renewed_a_minute_before_it_expires() {
+/// A Bitpanda client whose token endpoint hands out 600 s tokens and whose provider accepts the
+/// first two, after one create: `(token endpoint, provider, client)`.
+async fn created_with_a_first_token() -> (MockServer, MockServer, BitpandaClient) {
     let tokens = oauth_server(600).await;
-    let server = provider(
-        "POST",
-        &["token-1", "token-2"],
-        bitpanda_created(),
-        unauthorized(),
-    )
-    .await;
+    let accepted = &["token-1", "token-2"];
+    let server = provider("POST", accepted, bitpanda_created(), unauthorized()).await;
     let client = bitpanda(&server, &tokens);
     client.create_user(&user()).await.expect("created");
+    (tokens, server, client)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_is_renewed_a_minute_before_it_expires() {
+    let (tokens, server, client) = created_with_a_first_token().await;
     tokio::time::advance(Duration::from_secs(539)).await;
     client.create_user(&user()).await.expect("created");
     assert_eq!(requests_to(&tokens, "/oauth/token").await.len(), 1);
@@ -179,16 +181,7 @@ async fn a_token_is_renewed_a_minute_before_it_expires() {
 
 #[tokio::test(start_paused = true)]
 async fn sixty_four_concurrent_calls_at_expiry_make_exactly_one_token_request() {
-    let tokens = oauth_server(600).await;
-    let server = provider(
-        "POST",
-        &["token-1", "token-2"],
-        bitpanda_created(),
-        unauthorized(),
-    )
-    .await;
-    let client = bitpanda(&server, &tokens);
-    client.create_user(&user()).await.expect("created");
+    let (tokens, server, client) = created_with_a_first_token().await;
     tokio::time::advance(Duration::from_secs(601)).await;
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..64 {
@@ -556,19 +549,7 @@ async fn one_shared_http_client_carries_every_provider_and_token_request() {
 
 #[tokio::test]
 async fn a_redirect_followed_by_a_supplied_client_is_not_taken_and_loses_the_token() {
-    let elsewhere = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": {"id": "stolen"}})))
-        .mount(&elsewhere)
-        .await;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/v2/users", elsewhere.uri()).as_str()),
-        )
-        .mount(&server)
-        .await;
+    let (server, elsewhere) = common::redirecting_server().await;
     let following = reqwest::Client::new();
     let client = ClientBuilder::new(server.uri())
         .http_client(following)
