@@ -69,7 +69,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let created = bitpanda.create_user(&user).await?;
     println!(
         "bitpanda    created user {:?} in {} attempt(s)",
-        created.id, created.attempts
+        created.id(),
+        created.attempts()
     );
 
     let wealthyhood = OnboardingClient::builder(server.uri())
@@ -83,7 +84,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let created = wealthyhood.create_user(&user).await?;
     println!(
         "wealthyhood created user {:?} in {} attempt(s)",
-        created.id, created.attempts
+        created.id(),
+        created.attempts()
     );
 
     let btcdirect = OnboardingClient::builder(server.uri())

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use onboarding::{
-    BitpandaClient, BtcDirectClient, BtcDirectLogin, ClientBuilder, ClientCredentials, FixedToken,
-    OnboardingError, PartnerAuth, RetryPolicy, TokenError, UserContext,
+    BitpandaClient, BtcDirectClient, BtcDirectLogin, ClientBuilder, ClientCredentials, ErrorKind,
+    FixedToken, OnboardingError, PartnerAuth, RetryPolicy, TokenError, UserContext,
 };
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -209,8 +209,8 @@ async fn a_refused_token_is_renewed_once_and_the_request_sent_again() {
         .create_user(&user())
         .await
         .expect("created with the renewed token");
-    assert_eq!(created.id.as_deref(), Some("bp-1"));
-    assert_eq!(created.attempts, 2, "the refused attempt counts");
+    assert_eq!(created.id(), Some("bp-1"));
+    assert_eq!(created.attempts(), 2, "the refused attempt counts");
     assert_eq!(requests_to(&tokens, "/oauth/token").await.len(), 2);
     let used: Vec<Option<String>> = requests_to(&server, "/v2/users")
         .await
@@ -243,7 +243,7 @@ async fn a_refused_fixed_token_is_not_sent_again() {
         .bitpanda(FixedToken::new("fixed-token").unwrap())
         .unwrap();
     let error = client.create_user(&user()).await.unwrap_err();
-    assert_eq!(error.kind(), "unauthorized", "{error}");
+    assert_eq!(error.kind(), ErrorKind::Unauthorized, "{error}");
     assert_eq!(requests_to(&server, "/v2/users").await.len(), 1);
 }
 
@@ -557,7 +557,7 @@ async fn a_redirect_followed_by_a_supplied_client_is_not_taken_and_loses_the_tok
         .bitpanda(FixedToken::new("fixed-token").unwrap())
         .unwrap();
     let error = client.create_user(&user()).await.unwrap_err();
-    assert_eq!(error.kind(), "unexpected_response", "{error}");
+    assert_eq!(error.kind(), ErrorKind::UnexpectedResponse, "{error}");
     let reached = elsewhere.received_requests().await.unwrap();
     assert_eq!(reached.len(), 1, "this client follows redirects");
     assert!(
