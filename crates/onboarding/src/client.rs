@@ -127,9 +127,7 @@ impl Endpoint {
             }),
         }
     }
-}
 
-impl Endpoint {
     /// A generated client for this endpoint sending `token` as a bearer token (Bitpanda,
     /// Wealthyhood), built by `new_client`, with the observer it reports each response to.
     pub(crate) fn bearer_client<C>(

@@ -180,6 +180,36 @@ async fn a_token_is_renewed_a_minute_before_it_expires() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_failed_early_renewal_keeps_using_the_token_until_it_expires() {
+    let tokens = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "access_token": "token-1", "token_type": "Bearer", "expires_in": 600
+        })))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&tokens)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&tokens)
+        .await;
+    let server = provider("POST", &["token-1"], bitpanda_created(), unauthorized()).await;
+    let client = bitpanda(&server, &tokens);
+    client.create_user(&user()).await.expect("created");
+    tokio::time::advance(Duration::from_secs(570)).await;
+    client
+        .create_user(&user())
+        .await
+        .expect("the token is due for renewal but still valid");
+    assert_eq!(tokens.received_requests().await.unwrap().len(), 2);
+    tokio::time::advance(Duration::from_secs(31)).await;
+    let error = client.create_user(&user()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::CredentialUnavailable, "{error}");
+    assert_eq!(requests_to(&server, "/v2/users").await.len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
 async fn sixty_four_concurrent_calls_at_expiry_make_exactly_one_token_request() {
     let (tokens, server, client) = created_with_a_first_token().await;
     tokio::time::advance(Duration::from_secs(601)).await;
