@@ -204,3 +204,75 @@ impl fmt::Debug for ClientCredentials {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grant_gives_the_token_and_its_lifetime() {
+        let token = granted(
+            200,
+            br#"{"access_token":"abc","token_type":"bearer","expires_in":600,"scope":"x"}"#,
+        )
+        .expect("granted");
+        assert_eq!(token.secret().expose_secret(), "abc");
+        assert!(token.expires_at().is_some());
+        let forever = granted(200, br#"{"access_token":"abc"}"#).expect("granted");
+        assert_eq!(
+            forever.expires_at(),
+            None,
+            "no expires_in: kept until refused"
+        );
+    }
+
+    #[test]
+    fn an_off_spec_grant_is_unusable() {
+        for body in [
+            &br#"{"token":"abc"}"#[..],
+            br#"{"access_token":"abc","token_type":"mac"}"#,
+            b"<html>",
+        ] {
+            assert!(
+                matches!(
+                    granted(200, body),
+                    Err(TokenError::Unusable {
+                        status: Some(200),
+                        ..
+                    })
+                ),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    #[test]
+    fn a_4xx_is_a_refusal_with_the_oauth_code_anything_else_unusable() {
+        let refused = refusal(
+            400,
+            br#"{"error":"invalid_grant","error_description":"secret"}"#,
+        );
+        assert_eq!(
+            refused,
+            TokenError::Refused {
+                status: 400,
+                codes: vec!["invalid_grant".into()]
+            }
+        );
+        assert!(!refused.to_string().contains("secret"));
+        assert_eq!(
+            refusal(401, b"nope"),
+            TokenError::Refused {
+                status: 401,
+                codes: Vec::new()
+            }
+        );
+        for status in [302, 429, 500, 503] {
+            assert!(
+                matches!(refusal(status, b""), TokenError::Unusable { .. }),
+                "{status}"
+            );
+        }
+    }
+}
