@@ -249,7 +249,7 @@ impl ClientBuilder {
     ) -> Result<BitpandaClient, OnboardingError> {
         Ok(BitpandaClient::new(
             self.endpoint(Provider::Bitpanda)?,
-            TokenCache::new(tokens),
+            TokenCache::new(Provider::Bitpanda, tokens),
         ))
     }
 
@@ -261,7 +261,7 @@ impl ClientBuilder {
     ) -> Result<WealthyhoodClient, OnboardingError> {
         Ok(WealthyhoodClient::new(
             self.endpoint(Provider::Wealthyhood)?,
-            TokenCache::new(tokens),
+            TokenCache::new(Provider::Wealthyhood, tokens),
         ))
     }
 

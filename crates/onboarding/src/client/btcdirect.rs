@@ -26,7 +26,10 @@ enum Partner {
 impl PartnerAuth {
     /// Renewing partner tokens from `source`.
     pub fn tokens(source: impl TokenSource + 'static) -> Self {
-        Self(Partner::Tokens(TokenCache::new(source)))
+        Self(Partner::Tokens(TokenCache::new(
+            Provider::BtcDirect,
+            source,
+        )))
     }
 }
 
