@@ -107,6 +107,9 @@ pub struct TokenRequest<'a> {
     pub http: &'a reqwest::Client,
     /// The provider's base URL, checked and without a trailing `/`.
     pub base_url: &'a str,
+    /// A timeout to set on the token request, when the service asked for one over its own
+    /// HTTP client's ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// An access token and when it stops being valid. `Debug` prints `AccessToken(***)` and the

@@ -117,7 +117,9 @@ impl BtcDirectClient {
     ) -> Outcome<Success<btcdirect_client::types::User>> {
         let endpoint = &self.endpoint;
         let observer = ResponseObserver::default();
-        let credentials = Credentials::new(partner, user).observed_by(observer.clone());
+        let credentials = Credentials::new(partner, user)
+            .observed_by(observer.clone())
+            .with_timeout(endpoint.request_timeout);
         let client = btcdirect_client::Client::new_with_client(
             &endpoint.base_url,
             endpoint.http.clone(),

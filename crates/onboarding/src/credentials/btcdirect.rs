@@ -44,7 +44,9 @@ impl BtcDirectLogin {
         let client = btcdirect_client::Client::new_with_client(
             request.base_url,
             request.http.clone(),
-            btcdirect_client::Credentials::token_request().observed_by(observer.clone()),
+            btcdirect_client::Credentials::token_request()
+                .observed_by(observer.clone())
+                .with_timeout(request.timeout),
         );
         let refresh_token = self
             .refresh_token

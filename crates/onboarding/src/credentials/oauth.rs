@@ -95,13 +95,17 @@ impl ClientCredentials {
         self
     }
 
-    async fn exchange(&self, http: &reqwest::Client) -> Result<AccessToken, TokenError> {
+    async fn exchange(&self, token_request: TokenRequest<'_>) -> Result<AccessToken, TokenError> {
+        let http = token_request.http;
         let mut form = vec![("grant_type", "client_credentials")];
         form.extend(self.audience.as_deref().map(|a| ("audience", a)));
         form.extend(self.scope.as_deref().map(|s| ("scope", s)));
         let mut request = http
             .post(&self.token_url)
             .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(timeout) = token_request.timeout {
+            request = request.timeout(timeout);
+        }
         match self.authentication {
             ClientAuthentication::RequestBody => {
                 form.push(("client_id", &self.client_id));
@@ -189,7 +193,7 @@ fn refusal(status: u16, body: &[u8]) -> TokenError {
 
 impl TokenSource for ClientCredentials {
     fn fetch_token<'a>(&'a self, request: TokenRequest<'a>) -> TokenFuture<'a> {
-        Box::pin(self.exchange(request.http))
+        Box::pin(self.exchange(request))
     }
 }
 
