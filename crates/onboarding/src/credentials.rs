@@ -42,11 +42,12 @@
 //! # Why not the `oauth2` crate
 //!
 //! `oauth2` 5.0 was weighed and not taken. Its `reqwest` integration depends on reqwest 0.12
-//! while this workspace uses 0.13, so `Cargo.lock` would hold two versions of reqwest and of
-//! hyper's stack (the workspace allows one version of each dependency). Without that
+//! while this workspace uses 0.13, so `Cargo.lock` would hold two versions of reqwest (the
+//! workspace allows one version of each dependency). Without that
 //! integration it still adds a second `rand` (0.8 beside 0.10) and a second `thiserror` (1
 //! beside 2), plus `sha2` and `serde_path_to_error`, for PKCE, authorization-code and device
 //! flows the facade never uses.
+//!
 //! The client-credentials exchange is one form POST and one JSON answer
 //! ([`ClientCredentials`]), sent through the facade's own HTTP client so it shares its pool,
 //! its bounded reads and its no-redirect rule.
