@@ -8,7 +8,8 @@
 //!   half its lifetime, for a token that lives shorter than twice the margin).
 //! - Many calls that find the token stale share one renewal: the first asks the source, the
 //!   others wait for its answer (64 concurrent calls at expiry make exactly one token request,
-//!   and so does a burst of calls that meet a token endpoint that is down).
+//!   and so does a burst of calls that meet a token endpoint that is down). A renewal that fails
+//!   while the cached token has not yet expired keeps that token until it does.
 //! - When a provider refuses the token anyway (HTTP 401; BTC Direct ER701, ER702, ER800 or
 //!   ER801, which it sends with a 400), the call drops that token, renews once and sends again:
 //!   the refused request created nothing, so repeating it is safe. A second refusal is
@@ -25,7 +26,7 @@
 //!
 //! # Built-in sources
 //!
-//! - [`FixedToken`]: a token the service renews itself (today's behaviour); never expires.
+//! - [`FixedToken`]: a token the service obtains and renews itself, handed out as is.
 //! - [`ClientCredentials`]: OAuth 2.0 client credentials (RFC 6749 §4.4). For Bitpanda with the
 //!   token URL Bitpanda gives the partner (its path is not public); for Wealthyhood with
 //!   [`ClientCredentials::auth0`] (`POST {issuer}/oauth/token` with an `audience`).
