@@ -76,6 +76,11 @@ pub trait RequestContext {
 
     /// The observer told about each response, if any.
     fn observer(&self) -> Option<&ResponseObserver>;
+
+    /// A timeout for the whole request, set on each request (over the HTTP client's own), if any.
+    fn timeout(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// A secret that is checked to make a valid header value, kept in a [`SecretString`] (zeroised
@@ -123,16 +128,18 @@ impl std::fmt::Debug for HeaderSecret {
 pub struct BearerCredentials {
     token: HeaderSecret,
     observer: Option<ResponseObserver>,
+    timeout: Option<Duration>,
 }
 
 impl BearerCredentials {
     /// Credentials from an access token; rejects an empty token or one with characters not
     /// allowed in a header, without repeating it.
     pub fn bearer(token: &str) -> Result<Self, InvalidCredential> {
-        Ok(Self {
-            token: HeaderSecret::new("access token", "Bearer ", token)?,
-            observer: None,
-        })
+        Ok(Self::from_secret(HeaderSecret::new(
+            "access token",
+            "Bearer ",
+            token,
+        )?))
     }
 
     /// Credentials from a token already checked and kept as a [`HeaderSecret`] with the
@@ -141,7 +148,15 @@ impl BearerCredentials {
         Self {
             token,
             observer: None,
+            timeout: None,
         }
+    }
+
+    /// The same credentials, setting `timeout` on every request (for an HTTP client built
+    /// elsewhere, whose own timeouts may be missing); `None` leaves the client's.
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// The same credentials, reporting every response's status and headers to `observer`.
@@ -167,6 +182,10 @@ impl RequestContext for BearerCredentials {
     fn observer(&self) -> Option<&ResponseObserver> {
         self.observer.as_ref()
     }
+
+    fn timeout(&self) -> Option<Duration> {
+        self.timeout
+    }
 }
 
 /// The largest response body a client reads: 1 MiB. A larger body is cut at this size (and so
@@ -184,6 +203,10 @@ pub struct ObservedResponse {
     pub headers: HeaderMap,
     /// Whether the body was longer than [`MAX_RESPONSE_BYTES`] and was cut.
     pub truncated: bool,
+    /// Whether the answer came from another URL than the one asked: the HTTP client followed a
+    /// redirect (only possible with a client built to follow them, not [`http_client`]). Such an
+    /// answer must not be used.
+    pub redirected: bool,
 }
 
 /// A slot that [`execute_bounded`] fills with the last response it saw. Cheap to clone (shared);
@@ -205,7 +228,7 @@ impl ResponseObserver {
 
 /// Sends `request` with `http` and reads at most [`MAX_RESPONSE_BYTES`] of the body, then hands
 /// back an equivalent response holding the (possibly cut) body, telling `observer` the status,
-/// headers and whether the body was cut.
+/// headers, whether the body was cut and whether the answer came through a redirect.
 ///
 /// A transport failure while sending or reading is returned as is.
 pub async fn execute_bounded(
@@ -213,7 +236,9 @@ pub async fn execute_bounded(
     request: reqwest::Request,
     observer: Option<&ResponseObserver>,
 ) -> reqwest::Result<reqwest::Response> {
+    let asked = request.url().clone();
     let mut response = http.execute(request).await?;
+    let redirected = response.url() != &asked;
     let status = response.status();
     let version = response.version();
     // The headers move to the rebuilt response; reading the body does not need them.
@@ -243,6 +268,7 @@ pub async fn execute_bounded(
                 headers.clone()
             },
             truncated,
+            redirected,
         });
     }
     let mut rebuilt = http::Response::new(body);
@@ -279,6 +305,9 @@ macro_rules! provider_client_hooks {
                 _info: &progenitor_client::OperationInfo,
             ) -> Result<(), progenitor_client::Error<E>> {
                 $crate::RequestContext::apply_auth(&self.inner, request.headers_mut());
+                if let Some(timeout) = $crate::RequestContext::timeout(&self.inner) {
+                    *request.timeout_mut() = Some(timeout);
+                }
                 Ok(())
             }
 

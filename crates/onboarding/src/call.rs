@@ -236,6 +236,14 @@ fn classify<T, E: ProviderErrorBody>(
     observed: Option<ObservedResponse>,
 ) -> Attempt<T> {
     let provider = spec.provider;
+    if let Some(observed) = observed.as_ref().filter(|o| o.redirected) {
+        // A client the service supplied followed a redirect: the answer is another host's.
+        return Attempt::Failed(OnboardingError::UnexpectedResponse {
+            provider,
+            status: Some(observed.status),
+            excerpt: "the HTTP client followed a redirect; the answer is not used".into(),
+        });
+    }
     let truncated = observed.as_ref().is_some_and(|o| o.truncated);
     let error = match result {
         Ok(response) => return Attempt::Done(Success::Decoded(response)),

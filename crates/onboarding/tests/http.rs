@@ -455,19 +455,7 @@ fn the_client_debug_shows_no_credential() {
 
 #[tokio::test]
 async fn a_redirect_is_not_followed_so_the_credential_never_reaches_another_host() {
-    let elsewhere = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": {"id": "stolen"}})))
-        .mount(&elsewhere)
-        .await;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/v2/users", elsewhere.uri()).as_str()),
-        )
-        .mount(&server)
-        .await;
+    let (server, elsewhere) = common::redirecting_server().await;
     let error = bitpanda(&server).create_user(&user()).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::UnexpectedResponse, "{error}");
     assert_eq!(requests(&server).await.len(), 1);

@@ -1,7 +1,5 @@
 //! [`WealthyhoodClient`]: registers users with Wealthyhood (`POST /users`).
 
-use client_support::{BearerCredentials, ResponseObserver};
-
 use super::{CreatedUser, Endpoint};
 use crate::call::CallSpec;
 use crate::credentials::TokenCache;
@@ -49,14 +47,8 @@ impl WealthyhoodClient {
         let endpoint = &self.endpoint;
         let outcome = endpoint
             .with_renewal(&self.tokens, |token| {
-                let observer = ResponseObserver::default();
-                let credentials =
-                    BearerCredentials::from_secret(token).observed_by(observer.clone());
-                let client = wealthyhood_client::Client::new_with_client(
-                    &endpoint.base_url,
-                    endpoint.http.clone(),
-                    credentials,
-                );
+                let (client, observer) =
+                    endpoint.bearer_client(token, wealthyhood_client::Client::new_with_client);
                 let body = &body;
                 async move {
                     call::run(spec, &endpoint.policy, &observer, || {

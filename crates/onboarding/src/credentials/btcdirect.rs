@@ -7,10 +7,11 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use btcdirect_client::types::{AuthenticateRequest, PartnerTokens, RefreshRequest};
+use client_support::ResponseObserver;
 use progenitor_client::{Error as ClientError, ResponseValue};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{AccessToken, TokenError, TokenFuture, TokenRequest, TokenSource};
+use super::{AccessToken, TokenError, TokenFuture, TokenRequest, TokenSource, not_redirected};
 use crate::transport;
 
 /// How long a BTC Direct partner token is valid: one hour, as BTC Direct documents.
@@ -21,7 +22,8 @@ pub const BTCDIRECT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 /// The first token comes from `authenticate`; later ones from `refresh` with the refresh token
 /// that came with the last token, falling back to `authenticate` when BTC Direct refuses the
 /// refresh (the refresh token lives a month). Username, password and refresh token are held in
-/// [`SecretString`]s; `Debug` prints `BtcDirectLogin(***)`.
+/// [`SecretString`]s; `Debug` prints `BtcDirectLogin(***)`. The generated request and response
+/// bodies hold plain copies only while a call is in flight, and are never printed.
 pub struct BtcDirectLogin {
     username: SecretString,
     password: SecretString,
@@ -39,10 +41,13 @@ impl BtcDirectLogin {
     }
 
     async fn login(&self, request: TokenRequest<'_>) -> Result<AccessToken, TokenError> {
+        let observer = ResponseObserver::default();
         let client = btcdirect_client::Client::new_with_client(
             request.base_url,
             request.http.clone(),
-            btcdirect_client::Credentials::token_request(),
+            btcdirect_client::Credentials::token_request()
+                .observed_by(observer.clone())
+                .with_timeout(request.timeout),
         );
         let refresh_token = self
             .refresh_token
@@ -53,7 +58,8 @@ impl BtcDirectLogin {
             let body = RefreshRequest {
                 refresh_token: refresh_token.expose_secret().to_owned(),
             };
-            match client.refresh_token(&body).await.map_err(token_error) {
+            let refreshed = client.refresh_token(&body).await.map_err(token_error);
+            match not_redirected(&observer).and(refreshed) {
                 Ok(tokens) => return Ok(self.keep(tokens)),
                 Err(TokenError::Refused { .. }) => {}
                 Err(error) => {
@@ -70,8 +76,9 @@ impl BtcDirectLogin {
             username: self.username.expose_secret().to_owned(),
             password: self.password.expose_secret().to_owned(),
         };
-        let tokens = client.authenticate(&body).await.map_err(token_error)?;
-        Ok(self.keep(tokens))
+        let tokens = client.authenticate(&body).await.map_err(token_error);
+        not_redirected(&observer)?;
+        Ok(self.keep(tokens?))
     }
 
     /// Keeps the new refresh token and hands out the token.

@@ -103,6 +103,27 @@ pub fn wealthyhood_created() -> serde_json::Value {
     })
 }
 
+/// A Bitpanda stand-in answering every `POST` with a 307 to a second server, which answers 201
+/// with the id `stolen` to anything: `(server, elsewhere)`.
+pub async fn redirecting_server() -> (wiremock::MockServer, wiremock::MockServer) {
+    use wiremock::matchers::{any, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let elsewhere = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(serde_json::json!({"data": {"id": "stolen"}})),
+        )
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    let location = format!("{}/v2/users", elsewhere.uri());
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", location.as_str()))
+        .mount(&server)
+        .await;
+    (server, elsewhere)
+}
+
 /// One parsed request: method, path and body.
 #[derive(Debug, Clone)]
 pub struct RawRequest {
