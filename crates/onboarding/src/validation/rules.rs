@@ -18,14 +18,40 @@ pub(crate) fn is_email(value: &str) -> bool {
         return false;
     };
     let (local, domain) = (&value.as_bytes()[..at], &value[at + 1..]);
-    let atext = |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~-".contains(&byte);
-    // Dot-separated atoms: no dot first, last or twice in a row.
-    let atoms = local.first().is_some_and(|&b| b != b'.')
-        && local.last().is_some_and(|&b| b != b'.')
-        && !local.windows(2).any(|pair| pair == b"..")
-        && local.iter().all(|&byte| byte == b'.' || atext(byte));
-    local.len() <= 64 && atoms && is_host_name(domain)
+    // Dot-separated atoms of `atext`: no dot first, last or twice in a row.
+    let mut after_dot = true;
+    for &byte in local {
+        if byte == b'.' {
+            if after_dot {
+                return false;
+            }
+            after_dot = true;
+        } else if ATEXT[usize::from(byte)] {
+            after_dot = false;
+        } else {
+            return false;
+        }
+    }
+    !after_dot && local.len() <= 64 && is_host_name(domain)
 }
+
+/// RFC 5322 `atext`: ASCII letters, digits and ``!#$%&'*+/=?^_`{|}~-``, as a table by byte.
+const ATEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric();
+        byte += 1;
+    }
+    let symbols = b"!#$%&'*+/=?^_`{|}~-";
+    let mut i = 0;
+    while i < symbols.len() {
+        table[symbols[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// A DNS host name as the specs' `format: email` checks its domain: dot-separated labels of ASCII
 /// letters, digits and hyphens, not starting or ending with a hyphen, 1 to 63 characters each and
@@ -90,39 +116,32 @@ pub(crate) fn is_bitpanda_name_char(c: char) -> bool {
     matches!(c, ',' | '.' | '\'' | '-' | ' ') || LETTERS.contains(c)
 }
 
-/// The letters of [`BITPANDA_LETTER_RANGES`], one bit per code point of each range.
+/// The letters of [`BITPANDA_LETTER_RANGES`], one bit per code point below U+2000 (every range
+/// ends there), so a check is one index.
 struct BitpandaLetters {
-    /// Per range: its first code point and its bits.
-    ranges: Vec<(u32, Vec<u64>)>,
+    bits: Vec<u64>,
 }
 
 impl BitpandaLetters {
+    /// The code points the table covers: all ranges end below it.
+    const END: u32 = 0x2000;
+
     fn new() -> Self {
-        let ranges = BITPANDA_LETTER_RANGES
-            .iter()
-            .map(|&(low, high)| {
-                let (low, high) = (u32::from(low), u32::from(high));
-                let mut bits = vec![0u64; ((high - low) / 64 + 1) as usize];
-                for point in low..=high {
-                    if char::from_u32(point).is_some_and(char::is_alphabetic) {
-                        let offset = point - low;
-                        bits[(offset / 64) as usize] |= 1 << (offset % 64);
-                    }
+        let mut bits = vec![0u64; (Self::END / 64) as usize];
+        for &(low, high) in BITPANDA_LETTER_RANGES {
+            for c in low..=high {
+                if c.is_alphabetic() {
+                    let point = u32::from(c);
+                    bits[(point / 64) as usize] |= 1 << (point % 64);
                 }
-                (low, bits)
-            })
-            .collect();
-        Self { ranges }
+            }
+        }
+        Self { bits }
     }
 
     fn contains(&self, c: char) -> bool {
         let point = u32::from(c);
-        self.ranges.iter().any(|(low, bits)| {
-            point.checked_sub(*low).is_some_and(|offset| {
-                bits.get((offset / 64) as usize)
-                    .is_some_and(|word| word & (1 << (offset % 64)) != 0)
-            })
-        })
+        point < Self::END && self.bits[(point / 64) as usize] & (1 << (point % 64)) != 0
     }
 }
 
