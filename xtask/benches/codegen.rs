@@ -44,7 +44,7 @@ fn specs(root: &Path) -> Vec<(SpecTarget, String, openapiv3::OpenAPI)> {
 }
 
 fn codegen(criterion: &mut Criterion) {
-    let root = workspace::root();
+    let root = workspace::root().expect("the workspace root");
     let specs = specs(&root);
     assert!(!specs.is_empty(), "no specs under {}", root.display());
     let settings = xtask::render::settings();

@@ -25,17 +25,39 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
+/// Source paths of the generator crates whose panics [`generate_tokens`] catches and reports.
+const GENERATOR_CRATES: [&str; 2] = ["progenitor-impl", "typify-impl"];
+
+/// Installs, once, a process-wide panic hook that keeps panics raised inside progenitor or typify
+/// off stderr and passes every other panic to the hook that was there before.
+///
+/// Only the `cargo xtask` binary calls this, first thing in `main`, before any thread exists:
+/// [`generate_tokens`] already turns those panics into errors, so the hook only spares the user
+/// a second, raw copy of the message. Library callers (the tests) keep their own hook: nothing in
+/// this crate swaps the hook while generating, which would race with panics on other threads.
+pub fn quiet_generator_panics() {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let from_generator = info.location().is_some_and(|location| {
+            GENERATOR_CRATES
+                .iter()
+                .any(|name| location.file().contains(name))
+        });
+        if !from_generator {
+            previous(info);
+        }
+    }));
+}
+
 /// The token stream progenitor generates for `document`, or a one-line description of why not.
 ///
-/// A panic inside progenitor or typify is caught (and kept off stderr) and reported as an error,
-/// so a spec the preflight did not foresee still cannot crash the tool.
+/// A panic inside progenitor or typify is caught and reported as an error, so a spec the
+/// preflight did not foresee still cannot crash the tool. The panic hook is left alone (see
+/// [`quiet_generator_panics`]).
 pub fn generate_tokens(document: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, String> {
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         Generator::new(&settings()).generate_tokens(document)
     }));
-    panic::set_hook(previous_hook);
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => Err(format!("progenitor rejected the spec: {e}")),
