@@ -12,7 +12,9 @@
 //!   validates against its schema, read with OpenAPI 3.0 semantics (`nullable`, boolean
 //!   `exclusiveMinimum`; see [`spec_support::schema`]), formats enforced, with the spec's
 //!   `components` reachable for `$ref`s;
-//! - every `x-inferred: true` carries a non-empty `x-inferred-note`.
+//! - every `x-inferred: true` carries a non-empty `x-inferred-note`;
+//! - every `x-sensitive` is a boolean, and a property whose name suggests personal data carries
+//!   one (see [`sensitive`]).
 //!
 //! Places are JSON pointers into the document (`#/components/schemas/User/properties/email`),
 //! except operations, which are named `METHOD /path` as in [`preflight`].
@@ -22,6 +24,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::preflight::{self, METHODS, SpecError, pointer_segment, resolve};
+use crate::sensitive;
 use crate::workspace::{self, FileError, SpecTarget};
 
 pub use spec_support::examples::{Example, examples};
@@ -55,11 +58,11 @@ pub fn lint(spec: &str, text: &str) -> Vec<SpecError> {
     check(spec, text).err().unwrap_or_default()
 }
 
-/// Lints `text` (the contents of `spec`) and, when it is clean, returns the typed document that
-/// progenitor reads; otherwise every problem found (at least one).
+/// Lints `text` (the contents of `spec`) and, when it is clean, returns the document as parsed
+/// (which [`crate::render::render`] takes); otherwise every problem found (at least one).
 ///
 /// This is what `cargo xtask codegen` runs first, so a spec that fails the lint is never rendered.
-pub fn check(spec: &str, text: &str) -> Result<openapiv3::OpenAPI, Vec<SpecError>> {
+pub fn check(spec: &str, text: &str) -> Result<Value, Vec<SpecError>> {
     let document = preflight::parse(spec, text)?;
     let mut problems = preflight::problems(&document);
     // Examples are validated only against a sound document: a dangling `$ref` is already
@@ -68,11 +71,13 @@ pub fn check(spec: &str, text: &str) -> Result<openapiv3::OpenAPI, Vec<SpecError
     problems.extend(operation_problems(&document));
     problems.extend(description_problems(&document));
     inferred_problems(&document, "#", &mut problems);
+    problems.extend(sensitive::problems(&document));
     if sound {
         problems.extend(example_problems(&document));
     }
     if problems.is_empty() {
-        preflight::typed(spec, document)
+        preflight::typed(spec, document.clone())?;
+        Ok(document)
     } else {
         Err(problems
             .into_iter()

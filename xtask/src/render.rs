@@ -3,6 +3,10 @@
 use std::panic::{self, AssertUnwindSafe};
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use serde_json::Value;
+
+use crate::redact;
+use crate::sensitive::{self, Shape};
 
 /// The first line of every generated file; `{spec}` is the spec's path, e.g. `specs/bitpanda.yaml`.
 pub fn header(spec: &str) -> String {
@@ -72,14 +76,30 @@ pub fn generate_tokens(document: &openapiv3::OpenAPI) -> Result<proc_macro2::Tok
     }
 }
 
-/// Formats generated tokens deterministically with prettyplease, under the `@generated` header.
-pub fn format_file(spec: &str, tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens)
+/// Post-processes generated tokens and formats them deterministically with prettyplease, under
+/// the `@generated` header: every type holding a field of `shapes` marked sensitive gets a
+/// redacting `Debug` ([`redact::apply`]).
+pub fn format_file(
+    spec: &str,
+    tokens: proc_macro2::TokenStream,
+    shapes: &[Shape],
+) -> Result<String, String> {
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    redact::apply(&mut file, shapes)?;
     Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }
 
-/// Generates and formats the client for `document` in one step.
-pub fn render(spec: &str, document: &openapiv3::OpenAPI) -> Result<String, String> {
-    format_file(spec, generate_tokens(document)?)
+/// The final text of the generated file for `document`, the spec `spec` (e.g.
+/// `specs/bitpanda.yaml`) parsed as JSON, in one step: progenitor, then the redacting `Debug`
+/// for `x-sensitive` fields, then prettyplease under the `@generated` header.
+///
+/// This is the one entry point from a parsed spec to the file's text (`cargo xtask codegen`
+/// writes what it returns). It takes the document as parsed rather than typed because
+/// `x-sensitive` may sit beside a `$ref`, which the typed model drops. It does not lint: run
+/// [`crate::lint::check`] first for the full set of problems.
+pub fn render(spec: &str, document: &Value) -> Result<String, String> {
+    let typed: openapiv3::OpenAPI = serde_json::from_value(document.clone())
+        .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    format_file(spec, generate_tokens(&typed)?, &sensitive::shapes(document))
 }
