@@ -421,3 +421,171 @@ pub fn apply(file: &mut syn::File, shapes: &[Shape]) -> Result<(), String> {
     rewrite(&mut file.items, &plan);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(at: &str, fields: &[&str], sensitive: &[&str]) -> Shape {
+        Shape {
+            at: at.into(),
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+            sensitive: sensitive.iter().map(|f| f.to_string()).collect(),
+        }
+    }
+
+    /// What typify generates, in small: a struct with renamed and raw-named fields, a newtype
+    /// it holds, an enum with a struct variant, a type nobody marked, and a builder module.
+    fn generated() -> syn::File {
+        syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+                pub struct Person {
+                    #[serde(rename = "firstName")]
+                    pub first_name: PersonFirstName,
+                    pub country: ::std::string::String,
+                    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+                    pub r#type: ::std::option::Option<::std::string::String>,
+                }
+                #[derive(Clone, Debug, PartialEq)]
+                pub struct PersonFirstName(::std::string::String);
+                #[derive(Clone, Debug)]
+                pub enum Contact {
+                    Email { address: ::std::string::String, verified: bool },
+                    Unknown,
+                }
+                #[derive(Clone, Debug)]
+                pub struct Plain {
+                    pub note: ::std::string::String,
+                }
+                pub mod builder {
+                    #[derive(Clone, Debug)]
+                    pub struct Person {
+                        first_name: ::std::result::Result<super::PersonFirstName, ::std::string::String>,
+                        country: ::std::result::Result<::std::string::String, ::std::string::String>,
+                        r#type: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                    }
+                }
+            }
+        }
+    }
+
+    fn shapes() -> Vec<Shape> {
+        vec![
+            shape(
+                "#/components/schemas/Person",
+                &["firstName", "country", "type"],
+                &["firstName"],
+            ),
+            shape(
+                "#/components/schemas/Contact/oneOf/0",
+                &["address", "verified"],
+                &["address"],
+            ),
+            shape("#/components/schemas/Plain", &["note"], &[]),
+        ]
+    }
+
+    /// The redacted file, formatted, with runs of whitespace folded to one space.
+    fn redacted(shapes: &[Shape]) -> Result<String, String> {
+        let mut file = generated();
+        apply(&mut file, shapes)?;
+        let text = prettyplease::unparse(&file);
+        Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+
+    #[test]
+    fn a_marked_field_prints_stars_and_the_others_print_their_value() {
+        let text = redacted(&shapes()).unwrap();
+        assert!(
+            text.contains("#[derive(::serde::Deserialize, Clone, PartialEq)] pub struct Person"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"f.debug_struct("Person") .field("first_name", &::std::format_args!("***")) .field("country", &self.country) .field("type", &self.r#type) .finish()"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_newtype_held_by_a_marked_field_is_redacted_whole() {
+        let text = redacted(&shapes()).unwrap();
+        assert!(
+            text.contains("#[derive(Clone, PartialEq)] pub struct PersonFirstName"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                r#"f.debug_tuple("PersonFirstName").field(&::std::format_args!("***")).finish()"#
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn an_enum_variant_hides_its_marked_field_only() {
+        let text = redacted(&shapes()).unwrap();
+        assert!(
+            text.contains(r#"Self::Email { address: _, verified: field_1 } => { f.debug_struct("Email") .field("address", &::std::format_args!("***")) .field("verified", field_1) .finish() }"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"Self::Unknown => f.write_str("Unknown")"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_builder_of_a_redacted_type_is_redacted_too() {
+        let text = redacted(&shapes()).unwrap();
+        let builder = &text[text.find("pub mod builder").unwrap()..];
+        assert!(
+            builder.contains("#[derive(Clone)] pub struct Person"),
+            "{builder}"
+        );
+        assert!(
+            builder.contains(r#".field("first_name", &::std::format_args!("***")) .field("country", &self.country)"#),
+            "{builder}"
+        );
+    }
+
+    #[test]
+    fn a_type_without_marked_fields_keeps_its_derived_debug() {
+        let text = redacted(&shapes()).unwrap();
+        assert!(
+            text.contains("#[derive(Clone, Debug)] pub struct Plain"),
+            "{text}"
+        );
+        assert!(!text.contains("Debug for Plain"), "{text}");
+    }
+
+    #[test]
+    fn a_marked_schema_no_generated_type_matches_fails_codegen() {
+        let mut shapes = shapes();
+        shapes.push(shape(
+            "#/components/schemas/Ghost",
+            &["secret", "other"],
+            &["secret"],
+        ));
+        let error = redacted(&shapes).unwrap_err();
+        assert_eq!(
+            error,
+            "x-sensitive properties found no generated type to redact: #/components/schemas/Ghost (secret)"
+        );
+    }
+
+    #[test]
+    fn redaction_is_deterministic_and_idempotent() {
+        let once = redacted(&shapes()).unwrap();
+        assert_eq!(once, redacted(&shapes()).unwrap());
+        let mut file = generated();
+        apply(&mut file, &shapes()).unwrap();
+        let first = prettyplease::unparse(&file);
+        apply(&mut file, &shapes()).unwrap();
+        assert_eq!(
+            first,
+            prettyplease::unparse(&file),
+            "a second pass changes nothing"
+        );
+    }
+}
