@@ -61,3 +61,39 @@ fn locate_project() -> Result<PathBuf, String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_manifest_with_a_workspace_table_is_the_root() {
+        let outer = std::env::temp_dir().join(format!("spec-support-root-{}", std::process::id()));
+        let member = outer.join("inner/xtask");
+        std::fs::create_dir_all(member.join("src")).unwrap();
+        std::fs::write(outer.join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+        std::fs::write(outer.join("inner/Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        std::fs::write(
+            member.join("Cargo.toml"),
+            "[package]\nedition.workspace = true\n",
+        )
+        .unwrap();
+        assert_eq!(
+            enclosing_workspace(&member.join("src")),
+            Some(outer.clone())
+        );
+        std::fs::remove_dir_all(&outer).unwrap();
+        assert_eq!(enclosing_workspace(&member), None);
+    }
+
+    #[test]
+    fn the_running_checkout_is_found_at_run_time() {
+        // `cargo test` sets CARGO_MANIFEST_DIR for this process: <root>/crates/spec-support.
+        let root = workspace_root().unwrap();
+        assert!(
+            root.join("crates/spec-support/Cargo.toml").is_file(),
+            "{}",
+            root.display()
+        );
+    }
+}

@@ -166,3 +166,50 @@ pub fn example_problems(document: &Value) -> Vec<String> {
     }
     problems
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Whether `value` is valid against the OpenAPI 3.0 `schema` in a document with `components`.
+    fn valid(components: Value, schema: Value, value: Value) -> bool {
+        let document = json!({ "components": { "schemas": components } });
+        validator(&document, &schema).unwrap().is_valid(&value)
+    }
+
+    #[test]
+    fn nullable_admits_null_and_only_with_nullable() {
+        let schema = json!({"type": "string", "nullable": true, "enum": ["a", "b"]});
+        assert!(valid(json!({}), schema.clone(), json!(null)));
+        assert!(valid(json!({}), schema.clone(), json!("a")));
+        assert!(!valid(json!({}), schema, json!("c")));
+        assert!(!valid(json!({}), json!({"type": "string"}), json!(null)));
+        let composed = json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/A"}]});
+        let components = json!({"A": {"type": "object", "required": ["x"]}});
+        assert!(valid(components.clone(), composed.clone(), json!(null)));
+        assert!(!valid(components, composed, json!({})));
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds_exclude_the_bound() {
+        let schema = json!({
+            "type": "number",
+            "minimum": 0, "exclusiveMinimum": true,
+            "maximum": 10, "exclusiveMaximum": false
+        });
+        assert!(!valid(json!({}), schema.clone(), json!(0)));
+        assert!(valid(json!({}), schema.clone(), json!(0.5)));
+        assert!(valid(json!({}), schema, json!(10)));
+    }
+
+    #[test]
+    fn the_siblings_of_a_ref_are_ignored_and_components_are_converted() {
+        let components = json!({"Age": {"type": "integer", "nullable": true}});
+        let schema = json!({"$ref": "#/components/schemas/Age", "maximum": 3});
+        assert!(valid(components.clone(), schema.clone(), json!(30)));
+        assert!(valid(components.clone(), schema.clone(), json!(null)));
+        assert!(!valid(components, schema, json!("thirty")));
+    }
+}
