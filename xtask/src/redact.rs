@@ -242,7 +242,7 @@ fn remove_derived_debug(attrs: &mut [Attribute]) -> bool {
         };
         let kept: Vec<&syn::Path> = paths
             .iter()
-            .filter(|p| !p.segments.last().is_some_and(|s| s.ident == "Debug"))
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Debug"))
             .collect();
         if kept.len() != paths.len() {
             found = true;
