@@ -2,7 +2,7 @@
 //!
 //! - [`root`]: the workspace root of the checkout that is running, found at run time;
 //! - [`document`]: YAML in and out, JSON pointers, `$ref`s, and a walker over a document's objects;
-//! - [`examples`]: every example a spec carries, with the schema it must match;
+//! - [`mod@examples`]: every example a spec carries, with the schema it must match;
 //! - [`schema`]: OpenAPI 3.0 schemas turned into JSON Schema, and validators built from them.
 //!
 //! This crate depends on no crate of the workspace (in particular on no generated client), so the
