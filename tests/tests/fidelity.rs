@@ -9,7 +9,7 @@
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::spec;
+use workspace_tests::{request_example, spec};
 use xtask::lint;
 
 /// The problems `value` has against `#/components/schemas/<schema>` of `provider`'s spec.
@@ -63,6 +63,17 @@ fn the_pages_sample_requests_are_accepted() {
         typed,
         bitpanda_client::types::CreateUserRequest::InvestmentAsAServiceUser(_)
     ));
+    // The same sample as the public reference shows it expanded (a spec example, so `cargo xtask
+    // lint` validates it too).
+    let expanded = request_example("bitpanda", "publicSample");
+    assert_eq!(expanded["first_name"], "Jean");
+    assert_accepted("bitpanda", "CreateUserRequest", &expanded);
+    let typed: bitpanda_client::types::CreateUserRequest =
+        serde_json::from_value(expanded).expect("the generated type takes the expanded sample");
+    assert!(matches!(
+        typed,
+        bitpanda_client::types::CreateUserRequest::InvestmentAsAServiceUser(_)
+    ));
 
     // BTC Direct: every per-field Example of the page (the blank email Example filled in), with
     // the identityDocument and amld5QuestionAnswers Examples verbatim.
@@ -103,10 +114,10 @@ fn a_byol_request_may_carry_other_documented_fields() {
     assert_accepted("bitpanda", "CreateUserRequest", &byol);
     let typed: bitpanda_client::types::CreateUserRequest =
         serde_json::from_value(byol).expect("the generated type takes it");
-    assert!(matches!(
-        typed,
-        bitpanda_client::types::CreateUserRequest::BringYourOwnLicenseUser(_)
-    ));
+    let bitpanda_client::types::CreateUserRequest::BringYourOwnLicenseUser(byol) = typed else {
+        panic!("a body without phone, names or verification is a BYOL request");
+    };
+    assert_eq!(byol.language.as_deref().map(|l| l.as_str()), Some("en"));
     // external_id is still the one field a BYOL body must carry.
     let without_id = json!({"account_level_id": "2", "email": "username@domain.com"});
     assert!(!schema_problems("bitpanda", "CreateUserRequest", &without_id).is_empty());
@@ -124,7 +135,8 @@ fn an_identity_document_without_the_example_fields_is_accepted() {
             "uploaded_file": {"test": false, "original_name": "id.png", "mime_type": "image/png", "error": 0}
         }),
     ] {
-        let body = json!({"email": "john.doe@example.com", "country": "NL", "identityDocument": [item]});
+        let body =
+            json!({"email": "john.doe@example.com", "country": "NL", "identityDocument": [item]});
         assert_accepted("btcdirect", "UpdateUserRequest", &body);
         serde_json::from_value::<btcdirect_client::types::UpdateUserRequest>(body)
             .expect("the generated type takes it");

@@ -387,6 +387,67 @@ pub mod types {
         pub external_id: BitpandaExternalId,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_meta: ::std::option::Option<BitpandaExternalMeta>,
+        ///ISO 639-1 language code for user account
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<BringYourOwnLicenseUserLanguage>,
+    }
+    ///ISO 639-1 language code for user account
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct BringYourOwnLicenseUserLanguage(::std::string::String);
+    impl ::std::ops::Deref for BringYourOwnLicenseUserLanguage {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BringYourOwnLicenseUserLanguage>
+    for ::std::string::String {
+        fn from(value: BringYourOwnLicenseUserLanguage) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BringYourOwnLicenseUserLanguage {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[a-z]{2}$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[a-z]{2}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BringYourOwnLicenseUserLanguage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BringYourOwnLicenseUserLanguage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BringYourOwnLicenseUserLanguage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
     }
     ///The user to create. Either a full "Investment as a Service" user (master data, KYC/verification data and accepted terms) or a "Bring Your Own License" user, for which the only parameter which must be sent is external_id.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -821,7 +882,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Bitpanda Technology Solutions (Whitelabel API) - Create new user
 
-Hand-curated single-operation spec for Bitpanda Technology Solutions (BTS, Bitpanda Whitelabel API, also published as "Bitpanda Enterprise") `POST /v2/users` (operation id `createUserV2`). Curated from the public reference page "Create new user" (read 2026-11-23); shapes the page renderer collapsed come from the same reference's public request sample. Sources are listed in `specs/SOURCES.md` and named by key in `x-source` (bitpanda-page, bitpanda-sample, bitpanda-auth, bitpanda-rate-limits). Every decision the sources do not state is marked with `x-inferred: true` and an `x-inferred-note`.
+Hand-curated single-operation spec for Bitpanda Technology Solutions (BTS, Bitpanda Whitelabel API, also published as "Bitpanda Enterprise") `POST /v2/users` (operation id `createUserV2`). Curated from the public reference page "Create new user" (read 2026-11-23); shapes the page renderer collapsed come from the same reference's public request sample. Sources are listed in `specs/SOURCES.md` and named by key in `x-source` (bitpanda-page, bitpanda-sample, bitpanda-auth, bitpanda-docs). Every decision the sources do not state is marked with `x-inferred: true` and an `x-inferred-note`.
 
 Version: 1.0.0-curated*/
 pub struct Client {

@@ -2,8 +2,8 @@
 
 use bitpanda_client::types::{
     BitpandaExternalId, BitpandaExternalMeta, BitpandaTax, BitpandaTaxResidence,
-    BringYourOwnLicenseUser, CreateUserRequest, InvestmentAsAServiceUser,
-    InvestmentAsAServiceUserCountry, InvestmentAsAServiceUserFirstName,
+    BringYourOwnLicenseUser, BringYourOwnLicenseUserLanguage, CreateUserRequest,
+    InvestmentAsAServiceUser, InvestmentAsAServiceUserCountry, InvestmentAsAServiceUserFirstName,
     InvestmentAsAServiceUserLanguage, InvestmentAsAServiceUserLastName,
     InvestmentAsAServiceUserPhone,
 };
@@ -44,7 +44,8 @@ use crate::validation::{ValidationReport, bitpanda_name, validate_bitpanda};
 /// `bitpanda.verification` (`birth_date`, `address`), which is sent exactly as given and is not
 /// filled from the neutral fields. The `wealthyhood` extension is ignored.
 ///
-/// **Bring Your Own License**: only `external_id`, `bitpanda.account_level_id` and
+/// **Bring Your Own License**: only `external_id`, `language` (when given; the newer revision of
+/// the page says a BYOL request can include it), `bitpanda.account_level_id` and
 /// `bitpanda.external_meta` are sent; every other field is left out (and not validated).
 ///
 /// Errors: the [`ValidationReport`] of [`validate_bitpanda`], with every violation.
@@ -60,12 +61,21 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
 
     if extension.mode == BitpandaMode::BringYourOwnLicense {
         let external_id = builder.require("external_id", "external_id", external_id);
+        let language = builder.convert_present(
+            "language",
+            "language",
+            user.language
+                .as_deref()
+                .filter(|language| !language.trim().is_empty()),
+            BringYourOwnLicenseUserLanguage::try_from,
+        );
         return builder.finish(|| {
             Some(CreateUserRequest::BringYourOwnLicenseUser(
                 BringYourOwnLicenseUser {
                     account_level_id: extension.account_level_id.clone(),
                     external_id: external_id?,
                     external_meta,
+                    language,
                 },
             ))
         });

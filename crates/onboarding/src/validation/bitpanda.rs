@@ -17,6 +17,9 @@ pub(super) fn check(checker: &mut Checker, user: &NewUser) {
                 "external_id",
                 "external_id",
             );
+            if let Some(language) = user.language.as_deref().filter(|l| !l.trim().is_empty()) {
+                language_rule(checker, language);
+            }
         }
         BitpandaMode::InvestmentAsAService => {
             check_investment_as_a_service(checker, user, extension)
@@ -65,12 +68,7 @@ fn check_investment_as_a_service(
 
     let language = user.language.as_deref().unwrap_or_default();
     if checker.required(language, "language", "language") {
-        checker.ensure(
-            codes::is_language(language),
-            "language",
-            "language",
-            "must be a lower-case ISO 639-1 language code, e.g. el",
-        );
+        language_rule(checker, language);
     }
 
     checker.required_country(
@@ -135,6 +133,16 @@ fn check_investment_as_a_service(
             "ext_compliance.ext_user_reviewed_kyc_data_at",
         );
     }
+}
+
+/// A present language must be a lower-case ISO 639-1 code.
+fn language_rule(checker: &mut Checker, language: &str) {
+    checker.ensure(
+        codes::is_language(language),
+        "language",
+        "language",
+        "must be a lower-case ISO 639-1 language code, e.g. el",
+    );
 }
 
 /// A name is checked as it will be sent: NFC, typographic apostrophes folded (see

@@ -16,9 +16,9 @@ pub fn spec(provider: &str) -> Value {
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-const PROVIDERS: [&str; 3] = ["bitpanda", "wealthyhood", "btcdirect"];
+const PROVIDER_NAMES: [&str; 3] = ["bitpanda", "wealthyhood", "btcdirect"];
 
-static SPECS: LazyLock<Vec<Value>> = LazyLock::new(|| PROVIDERS.map(spec).to_vec());
+static SPECS: LazyLock<Vec<Value>> = LazyLock::new(|| PROVIDER_NAMES.map(spec).to_vec());
 
 /// Every property name, enum value and example string in the specs, and every ER code named in
 /// them (so error maps get keys from the page, and a few that are not on it).
