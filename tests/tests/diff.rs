@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{Map, Value, json};
-use workspace_tests::{PROVIDERS, operation_mut, spec, workspace_root};
+use workspace_tests::{PROVIDER_NAMES, operation_mut, spec, workspace_root};
 use xtask::diff::{
     Change, Severity, SpecDiff, SpecStatus, diff_documents, render_markdown, render_report,
 };
@@ -528,7 +528,7 @@ fn security_requirement_added_and_removed() {
 
 #[test]
 fn the_committed_specs_against_themselves_report_no_changes() {
-    for provider in PROVIDERS {
+    for provider in PROVIDER_NAMES {
         let document = spec(provider);
         let changes = diff_documents(&document, &document);
         assert_eq!(changes, [], "{provider}");
