@@ -57,6 +57,7 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Copy,
+        Debug,
         Eq,
         Hash,
         Ord,
@@ -70,11 +71,6 @@ pub mod types {
         SecondSelfie,
         ProofOfResidency,
         VideoProof,
-    }
-    impl ::std::fmt::Debug for DocumentSide {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("DocumentSide(***)")
-        }
     }
     impl ::std::fmt::Display for DocumentSide {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -126,6 +122,7 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Copy,
+        Debug,
         Eq,
         Hash,
         Ord,
@@ -143,11 +140,6 @@ pub mod types {
         IbanVerification,
         WalletVerification,
         LivenessCheck,
-    }
-    impl ::std::fmt::Debug for DocumentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("DocumentType(***)")
-        }
     }
     impl ::std::fmt::Display for DocumentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
