@@ -36,6 +36,18 @@ fn assert_accepted(provider: &str, schema: &str, value: &Value) {
 /// 639-character string).
 const BTCDIRECT_PAGE_DOCUMENT_DATA: &str = "iVBORw0KGgoAAAANSUhEUgAAAQAAAAEACAYAAABccqhmAAAVP3pUWHRSYXcgcHJvZmlsZSB0eXBlIGV4aWYAAHjavZpnchw5EoX/4xR7BLiEOQ5sxN5gj7/fq27Ka1bSTKw4wyabxSogzTMJuvOff1/3L/6Zxeyy1VZ6KZ5/ueceB180//r3eg0+P58//oX356/ed5++jLwmXtPrB+W8f2vwvn3+hZrf78+v33d1vb6I7X2jjye/b5j05MgX7+va+0Ypvt4P7+9df//eyF9s5+P/k57b2fum336fK8HYxv1SdPGkkDyfo56SWEFqafBa+BwSb/PZ+DryOlJK+cexcz8L3s9i58f7/fR1KJwv7wvKNzF6vx/sx7F7IvTlisLnJ3/1g7o/wvh97O7d7d7z2t3IhUgV997Ux1aer7hwEsr0/Frho/K/8XV9PjofjS0uHrXJ5uRjudBDJNo35LDDCDec53WFxRJzPLHyGuMi1nqvpRp7XE9Ssj7CjTX1tB05immRNfKR4qe1hOe5/XneCo0n78CVMXCzwG989+F+9OaffHy60b0q3RB8+xQr1hVV0yxDmdNnriIF4b5jak98nw/3Rd34LxKbyKA9YW5scPj5usW08Lm20pPnxHXms/O";
 
+/// `body` is a valid Bitpanda request, and the generated client types it as Investment as a
+/// Service.
+fn assert_investment_as_a_service(body: Value) {
+    assert_accepted("bitpanda", "CreateUserRequest", &body);
+    let typed: bitpanda_client::types::CreateUserRequest =
+        serde_json::from_value(body).expect("the generated type takes the sample");
+    assert!(matches!(
+        typed,
+        bitpanda_client::types::CreateUserRequest::InvestmentAsAServiceUser(_)
+    ));
+}
+
 #[test]
 fn the_pages_sample_requests_are_accepted() {
     // Wealthyhood: the body of the page's curl sample, verbatim.
@@ -56,24 +68,12 @@ fn the_pages_sample_requests_are_accepted() {
         "verification": {}, "tax": {}, "ext_compliance": {},
         "account_level_id": "1", "external_id": "Ext-Id-1", "external_meta": {}
     });
-    assert_accepted("bitpanda", "CreateUserRequest", &bitpanda);
-    let typed: bitpanda_client::types::CreateUserRequest =
-        serde_json::from_value(bitpanda).expect("the generated type takes the page's sample");
-    assert!(matches!(
-        typed,
-        bitpanda_client::types::CreateUserRequest::InvestmentAsAServiceUser(_)
-    ));
+    assert_investment_as_a_service(bitpanda);
     // The same sample as the public reference shows it expanded (a spec example, so `cargo xtask
     // lint` validates it too).
     let expanded = request_example("bitpanda", "publicSample");
     assert_eq!(expanded["first_name"], "Jean");
-    assert_accepted("bitpanda", "CreateUserRequest", &expanded);
-    let typed: bitpanda_client::types::CreateUserRequest =
-        serde_json::from_value(expanded).expect("the generated type takes the expanded sample");
-    assert!(matches!(
-        typed,
-        bitpanda_client::types::CreateUserRequest::InvestmentAsAServiceUser(_)
-    ));
+    assert_investment_as_a_service(expanded);
 
     // BTC Direct: every per-field Example of the page (the blank email Example filled in), with
     // the identityDocument and amld5QuestionAnswers Examples verbatim.
