@@ -1,6 +1,5 @@
 //! Bitpanda's rules, per partner mode.
 
-use super::rules::BitpandaNameField;
 use super::{Checker, codes, rules};
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser};
 
@@ -56,15 +55,10 @@ fn check_investment_as_a_service(
             checker,
             name,
             &format!("given_names[{index}]"),
-            BitpandaNameField::First,
+            "first_name",
         );
     }
-    name_rules(
-        checker,
-        &user.family_name,
-        "family_name",
-        BitpandaNameField::Last,
-    );
+    name_rules(checker, &user.family_name, "family_name", "last_name");
 
     let language = user.language.as_deref().unwrap_or_default();
     if checker.required(language, "language", "language") {
@@ -135,6 +129,18 @@ fn check_investment_as_a_service(
     }
 }
 
+fn name_rules(checker: &mut Checker, name: &str, field: &str, provider_field: &str) {
+    if checker.required(name, field, provider_field) {
+        // Checked as it will be sent: NFC, typographic apostrophes folded.
+        checker.ensure(
+            rules::is_bitpanda_name(&rules::bitpanda_name(name)),
+            field,
+            provider_field,
+            NAME_CHARSET,
+        );
+    }
+}
+
 /// A present language must be a lower-case ISO 639-1 code.
 fn language_rule(checker: &mut Checker, language: &str) {
     checker.ensure(
@@ -143,21 +149,4 @@ fn language_rule(checker: &mut Checker, language: &str) {
         "language",
         "must be a lower-case ISO 639-1 language code, e.g. el",
     );
-}
-
-/// A name is checked as it will be sent: NFC, typographic apostrophes folded (see
-/// [`rules::bitpanda_name`]).
-fn name_rules(checker: &mut Checker, name: &str, field: &str, name_field: BitpandaNameField) {
-    let provider_field = match name_field {
-        BitpandaNameField::First => "first_name",
-        BitpandaNameField::Last => "last_name",
-    };
-    if checker.required(name, field, provider_field) {
-        checker.ensure(
-            rules::is_bitpanda_name(&rules::bitpanda_name(name), name_field),
-            field,
-            provider_field,
-            NAME_CHARSET,
-        );
-    }
 }

@@ -70,25 +70,15 @@ pub(crate) fn bitpanda_name(raw: &str) -> String {
         .collect()
 }
 
-/// Which Bitpanda name field a name goes to; both have the same pattern.
-#[derive(Clone, Copy)]
-pub(crate) enum BitpandaNameField {
-    /// `first_name`.
-    First,
-    /// `last_name`.
-    Last,
-}
-
 /// Whether `name` (as [`bitpanda_name`] gives it) is a non-empty Bitpanda name: upper- and
 /// lower-case letters of any cased script, comma, full stop, hyphen, apostrophe and space.
 ///
-/// The check is the generated type's own, i.e. the spec's `pattern` compiled the way the
-/// generated client compiles it, so the facade cannot drift from what the client accepts.
-pub(crate) fn is_bitpanda_name(name: &str, field: BitpandaNameField) -> bool {
-    match field {
-        BitpandaNameField::First => InvestmentAsAServiceUserFirstName::try_from(name).is_ok(),
-        BitpandaNameField::Last => InvestmentAsAServiceUserLastName::try_from(name).is_ok(),
-    }
+/// The check is the generated types' own, i.e. the spec's `first_name` and `last_name` patterns
+/// (which are the same) compiled the way the generated client compiles them, so the facade
+/// cannot drift from what the client accepts.
+pub(crate) fn is_bitpanda_name(name: &str) -> bool {
+    InvestmentAsAServiceUserFirstName::try_from(name).is_ok()
+        && InvestmentAsAServiceUserLastName::try_from(name).is_ok()
 }
 
 /// Code points that make a name or business name an "emoji" name for BTC Direct (ER125–ER127):
@@ -259,9 +249,7 @@ mod tests {
             "Smith-Jones",
             "Doe, Jr.",
         ] {
-            let name = bitpanda_name(good);
-            assert!(is_bitpanda_name(&name, BitpandaNameField::First), "{good}");
-            assert!(is_bitpanda_name(&name, BitpandaNameField::Last), "{good}");
+            assert!(is_bitpanda_name(&bitpanda_name(good)), "{good}");
         }
     }
 
@@ -281,8 +269,7 @@ mod tests {
             "<b>",
             "",
         ] {
-            let name = bitpanda_name(bad);
-            assert!(!is_bitpanda_name(&name, BitpandaNameField::First), "{bad}");
+            assert!(!is_bitpanda_name(&bitpanda_name(bad)), "{bad}");
         }
     }
 
