@@ -416,6 +416,19 @@ fn bitpanda_byol_requires_only_external_id() {
 }
 
 #[test]
+fn bitpanda_byol_sends_and_checks_a_given_language() {
+    let mut user = NewUser::default();
+    bitpanda_extension(&mut user).mode = BitpandaMode::BringYourOwnLicense;
+    user.external_id = Some("Ext-Id-2".into());
+    user.language = Some("EN".into());
+    let report = validate_bitpanda(&user).unwrap_err();
+    assert_violations(&report, &[("language", "language")]);
+    user.language = Some("el".into());
+    let body = serde_json::to_value(bitpanda_request(&user).unwrap()).unwrap();
+    assert_eq!(body, json!({"external_id": "Ext-Id-2", "language": "el"}));
+}
+
+#[test]
 fn wealthyhood_requires_its_five_fields() {
     expect_wealthyhood(|u| u.email.clear(), "email", "email");
     expect_wealthyhood(|u| u.given_names.clear(), "given_names", "firstName");
