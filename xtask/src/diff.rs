@@ -45,7 +45,10 @@
 //!
 //! Descriptions, examples, summaries and `x-` extensions are not compared.
 
+mod pattern;
+mod report;
 mod schema;
+mod source;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -56,24 +59,54 @@ use serde_json::{Value, json};
 
 use crate::preflight::{METHODS, resolve};
 use crate::workspace;
-use schema::{Direction, Finding, SchemaDiff};
+pub use report::{SpecDiff, SpecStatus, render_markdown, render_report};
+use schema::{Direction, Finding, SchemaDiff, Slot};
+pub use source::source_changes;
 
-/// Whether a change breaks callers of the generated client.
+/// The two ways a change can break a caller of the generated client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Axis {
+    /// On the wire: a request the old spec allowed can now be refused, or a response the old
+    /// client decoded can now fail to decode. Judged from the two specs.
+    Wire,
+    /// In the source: code that compiled against the old generated client can fail to compile
+    /// against the new one. Judged from the two generated clients.
+    Source,
+}
+
+impl fmt::Display for Axis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Wire => "wire",
+            Self::Source => "source",
+        })
+    }
+}
+
+/// Whether a change breaks callers of the generated client, on its [`Axis`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
-    /// Existing callers may fail to compile, be rejected by the server, or fail to decode.
+    /// Existing callers may be refused by the server or fail to decode (wire), or fail to
+    /// compile (source).
     Breaking,
-    /// Existing callers keep working unchanged.
+    /// Possibly breaking: the tool could not decide (e.g. whether a new pattern accepts every
+    /// value the old one did), so a person must review it. Never treated as safe.
+    Review,
+    /// Existing callers keep working unchanged on this axis.
     NonBreaking,
 }
 
 /// One classified change between two versions of a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// Breaking or not for callers of the generated client.
+    /// The axis the change was judged on: wire changes come from the specs, source changes from
+    /// the generated clients.
+    pub axis: Axis,
+    /// Breaking, to review, or not, on that axis.
     pub severity: Severity,
-    /// The operation, e.g. `POST /users` (as named in the new document when it moved).
-    pub operation: String,
+    /// What changed: the operation, e.g. `POST /users` (as named in the new document when it
+    /// moved), or an item of the generated client, e.g. `types::NewUser`, `Client::create_user`.
+    pub subject: String,
     /// Where in the operation, e.g. `request body`, `responses 400, 401`, `query parameter
     /// \`limit\``; empty for the operation itself.
     pub location: String,
@@ -89,12 +122,21 @@ impl Change {
     pub fn is_breaking(&self) -> bool {
         self.severity == Severity::Breaking
     }
+
+    /// The axes this change breaks, or may break when it is to review: none, or its own axis.
+    pub fn breaks(&self) -> &'static [Axis] {
+        match (self.severity, self.axis) {
+            (Severity::NonBreaking, _) => &[],
+            (_, Axis::Wire) => &[Axis::Wire],
+            (_, Axis::Source) => &[Axis::Source],
+        }
+    }
 }
 
 impl fmt::Display for Change {
     /// One line: `` `POST /users` request body `address.countryCode`: pattern added `…` ``.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`", self.operation)?;
+        write!(f, "`{}`", self.subject)?;
         if !self.location.is_empty() {
             write!(f, " {}", self.location)?;
         }
@@ -143,12 +185,20 @@ fn operation_id<'a>(operation: &Operation<'a>) -> Option<&'a str> {
         .and_then(Value::as_str)
 }
 
-/// Compares two versions of an OpenAPI 3.0 document and classifies every change for callers of
-/// the generated client. Identical documents give an empty list.
+/// Compares two versions of an OpenAPI 3.0 document on both axes: [`wire_changes`] from the
+/// specs, then [`source_changes`] from the clients generated for them. Identical documents give
+/// an empty list.
+pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
+    let mut changes = wire_changes(old, new);
+    changes.extend(source_changes(old, new));
+    changes
+}
+
+/// Every change on the [`Axis::Wire`], judged from the two specs.
 ///
 /// Operations are matched by `METHOD /path`, then (for what is left) by `operationId`, so a moved
 /// operation is reported once and its contents are still compared.
-pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
+pub fn wire_changes(old: &Value, new: &Value) -> Vec<Change> {
     let old_operations = operations(old);
     let new_operations = operations(new);
     let mut pairs: Vec<(&String, &String)> = Vec::new();
@@ -179,8 +229,9 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
             Some(index) => {
                 let new_key = added.remove(index);
                 changes.push(Change {
+                    axis: Axis::Wire,
                     severity: Severity::Breaking,
-                    operation: new_key.clone(),
+                    subject: new_key.clone(),
                     location: String::new(),
                     field: String::new(),
                     message: format!("path or method changed (was `{old_key}`)"),
@@ -188,8 +239,9 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
                 pairs.push((old_key, new_key));
             }
             None => changes.push(Change {
+                axis: Axis::Wire,
                 severity: Severity::Breaking,
-                operation: old_key.clone(),
+                subject: old_key.clone(),
                 location: String::new(),
                 field: String::new(),
                 message: "operation removed".into(),
@@ -198,8 +250,9 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
     }
     for new_key in added {
         changes.push(Change {
+            axis: Axis::Wire,
             severity: Severity::NonBreaking,
-            operation: new_key.clone(),
+            subject: new_key.clone(),
             location: String::new(),
             field: String::new(),
             message: "operation added".into(),
@@ -235,8 +288,9 @@ impl OperationDiff<'_, '_> {
     /// Records one change of this operation.
     fn push(&mut self, severity: Severity, location: &str, field: &str, message: String) {
         let change = Change {
+            axis: Axis::Wire,
             severity,
-            operation: self.name.to_owned(),
+            subject: self.name.to_owned(),
             location: location.to_owned(),
             field: field.to_owned(),
             message,
@@ -253,10 +307,10 @@ impl OperationDiff<'_, '_> {
         }
     }
 
-    /// Compares the schemas `old` and `new` travelling in `direction`.
-    fn schema(&self, old: &Value, new: &Value, direction: Direction) -> Vec<Finding> {
+    /// Compares the schemas `old` and `new` travelling in `direction`, a value in `slot`.
+    fn schema(&self, old: &Value, new: &Value, direction: Direction, slot: Slot) -> Vec<Finding> {
         let mut diff = SchemaDiff::new(self.old, self.new, direction);
-        diff.compare(old, new, "");
+        diff.compare(old, new, "", slot);
         diff.findings
     }
 
@@ -264,11 +318,11 @@ impl OperationDiff<'_, '_> {
     fn compare(&mut self, old: &Operation<'_>, new: &Operation<'_>) {
         match (operation_id(old), operation_id(new)) {
             (Some(before), Some(after)) if before != after => self.push(
-                Severity::Breaking,
+                Severity::NonBreaking,
                 "",
                 "",
                 format!(
-                    "operationId changed `{before}` → `{after}` (the generated method is renamed)"
+                    "operationId changed `{before}` → `{after}` (the same request on the wire; the generated method is renamed)"
                 ),
             ),
             _ => {}
@@ -384,22 +438,27 @@ impl OperationDiff<'_, '_> {
                 _ => {}
             }
             if let (Some(a), Some(b)) = (parameter.get("schema"), other.get("schema")) {
-                let findings = self.schema(a, b, Direction::Request);
+                let slot = if is_required(parameter) {
+                    Slot::Required
+                } else {
+                    Slot::Optional
+                };
+                let findings = self.schema(a, b, Direction::Request, slot);
                 self.push_findings(&location, findings);
             }
         }
         for ((place, name), parameter) in &after {
             if !before.contains_key(&(place.clone(), name.clone())) {
-                let kind = if is_required(parameter) {
-                    "required"
+                let (severity, kind) = if is_required(parameter) {
+                    (Severity::Breaking, "required")
                 } else {
-                    "optional"
+                    (Severity::NonBreaking, "optional")
                 };
                 self.push(
-                    Severity::Breaking,
+                    severity,
                     &format!("{place} parameter `{name}`"),
                     "",
-                    format!("new {kind} parameter (the generated method gains an argument)"),
+                    format!("new {kind} parameter"),
                 );
             }
         }
@@ -479,7 +538,7 @@ impl OperationDiff<'_, '_> {
                     .cloned()
                     .unwrap_or_else(|| json!({}))
             };
-            let findings = self.schema(&schema(old), &schema(new), direction);
+            let findings = self.schema(&schema(old), &schema(new), direction, Slot::Required);
             self.push_findings(location, findings);
         }
     }
@@ -499,20 +558,28 @@ impl OperationDiff<'_, '_> {
         let (before, after) = (responses(old), responses(new));
         for status in before.keys().filter(|s| !after.contains_key(*s)) {
             self.push(
-                Severity::Breaking,
+                Severity::NonBreaking,
                 "",
                 "",
-                format!("response status `{status}` removed"),
+                format!(
+                    "response status `{status}` removed (the old client still decodes every status that remains)"
+                ),
             );
         }
         for status in after.keys().filter(|s| !before.contains_key(*s)) {
-            let note = if status.starts_with('2') {
-                "a new success status"
+            let (severity, note) = if status.starts_with('2') {
+                (
+                    Severity::Breaking,
+                    "a new success status: the old client returns `Error::UnexpectedResponse` for it",
+                )
             } else {
-                "a documented error: its typed body now comes back as `Error::ErrorResponse`"
+                (
+                    Severity::NonBreaking,
+                    "a documented error: its typed body now comes back as `Error::ErrorResponse`",
+                )
             };
             self.push(
-                Severity::NonBreaking,
+                severity,
                 "",
                 "",
                 format!("response status `{status}` added ({note})"),
@@ -537,10 +604,10 @@ impl OperationDiff<'_, '_> {
                     inner.push(Severity::Breaking, "", "", "response body removed".into())
                 }
                 (false, true) => inner.push(
-                    Severity::Breaking,
+                    Severity::NonBreaking,
                     "",
                     "",
-                    "response body added (the generated return type changes)".into(),
+                    "response body added (the old client ignores the body)".into(),
                 ),
                 (true, true) => inner.content(a, b, "", Direction::Response),
                 (false, false) => {}
@@ -653,89 +720,6 @@ fn parameters<'a>(
     found
 }
 
-/// The Markdown section for one spec: a heading, then a "Breaking" and a "Non-breaking" list
-/// (one line per change), or "No changes".
-pub fn render_markdown(spec: &str, changes: &[Change]) -> String {
-    let mut out = format!("### {spec}\n\n");
-    if changes.is_empty() {
-        out.push_str("No changes.\n");
-        return out;
-    }
-    for (title, severity) in [
-        ("Breaking", Severity::Breaking),
-        ("Non-breaking", Severity::NonBreaking),
-    ] {
-        let lines: Vec<String> = changes
-            .iter()
-            .filter(|c| c.severity == severity)
-            .map(|c| format!("- {c}\n"))
-            .collect();
-        out.push_str(&format!("**{title}** ({})\n\n", lines.len()));
-        if lines.is_empty() {
-            out.push_str("- none\n");
-        }
-        for line in lines {
-            out.push_str(&line);
-        }
-        out.push('\n');
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
-}
-
-/// How a spec relates to its version at the base revision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpecStatus {
-    /// In both: the changes are between the two versions.
-    Changed,
-    /// Absent at the base: every operation is reported as added.
-    Added,
-    /// Absent from the work tree: every operation is reported as removed.
-    Removed,
-}
-
-/// The comparison of one spec with its version at the base revision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpecDiff {
-    /// The spec, e.g. `specs/bitpanda.yaml`.
-    pub spec: String,
-    /// Whether the spec is new, removed or in both.
-    pub status: SpecStatus,
-    /// Every classified change; empty when the two versions are equivalent.
-    pub changes: Vec<Change>,
-}
-
-impl SpecDiff {
-    /// Whether anything breaking was found.
-    pub fn has_breaking(&self) -> bool {
-        self.changes.iter().any(Change::is_breaking)
-    }
-}
-
-/// The whole report: a title naming the base revision, then one [`render_markdown`] section per
-/// spec (marked "new spec" or "spec removed" when it is).
-pub fn render_report(base: &str, diffs: &[SpecDiff]) -> String {
-    let breaking = diffs.iter().filter(|d| d.has_breaking()).count();
-    let mut out = format!("## API changes against `{base}`\n\n");
-    out.push_str(&match breaking {
-        0 => "No breaking change.\n\n".to_owned(),
-        n => format!("Breaking changes in {n} spec(s).\n\n"),
-    });
-    for diff in diffs {
-        let title = match diff.status {
-            SpecStatus::Changed => diff.spec.clone(),
-            SpecStatus::Added => format!("{} (new spec)", diff.spec),
-            SpecStatus::Removed => format!("{} (spec removed)", diff.spec),
-        };
-        out.push_str(&render_markdown(&title, &diff.changes));
-        out.push('\n');
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
-}
-
 /// Why the comparison could not run.
 #[derive(Debug)]
 pub enum DiffError {
@@ -845,10 +829,13 @@ pub fn run(root: &Path, base: &str) -> Result<Vec<SpecDiff>, DiffError> {
             (_, None) => SpecStatus::Removed,
             _ => SpecStatus::Changed,
         };
-        let changes = diff_documents(
-            old.as_ref().unwrap_or(&empty),
-            new.as_ref().unwrap_or(&empty),
-        );
+        let changes = match (&old, &new) {
+            (Some(old), Some(new)) => diff_documents(old, new),
+            _ => wire_changes(
+                old.as_ref().unwrap_or(&empty),
+                new.as_ref().unwrap_or(&empty),
+            ),
+        };
         diffs.push(SpecDiff {
             spec,
             status,
