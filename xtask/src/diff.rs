@@ -1,9 +1,29 @@
 //! `cargo xtask diff [BASE]`: what each spec change means for callers of the generated clients.
 //!
 //! Every `specs/*.yaml` of the work tree is compared with the same file at git revision `BASE`
-//! (default `HEAD`, read with `git show BASE:specs/NAME.yaml`), and each change is classified as
-//! breaking or not for a caller of the generated client, the way oasdiff or oxide's `drift` do.
-//! The core, [`diff_documents`] and [`render_markdown`], is pure, so tests need no git.
+//! (default `HEAD`, read with `git show BASE:specs/NAME.yaml`). The core, [`diff_documents`] and
+//! [`render_markdown`], is pure, so tests need no git.
+//!
+//! # Two axes
+//!
+//! A change can break a caller of a generated client in two independent ways, and each change in
+//! the report names the [`Axis`] it was judged on:
+//!
+//! - **Wire** ([`wire_changes`], from the two specs): a request the old spec allowed can now be
+//!   refused, or a response the old client decoded can now fail to decode. A narrowing breaks
+//!   requests, a widening breaks responses — where the old generated client checks it when it
+//!   decodes (an enum without a catch-all variant, a constrained string, `deny_unknown_fields`,
+//!   a non-optional field).
+//! - **Source** ([`source_changes`], from the two generated clients): code that compiled against
+//!   the old client can fail to compile against the new one. Both clients are generated in
+//!   memory with `cargo xtask codegen`'s settings and their public surfaces compared; see
+//!   `source` for the rules and for why request types get no builders (a new optional request
+//!   field is therefore a source break for struct literals).
+//!
+//! Each change is [`Severity::Breaking`], [`Severity::Review`] ("possibly breaking: review": the
+//! tool could not decide, e.g. whether a changed pattern still accepts every old value, or a
+//! client could not be generated) or [`Severity::NonBreaking`] on its axis. `--fail-on-breaking`
+//! fails on a breaking or to-review change on either axis.
 //!
 //! # Why not the `drift` crate
 //!
@@ -14,34 +34,43 @@
 //! schemes; it asserts (panics) when a media type is added or removed; and it groups changes by
 //! component rather than by the request or response field that reaches them. Its classes
 //! (backward/forward incompatible) describe server evolution, while this report must follow what
-//! the generated Rust client does (a new enum value in a response fails to decode, a new optional
-//! parameter changes a positional method's signature). So the comparison is written here, over
-//! `serde_json::Value`.
+//! the generated Rust client does. So the comparison is written here, over `serde_json::Value`.
 //!
-//! # Classification
+//! # Wire classification
 //!
-//! Breaking: an operation removed, moved (its path or method changed; matched by `operationId`)
-//! or renamed (`operationId` changed); a parameter added (progenitor's positional methods gain an
-//! argument, even for an optional one) or removed, or made required; a request body added as
-//! required, removed, or made required; a request field that is new and required, removed, or made
-//! required; a narrowed request value (pattern added or changed, `maxLength`/`maximum`/`maxItems`
-//! lowered or added, `minLength`/`minimum`/`minItems` raised or added, enum value removed, no
-//! longer nullable); a type or format changed, or an enum added to or dropped from a schema,
-//! anywhere (the generated Rust type changes); a response field removed or made optional; a
-//! response value widened (enum value added — the
-//! generated enums have no catch-all variant, so decoding fails —, enum value removed — the variant
-//! callers match on disappears —, pattern removed or changed, a bound loosened, now nullable); a
-//! `oneOf`/`anyOf` variant removed, or added in a response; a response status removed; a response
-//! body added, removed or given another media type; a security requirement removed or added where
-//! none was needed; a security scheme the operation uses changed (type, scheme, header name, …).
+//! Breaking: an operation removed or moved (its path or method changed; matched by
+//! `operationId`); a required parameter added, a parameter removed or made required; a request
+//! body added as required, removed, or made required; a request field that is new and required,
+//! removed, or made required; a narrowed request value (pattern added, or changed with a value the
+//! old pattern accepted and the new one refuses; `maxLength`/`maximum`/`maxItems`/`maxProperties`
+//! lowered or added, their `min` counterparts raised or added; `exclusiveMinimum`/
+//! `exclusiveMaximum` turned on; `multipleOf` added or changed to a step the old one is not a
+//! multiple of; `uniqueItems` turned on; `additionalProperties` narrowed, e.g. a schema → `false`;
+//! `readOnly` added; an enum value or `oneOf` variant removed; no longer nullable; a format
+//! added); a type changed (except `integer` → `number` in a request) or a format changed; a
+//! response field made optional, or removed when it was required; a widened response value the
+//! old client checks (an enum value or `oneOf` variant added, a pattern removed or changed with a
+//! value the old pattern refuses, a string length or numeric bound loosened, a checked format
+//! such as `date-time` or `uuid` removed, `additionalProperties` widened from `false` or a schema,
+//! now nullable on a field the old client requires, `writeOnly` added to a required field); a new
+//! response field where the old type rejected unknown fields; a new success status (the old client
+//! returns `Error::UnexpectedResponse` for it); a response body removed or given another media
+//! type; a security requirement removed or added where none was needed; a security scheme the
+//! operation uses changed (type, scheme, header name, …).
 //!
-//! Non-breaking: an operation added; a parameter made optional; an optional request body added or a
-//! required one made optional; a new optional request field, or a required one made optional; a
-//! widened request value (pattern removed, bounds loosened, enum value added, now nullable); a new
-//! response field (required or not) or a response field made required; a narrowed response value;
-//! a `oneOf`/`anyOf` variant added in a request; a response status added (a new success status, or
-//! a documented error status whose typed error body callers now get as `Error::ErrorResponse`
-//! instead of `Error::UnexpectedResponse`); a security requirement added as another alternative.
+//! Non-breaking: the mirror images — an operation added or its `operationId` changed (the same
+//! request; the renamed method is a source break); an optional parameter or request body added;
+//! a parameter or body made optional; a new optional request field, or one made optional or
+//! nullable; a widened request value; a narrowed response value; an optional response field
+//! removed (decoded as `None`) or made nullable (the old `Option<T>` already decodes `null`); a
+//! new response field; a response status removed or a documented error status added; a response
+//! body added (the old client ignores it); a widened response value the generated client does not
+//! check (`maxItems`/`minItems`, `maxProperties`/`minProperties`, `uniqueItems` — a set merges
+//! duplicates —, an unchecked format such as `email`); a security requirement added as another
+//! alternative.
+//!
+//! A changed pattern is judged by regular-language containment (see `pattern`): non-breaking only
+//! when proven, breaking with a witness string when disproven, to review otherwise.
 //!
 //! Descriptions, examples, summaries and `x-` extensions are not compared.
 
