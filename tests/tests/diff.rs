@@ -93,6 +93,13 @@ fn verdict(classified: &[Classified], axis: Axis, needle: &str) -> Severity {
     found[0].1
 }
 
+/// Asserts the severity of each change on `axis` whose line contains the given text.
+fn expect(classified: &[Classified], axis: Axis, expected: &[(&str, Severity)]) {
+    for (needle, severity) in expected {
+        assert_eq!(verdict(classified, axis, needle), *severity, "{needle}");
+    }
+}
+
 /// The fixture pair `tests/fixtures/diff/<category>/{old,new}.yaml`, its Markdown section and
 /// its classified changes.
 fn pair(category: &str) -> (String, Vec<Classified>) {
@@ -674,31 +681,41 @@ fn security_requirement_added_and_removed() {
 #[test]
 fn source_breaks_from_the_generated_code() {
     let (markdown, classified) = pair("source");
-    let source_of = |needle| verdict(&classified, Axis::Source, needle);
-    let wire_of = |needle| verdict(&classified, Axis::Wire, needle);
-    // A new optional request field.
-    assert_eq!(wire_of("`phone`: new optional field"), NonBreaking);
-    assert_eq!(source_of("`types::NewUser` `phone`: new field"), Breaking);
-    // A required request field made optional: `T` becomes `Option<T>`.
-    assert_eq!(wire_of("`name`: field made optional"), NonBreaking);
-    assert_eq!(source_of("`types::NewUser` `name`"), Breaking);
-    // `nullable` added to a required request field: `T` becomes `Option<T>`.
-    assert_eq!(wire_of("`age`: now nullable"), NonBreaking);
-    assert_eq!(source_of("`types::NewUser` `age`"), Breaking);
-    // A renamed component: invisible on the wire, the type (and typify's types named after it)
-    // renamed in the source.
-    assert_eq!(
-        source_of("`types::Address`: type renamed to `types::PostalAddress`"),
-        Breaking
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            ("`phone`: new optional field", NonBreaking),
+            ("`name`: field made optional", NonBreaking),
+            ("`age`: now nullable", NonBreaking),
+            ("operationId changed", NonBreaking),
+        ],
     );
-    // A renamed operation: the same request, a renamed method.
-    assert_eq!(wire_of("operationId changed"), NonBreaking);
-    assert_eq!(
-        source_of("`Client::create_user`: method renamed to `Client::register_user`"),
-        Breaking
+    expect(
+        &classified,
+        Axis::Source,
+        &[
+            // A new optional request field.
+            ("`types::NewUser` `phone`: new field", Breaking),
+            // A required request field made optional: `T` becomes `Option<T>`.
+            ("`types::NewUser` `name`", Breaking),
+            // `nullable` added to a required request field: `T` becomes `Option<T>`.
+            ("`types::NewUser` `age`", Breaking),
+            // A renamed component: invisible on the wire, the type (and typify's types named
+            // after it) renamed in the source.
+            (
+                "`types::Address`: type renamed to `types::PostalAddress`",
+                Breaking,
+            ),
+            // A renamed operation: the same request, a renamed method.
+            (
+                "`Client::create_user`: method renamed to `Client::register_user`",
+                Breaking,
+            ),
+            // A new field of a response type: callers only read it.
+            ("`types::User` `created_at`", NonBreaking),
+        ],
     );
-    // A new field of a response type: callers only read it.
-    assert_eq!(source_of("`types::User` `created_at`"), NonBreaking);
     insta::assert_snapshot!(markdown);
 }
 
@@ -707,43 +724,33 @@ fn source_breaks_from_the_generated_code() {
 #[test]
 fn value_keywords_on_both_sides() {
     let (markdown, classified) = pair("keywords");
-    let wire_of = |needle| verdict(&classified, Axis::Wire, needle);
-    assert_eq!(
-        wire_of("request body `quantity`: exclusiveMinimum added"),
-        Breaking
-    );
-    assert_eq!(
-        wire_of("request body `price`: exclusiveMaximum added"),
-        Breaking
-    );
-    assert_eq!(
-        wire_of("response 201 `total`: exclusiveMinimum added"),
-        NonBreaking
-    );
-    // 10 is a multiple of 5: every old value is still valid. 2 and 3 divide neither way.
-    assert_eq!(wire_of("`lot`: multipleOf changed 10 → 5"), NonBreaking);
-    assert_eq!(wire_of("`step`: multipleOf changed 2 → 3"), Breaking);
-    assert_eq!(wire_of("request body `tags`: uniqueItems added"), Breaking);
-    assert_eq!(
-        wire_of("response 201 `labels`: uniqueItems removed"),
-        NonBreaking
-    );
-    assert_eq!(wire_of("`attributes`: maxProperties 5 added"), Breaking);
-    assert_eq!(wire_of("`attributes`: minProperties 1 added"), Breaking);
-    assert_eq!(
-        wire_of("request body `reference`: readOnly added"),
-        Breaking
-    );
-    // Required in the response: the old client needs it; optional: it does not.
-    assert_eq!(wire_of("response 201 `secret`: writeOnly added"), Breaking);
-    assert_eq!(wire_of("response 201 `note`: writeOnly added"), NonBreaking);
-    assert_eq!(
-        wire_of("request body `shipping`: additionalProperties a schema → false"),
-        Breaking
-    );
-    assert_eq!(
-        wire_of("response 201 `details`: additionalProperties false → any"),
-        Breaking
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            ("request body `quantity`: exclusiveMinimum added", Breaking),
+            ("request body `price`: exclusiveMaximum added", Breaking),
+            ("response 201 `total`: exclusiveMinimum added", NonBreaking),
+            // 10 is a multiple of 5: every old value is still valid. 2 and 3 divide neither way.
+            ("`lot`: multipleOf changed 10 → 5", NonBreaking),
+            ("`step`: multipleOf changed 2 → 3", Breaking),
+            ("request body `tags`: uniqueItems added", Breaking),
+            ("response 201 `labels`: uniqueItems removed", NonBreaking),
+            ("`attributes`: maxProperties 5 added", Breaking),
+            ("`attributes`: minProperties 1 added", Breaking),
+            ("request body `reference`: readOnly added", Breaking),
+            // Required in the response: the old client needs it; optional: it does not.
+            ("response 201 `secret`: writeOnly added", Breaking),
+            ("response 201 `note`: writeOnly added", NonBreaking),
+            (
+                "request body `shipping`: additionalProperties a schema → false",
+                Breaking,
+            ),
+            (
+                "response 201 `details`: additionalProperties false → any",
+                Breaking,
+            ),
+        ],
     );
     insta::assert_snapshot!(markdown);
 }
@@ -753,15 +760,20 @@ fn value_keywords_on_both_sides() {
 #[test]
 fn patterns_by_language_containment() {
     let (markdown, classified) = pair("patterns");
-    let wire_of = |needle| verdict(&classified, Axis::Wire, needle);
-    assert_eq!(wire_of("request body `code`"), NonBreaking);
-    assert_eq!(wire_of("response 201 `code`"), Breaking);
-    assert_eq!(wire_of("request body `reference`"), Breaking);
-    assert_eq!(wire_of("response 201 `reference`"), NonBreaking);
-    // `[a-z]` anywhere accepts every all-lowercase string.
-    assert_eq!(wire_of("request body `tag`"), NonBreaking);
-    assert_eq!(wire_of("request body `name`"), Review);
-    assert_eq!(wire_of("response 201 `name`"), Review);
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            ("request body `code`", NonBreaking),
+            ("response 201 `code`", Breaking),
+            ("request body `reference`", Breaking),
+            ("response 201 `reference`", NonBreaking),
+            // `[a-z]` anywhere accepts every all-lowercase string.
+            ("request body `tag`", NonBreaking),
+            ("request body `name`", Review),
+            ("response 201 `name`", Review),
+        ],
+    );
     assert!(
         markdown.contains("**Possibly breaking: review** (2)"),
         "{markdown}"
@@ -773,22 +785,26 @@ fn patterns_by_language_containment() {
 #[test]
 fn nullable_by_position() {
     let (markdown, classified) = pair("nullable");
-    let wire_of = |needle| verdict(&classified, Axis::Wire, needle);
-    let source_of = |needle| verdict(&classified, Axis::Source, needle);
-    assert_eq!(wire_of("request body `name`: now nullable"), NonBreaking);
-    assert_eq!(source_of("`types::NewUser` `name`"), Breaking);
-    assert_eq!(
-        wire_of("request body `nickname`: now nullable"),
-        NonBreaking
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            ("request body `name`: now nullable", NonBreaking),
+            ("request body `nickname`: now nullable", NonBreaking),
+            ("request body `age`: no longer nullable", Breaking),
+            ("response 201 `email`: now nullable", Breaking),
+            // The old `Option<String>` already decodes `null`, and the code is identical.
+            ("response 201 `nickname`: now nullable", NonBreaking),
+        ],
     );
-    assert_eq!(wire_of("request body `age`: no longer nullable"), Breaking);
-    assert_eq!(source_of("`types::NewUser` `age`"), Breaking);
-    assert_eq!(wire_of("response 201 `email`: now nullable"), Breaking);
-    assert_eq!(source_of("`types::User` `email`"), Breaking);
-    // The old `Option<String>` already decodes `null`, and the generated code is identical.
-    assert_eq!(
-        wire_of("response 201 `nickname`: now nullable"),
-        NonBreaking
+    expect(
+        &classified,
+        Axis::Source,
+        &[
+            ("`types::NewUser` `name`", Breaking),
+            ("`types::NewUser` `age`", Breaking),
+            ("`types::User` `email`", Breaking),
+        ],
     );
     assert!(
         !classified
