@@ -10,22 +10,12 @@ use serde_json::Value;
 /// The three providers, in the order snapshots list them.
 pub const PROVIDERS: [&str; 3] = ["bitpanda", "btcdirect", "wealthyhood"];
 
-/// The workspace root (`<root>/tests` is this crate).
+/// The workspace root of the checkout under test, found at run time.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
+    spec_support::workspace_root().unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// `specs/<provider>.yaml` parsed as JSON values.
-pub fn spec(provider: &str) -> Value {
-    let path = workspace_root()
-        .join("specs")
-        .join(format!("{provider}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+pub use spec_support::spec;
 
 /// The single operation of a spec: `(path, method, operation)`.
 pub fn operation(spec: &Value) -> (String, String, Value) {
@@ -121,9 +111,9 @@ pub fn generated_files(root: &Path) -> Vec<String> {
 
 /// Parses a spec, applies `edit` to the document and writes it back as YAML.
 pub fn edit_document(text: &str, edit: impl Fn(&mut Value)) -> String {
-    let mut document: Value = serde_yaml::from_str(text).expect("spec parses");
+    let mut document = spec_support::parse_yaml(text).expect("spec parses");
     edit(&mut document);
-    serde_yaml::to_string(&document).expect("spec serialises")
+    spec_support::to_yaml(&document).expect("spec serialises")
 }
 
 /// The single operation object of a spec document.

@@ -24,7 +24,7 @@ use Severity::{Breaking, NonBreaking, Review};
 fn base() -> Value {
     let path = workspace_root().join("tests/fixtures/diff/base.yaml");
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    yaml_serde::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The object at JSON pointer `pointer` in `document`.
@@ -106,7 +106,7 @@ fn pair(category: &str) -> (String, Vec<Classified>) {
     let read = |side: &str| {
         let path = workspace_root().join(format!("tests/fixtures/diff/{category}/{side}.yaml"));
         let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        serde_yaml::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        yaml_serde::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     let changes = diff_documents(&read("old"), &read("new"));
     (
@@ -963,7 +963,7 @@ fn run_compares_the_work_tree_with_a_revision() {
     at(&mut edited, "/paths").remove("/users/{id}");
     fs::write(
         root.join("specs/kept.yaml"),
-        serde_yaml::to_string(&edited).unwrap(),
+        yaml_serde::to_string(&edited).unwrap(),
     )
     .unwrap();
     fs::remove_file(root.join("specs/dropped.yaml")).unwrap();

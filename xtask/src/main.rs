@@ -1,5 +1,6 @@
 //! `cargo xtask`: the maintainer's command line. See `cargo xtask help`.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use xtask::codegen::{self, FileStatus, Mode};
@@ -23,18 +24,26 @@ commands:
   help              show this message";
 
 fn main() -> ExitCode {
+    xtask::render::quiet_generator_panics();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["lint"] => run_lint(),
-        ["codegen"] => run_codegen(Mode::Write),
-        ["codegen", "--check"] => run_codegen(Mode::Check),
-        ["surface", provider] => print_surface(provider),
-        ["diff", rest @ ..] => run_diff(rest),
-        ["help" | "--help" | "-h"] => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
+    if let ["help" | "--help" | "-h"] = args.as_slice() {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let root = match xtask::workspace::root() {
+        Ok(root) => root,
+        Err(error) => {
+            eprintln!("error: cannot find the workspace: {error}");
+            return ExitCode::FAILURE;
         }
+    };
+    match args.as_slice() {
+        ["lint"] => run_lint(&root),
+        ["codegen"] => run_codegen(&root, Mode::Write),
+        ["codegen", "--check"] => run_codegen(&root, Mode::Check),
+        ["surface", provider] => print_surface(&root, provider),
+        ["diff", rest @ ..] => run_diff(&root, rest),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -42,8 +51,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_lint() -> ExitCode {
-    let reports = match xtask::lint::run(&xtask::workspace::root()) {
+fn run_lint(root: &Path) -> ExitCode {
+    let reports = match xtask::lint::run(root) {
         Ok(reports) => reports,
         Err(error) => {
             eprintln!("{error}");
@@ -67,9 +76,8 @@ fn run_lint() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_codegen(mode: Mode) -> ExitCode {
-    let root = xtask::workspace::root();
-    let outcomes = match codegen::run(&root, mode) {
+fn run_codegen(root: &Path, mode: Mode) -> ExitCode {
+    let outcomes = match codegen::run(root, mode) {
         Ok(outcomes) => outcomes,
         Err(error) => {
             eprintln!("{error}");
@@ -94,9 +102,9 @@ fn run_codegen(mode: Mode) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn print_surface(provider: &str) -> ExitCode {
+fn print_surface(root: &Path, provider: &str) -> ExitCode {
     let target = xtask::workspace::SpecTarget::for_provider(provider);
-    let path = xtask::workspace::root().join(&target.generated);
+    let path = root.join(&target.generated);
     match std::fs::read_to_string(&path)
         .map_err(|e| e.to_string())
         .and_then(|text| xtask::surface::describe(&text))
@@ -112,7 +120,7 @@ fn print_surface(provider: &str) -> ExitCode {
     }
 }
 
-fn run_diff(args: &[&str]) -> ExitCode {
+fn run_diff(root: &Path, args: &[&str]) -> ExitCode {
     let fail_on_breaking = args.contains(&"--fail-on-breaking");
     let bases: Vec<&str> = args
         .iter()
@@ -127,7 +135,7 @@ fn run_diff(args: &[&str]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let diffs = match xtask::diff::run(&xtask::workspace::root(), base) {
+    let diffs = match xtask::diff::run(root, base) {
         Ok(diffs) => diffs,
         Err(error) => {
             eprintln!("error: {error}");

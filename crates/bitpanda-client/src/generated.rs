@@ -7,7 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///One answer to the AML questionnaire.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct BitpandaAmlAnswer {
         ///ID of the selected answer.
         pub answer_id: i64,
@@ -17,8 +17,17 @@ pub mod types {
         ///ID of the AML question being answered.
         pub question_id: i64,
     }
+    impl ::std::fmt::Debug for BitpandaAmlAnswer {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaAmlAnswer")
+                .field("answer_id", &self.answer_id)
+                .field("answer_value", &::std::format_args!("***"))
+                .field("question_id", &self.question_id)
+                .finish()
+        }
+    }
     ///One answer to the appropriateness test.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct BitpandaAppropriatenessAnswer {
         ///ID of the selected answer.
         pub answer_id: i64,
@@ -28,8 +37,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for BitpandaAppropriatenessAnswer {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaAppropriatenessAnswer")
+                .field("answer_id", &self.answer_id)
+                .field("question_id", &self.question_id)
+                .field("value", &::std::format_args!("***"))
+                .finish()
+        }
+    }
     ///Compliance information, provided by the Partner
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BitpandaExtCompliance {
         ///Politically exposed person (PEP) statuses of the user as determined by the Partner.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -43,12 +61,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ext_user_risk_level: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for BitpandaExtCompliance {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaExtCompliance")
+                .field("ext_pep_statuses", &::std::format_args!("***"))
+                .field(
+                    "ext_user_reviewed_kyc_data_at",
+                    &self.ext_user_reviewed_kyc_data_at,
+                )
+                .field("ext_user_risk_level", &::std::format_args!("***"))
+                .finish()
+        }
+    }
     ///User's identifier at the partner side. Case insensitive. The value of this parameter must be unique for each account (user).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Eq,
         Hash,
         Ord,
@@ -57,6 +86,13 @@ pub mod types {
     )]
     #[serde(transparent)]
     pub struct BitpandaExternalId(pub ::std::string::String);
+    impl ::std::fmt::Debug for BitpandaExternalId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("BitpandaExternalId")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for BitpandaExternalId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -123,7 +159,7 @@ pub mod types {
         }
     }
     ///Tax information of the user. The page collapsed this object and gives no description; fields from PROVIDERS.md.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BitpandaTax {
         ///Tax identification number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -131,6 +167,14 @@ pub mod types {
         ///Alpha-2 ISO 3166 code of the country of tax residence.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub residence: ::std::option::Option<BitpandaTaxResidence>,
+    }
+    impl ::std::fmt::Debug for BitpandaTax {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaTax")
+                .field("id", &::std::format_args!("***"))
+                .field("residence", &self.residence)
+                .finish()
+        }
     }
     ///Alpha-2 ISO 3166 code of the country of tax residence.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -189,7 +233,7 @@ pub mod types {
         }
     }
     ///KYC/verification data of the user. The page collapsed this object and gives no description; fields from PROVIDERS.md (public request sample).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BitpandaVerification {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<BitpandaVerificationAddress>,
@@ -242,8 +286,31 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verification_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
+    impl ::std::fmt::Debug for BitpandaVerification {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaVerification")
+                .field("address", &self.address)
+                .field("birth_date", &::std::format_args!("***"))
+                .field("birth_place", &::std::format_args!("***"))
+                .field("document_type", &self.document_type)
+                .field("expiration_date", &::std::format_args!("***"))
+                .field("files", &::std::format_args!("***"))
+                .field("gender", &::std::format_args!("***"))
+                .field("issuing_authority", &::std::format_args!("***"))
+                .field("issuing_country", &self.issuing_country)
+                .field("issuing_date", &::std::format_args!("***"))
+                .field("language", &self.language)
+                .field("mrz_code", &::std::format_args!("***"))
+                .field("national_id", &::std::format_args!("***"))
+                .field("provider", &self.provider)
+                .field("report", &::std::format_args!("***"))
+                .field("token", &::std::format_args!("***"))
+                .field("verification_date", &self.verification_date)
+                .finish()
+        }
+    }
     ///User's address as verified.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BitpandaVerificationAddress {
         ///City.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -259,6 +326,16 @@ pub mod types {
         ///Postal code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub zip_code: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for BitpandaVerificationAddress {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaVerificationAddress")
+                .field("city", &::std::format_args!("***"))
+                .field("country_of_residence", &self.country_of_residence)
+                .field("street", &::std::format_args!("***"))
+                .field("zip_code", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///Alpha-2 ISO 3166 code of the country of residence.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -379,7 +456,7 @@ pub mod types {
         }
     }
     ///For Partners, using BTS "Bring Your Own License" solution: The only parameter, which must be sent in the request, is external_id. The value of this parameter must be unique for each account (user).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct BringYourOwnLicenseUser {
         ///User account level ID
@@ -388,6 +465,15 @@ pub mod types {
         pub external_id: BitpandaExternalId,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_meta: ::std::option::Option<BitpandaExternalMeta>,
+    }
+    impl ::std::fmt::Debug for BringYourOwnLicenseUser {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BringYourOwnLicenseUser")
+                .field("account_level_id", &self.account_level_id)
+                .field("external_id", &::std::format_args!("***"))
+                .field("external_meta", &self.external_meta)
+                .finish()
+        }
     }
     ///The user to create. Either a full "Investment as a Service" user (master data, KYC/verification data and accepted terms) or a "Bring Your Own License" user, for which the only parameter which must be sent is external_id.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -441,7 +527,7 @@ pub mod types {
         pub errors: ::std::vec::Vec<ErrorDetail>,
     }
     ///For Partners, using BTS "Investment as a Service" solution: customer master data, KYC/verification data and accepted Terms & Conditions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct InvestmentAsAServiceUser {
         ///User account level ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -474,6 +560,27 @@ pub mod types {
         ///The IDs of the accepted terms and conditions and privacy policy
         pub terms: ::std::vec::Vec<i64>,
         pub verification: BitpandaVerification,
+    }
+    impl ::std::fmt::Debug for InvestmentAsAServiceUser {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("InvestmentAsAServiceUser")
+                .field("account_level_id", &self.account_level_id)
+                .field("aml", &self.aml)
+                .field("appropriateness", &self.appropriateness)
+                .field("country", &self.country)
+                .field("email", &::std::format_args!("***"))
+                .field("ext_compliance", &self.ext_compliance)
+                .field("external_id", &::std::format_args!("***"))
+                .field("external_meta", &self.external_meta)
+                .field("first_name", &::std::format_args!("***"))
+                .field("language", &self.language)
+                .field("last_name", &::std::format_args!("***"))
+                .field("phone", &::std::format_args!("***"))
+                .field("tax", &self.tax)
+                .field("terms", &self.terms)
+                .field("verification", &self.verification)
+                .finish()
+        }
     }
     ///Alpha-2 ISO 3166 country code. Represents user's citizenship.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -534,9 +641,16 @@ pub mod types {
         }
     }
     ///Allowed characters: uppercase/lowercase letters, comma, full stop, hyphen, apostrophe, and space. If the user has more than one first name or first and middle name, send all names in first_name field separated by a space.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct InvestmentAsAServiceUserFirstName(::std::string::String);
+    impl ::std::fmt::Debug for InvestmentAsAServiceUserFirstName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("InvestmentAsAServiceUserFirstName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for InvestmentAsAServiceUserFirstName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -661,9 +775,16 @@ pub mod types {
         }
     }
     ///Allowed characters: uppercase/lowercase letters, comma, full stop, hyphen, apostrophe, and space
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct InvestmentAsAServiceUserLastName(::std::string::String);
+    impl ::std::fmt::Debug for InvestmentAsAServiceUserLastName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("InvestmentAsAServiceUserLastName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for InvestmentAsAServiceUserLastName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -730,9 +851,16 @@ pub mod types {
         }
     }
     ///Phone number in E.164 standard format
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct InvestmentAsAServiceUserPhone(::std::string::String);
+    impl ::std::fmt::Debug for InvestmentAsAServiceUserPhone {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("InvestmentAsAServiceUserPhone")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for InvestmentAsAServiceUserPhone {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {

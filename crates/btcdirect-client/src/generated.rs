@@ -7,11 +7,18 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///The user’s anwers to the AMLD5 questions. Keys are AMLD5 question ids (kyc-amld5-*), values the chosen answers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(transparent)]
     pub struct Amld5QuestionAnswers(
         pub ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     );
+    impl ::std::fmt::Debug for Amld5QuestionAnswers {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("Amld5QuestionAnswers")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for Amld5QuestionAnswers {
         type Target = ::std::collections::BTreeMap<
             ::std::string::String,
@@ -50,7 +57,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Copy,
-        Debug,
         Eq,
         Hash,
         Ord,
@@ -64,6 +70,11 @@ pub mod types {
         SecondSelfie,
         ProofOfResidency,
         VideoProof,
+    }
+    impl ::std::fmt::Debug for DocumentSide {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("DocumentSide(***)")
+        }
     }
     impl ::std::fmt::Display for DocumentSide {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -115,7 +126,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Copy,
-        Debug,
         Eq,
         Hash,
         Ord,
@@ -133,6 +143,11 @@ pub mod types {
         IbanVerification,
         WalletVerification,
         LivenessCheck,
+    }
+    impl ::std::fmt::Debug for DocumentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str("DocumentType(***)")
+        }
     }
     impl ::std::fmt::Display for DocumentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -512,7 +527,7 @@ decodes; this schema exists for documentation and for mapping known codes.
         pub errors: ::std::collections::BTreeMap<::std::string::String, ErrorDetail>,
     }
     ///Identity document of the user (one uploaded document side).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct IdentityDocument {
         ///The document file, base64-encoded.
         pub data: ::std::string::String,
@@ -521,8 +536,17 @@ decodes; this schema exists for documentation and for mapping known codes.
         #[serde(rename = "documentType")]
         pub document_type: DocumentType,
     }
+    impl ::std::fmt::Debug for IdentityDocument {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("IdentityDocument")
+                .field("data", &::std::format_args!("***"))
+                .field("document_side", &::std::format_args!("***"))
+                .field("document_type", &::std::format_args!("***"))
+                .finish()
+        }
+    }
     ///Update an existing user. Take note to send only valid website locales.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct UpdateUserRequest {
         ///Streetname of the users address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -637,6 +661,33 @@ decodes; this schema exists for documentation and for mapping known codes.
         )]
         pub website_language: ::std::option::Option<UpdateUserRequestWebsiteLanguage>,
     }
+    impl ::std::fmt::Debug for UpdateUserRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateUserRequest")
+                .field("address", &::std::format_args!("***"))
+                .field("address_no", &::std::format_args!("***"))
+                .field("amld5_question_answers", &::std::format_args!("***"))
+                .field("business_country", &self.business_country)
+                .field("business_name", &::std::format_args!("***"))
+                .field("chamber_of_commerce", &::std::format_args!("***"))
+                .field("city", &::std::format_args!("***"))
+                .field("country", &self.country)
+                .field("date_of_birth", &::std::format_args!("***"))
+                .field("email", &::std::format_args!("***"))
+                .field("email_code", &::std::format_args!("***"))
+                .field("first_name", &::std::format_args!("***"))
+                .field("identity_document", &::std::format_args!("***"))
+                .field("is_business", &self.is_business)
+                .field("last_name", &::std::format_args!("***"))
+                .field("newsletter_subscription", &self.newsletter_subscription)
+                .field("phone_number", &::std::format_args!("***"))
+                .field("postal_code", &::std::format_args!("***"))
+                .field("privacy_agreement", &self.privacy_agreement)
+                .field("website_country", &self.website_country)
+                .field("website_language", &self.website_language)
+                .finish()
+        }
+    }
     ///ISO 3166-1 alpha-2 country code of the country where the business is registered.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -696,9 +747,16 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
     ///Name of the business. Must not contain emoji, < or > characters (rejected with ER125 "Invalid business name.").
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateUserRequestBusinessName(::std::string::String);
+    impl ::std::fmt::Debug for UpdateUserRequestBusinessName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateUserRequestBusinessName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for UpdateUserRequestBusinessName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -809,9 +867,16 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
     ///First name of the user. Must not contain emoji, < or > characters (rejected with ER126 "Invalid first name.").
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateUserRequestFirstName(::std::string::String);
+    impl ::std::fmt::Debug for UpdateUserRequestFirstName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateUserRequestFirstName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for UpdateUserRequestFirstName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -865,9 +930,16 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
     ///Last name of the user. Must not contain emoji, < or > characters (rejected with ER127 "Invalid last name.").
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateUserRequestLastName(::std::string::String);
+    impl ::std::fmt::Debug for UpdateUserRequestLastName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateUserRequestLastName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for UpdateUserRequestLastName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -921,9 +993,16 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
     ///Phone number of the user, in the format +countrycodenumber (no dashes, spaces or other special characters).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateUserRequestPhoneNumber(::std::string::String);
+    impl ::std::fmt::Debug for UpdateUserRequestPhoneNumber {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateUserRequestPhoneNumber")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for UpdateUserRequestPhoneNumber {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -1094,7 +1173,7 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
     ///User information updated successfully.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct User {
         ///The date and time the user account was activated.
         #[serde(
@@ -1142,6 +1221,20 @@ decodes; this schema exists for documentation and for mapping known codes.
         pub registration_date: ::std::option::Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
+    }
+    impl ::std::fmt::Debug for User {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("User")
+                .field("activation_date", &self.activation_date)
+                .field("country", &self.country)
+                .field("email", &::std::format_args!("***"))
+                .field("first_name", &::std::format_args!("***"))
+                .field("is_business", &self.is_business)
+                .field("last_name", &::std::format_args!("***"))
+                .field("phone_number", &::std::format_args!("***"))
+                .field("registration_date", &self.registration_date)
+                .finish()
+        }
     }
     /// Error types.
     pub mod error {

@@ -7,7 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///User's residential address. When provided, line1, city, postalCode, and countryCode are required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct Address {
         ///City of the user's residential address.
         pub city: ::std::string::String,
@@ -19,6 +19,16 @@ pub mod types {
         ///Postal code of the user's residential address.
         #[serde(rename = "postalCode")]
         pub postal_code: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for Address {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Address")
+                .field("city", &::std::format_args!("***"))
+                .field("country_code", &self.country_code)
+                .field("line1", &::std::format_args!("***"))
+                .field("postal_code", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///Two-letter ISO country code of the user's residential address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -77,7 +87,7 @@ pub mod types {
         }
     }
     ///Body of `POST /users` (Create user).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct CreateUserRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
@@ -111,10 +121,33 @@ pub mod types {
         )]
         pub tax_residency: ::std::option::Option<TaxResidency>,
     }
+    impl ::std::fmt::Debug for CreateUserRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateUserRequest")
+                .field("address", &self.address)
+                .field("date_of_birth", &::std::format_args!("***"))
+                .field("email", &::std::format_args!("***"))
+                .field("employment_info", &self.employment_info)
+                .field("first_name", &::std::format_args!("***"))
+                .field("language", &self.language)
+                .field("last_name", &::std::format_args!("***"))
+                .field("nationality", &self.nationality)
+                .field("residency_country", &self.residency_country)
+                .field("tax_residency", &self.tax_residency)
+                .finish()
+        }
+    }
     ///User's first name
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateUserRequestFirstName(::std::string::String);
+    impl ::std::fmt::Debug for CreateUserRequestFirstName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateUserRequestFirstName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for CreateUserRequestFirstName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -169,9 +202,16 @@ pub mod types {
         }
     }
     ///User's last name
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateUserRequestLastName(::std::string::String);
+    impl ::std::fmt::Debug for CreateUserRequestLastName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateUserRequestLastName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for CreateUserRequestLastName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -341,7 +381,7 @@ pub mod types {
         }
     }
     ///Employment and source of wealth information (optional). When provided, incomeRangeId, employmentStatus, and sourcesOfWealth are required. Industry is required when employmentStatus is FullTime, PartTime, or SelfEmployed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct EmploymentInfo {
         ///User's employment status. Known values include FullTime, PartTime and SelfEmployed; the full list is not documented.
         #[serde(rename = "employmentStatus")]
@@ -355,6 +395,16 @@ pub mod types {
         ///User's sources of wealth (e.g. "BusinessOwnership"); the full list of values is not documented.
         #[serde(rename = "sourcesOfWealth")]
         pub sources_of_wealth: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for EmploymentInfo {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EmploymentInfo")
+                .field("employment_status", &::std::format_args!("***"))
+                .field("income_range_id", &::std::format_args!("***"))
+                .field("industry", &::std::format_args!("***"))
+                .field("sources_of_wealth", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///Error body returned by the Wealthyhood API.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -483,7 +533,7 @@ pub mod types {
         pub percentage: ::std::option::Option<f64>,
     }
     ///Tax residency information. When provided, countryCode, proofType, and value are required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct TaxResidency {
         ///Two-letter ISO country code of the user's tax residency.
         #[serde(rename = "countryCode")]
@@ -493,6 +543,15 @@ pub mod types {
         pub proof_type: ::std::string::String,
         ///The proof of tax residency itself (for example a tax identification number), of the type named in `proofType`.
         pub value: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for TaxResidency {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TaxResidency")
+                .field("country_code", &self.country_code)
+                .field("proof_type", &self.proof_type)
+                .field("value", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///Two-letter ISO country code of the user's tax residency.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -551,7 +610,7 @@ pub mod types {
         }
     }
     ///The created user, as returned by `POST /users`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct User {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
@@ -606,6 +665,26 @@ pub mod types {
         ///Timestamp when the user was last updated
         #[serde(rename = "updatedAt")]
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    impl ::std::fmt::Debug for User {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("User")
+                .field("address", &self.address)
+                .field("created_at", &self.created_at)
+                .field("date_of_birth", &::std::format_args!("***"))
+                .field("email", &::std::format_args!("***"))
+                .field("employment_info", &self.employment_info)
+                .field("first_name", &::std::format_args!("***"))
+                .field("id", &self.id)
+                .field("language", &self.language)
+                .field("last_name", &::std::format_args!("***"))
+                .field("nationalities", &self.nationalities)
+                .field("portfolios", &self.portfolios)
+                .field("residency_country", &self.residency_country)
+                .field("tax_residency", &self.tax_residency)
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
     }
     ///MongoDB ObjectId of the created user
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]

@@ -48,14 +48,7 @@ fn generated_surface(document: &Value) -> Result<Surface, String> {
     if !problems.is_empty() {
         return Err(problems.join("; "));
     }
-    let typed = preflight::typed("spec", document.clone()).map_err(|errors| {
-        errors
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ")
-    })?;
-    surface::read(&render::render("spec", &typed)?)
+    surface::read(&render::render("spec", document)?)
 }
 
 /// Every change on the [`Axis::Source`]: the clients generated for `old` and `new` compared.
