@@ -714,6 +714,8 @@ fn source_breaks_from_the_generated_code() {
             ),
             // A new field of a response type: callers only read it.
             ("`types::User` `created_at`", NonBreaking),
+            // A new variant of an enum no operation uses: callers may match on it.
+            ("`types::Tier`: variant `Pro` added", Breaking),
         ],
     );
     insta::assert_snapshot!(markdown);

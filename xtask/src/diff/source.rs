@@ -11,14 +11,16 @@
 //! renamed (a renamed component renames its type, and the types typify names after it); a type
 //! changing kind; a struct field removed or given another Rust type (`T` → `Option<T>` when a
 //! required request field is made optional or nullable); a new field in a struct callers build
-//! (one reachable from an operation's arguments: struct literals must name every field); an enum
-//! variant removed or changed, or added to an enum callers match on (one reachable from an
-//! operation's return type: an exhaustive `match` no longer compiles); a trait no longer
-//! implemented (e.g. `Default`, lost when a struct gains a required field).
+//! (one reachable from an operation's arguments, or from none: struct literals must name every
+//! field); an enum variant removed or changed, or added to an enum callers may match on (one
+//! reachable from an operation's return type, or from none: an exhaustive `match` no longer
+//! compiles); a trait no longer implemented (e.g. `Default`, lost when a struct gains a required
+//! field).
 //!
-//! Not source breaks: a method or type added; a new field in a type callers only read; a
-//! variant added to an enum callers only build; a changed check inside a constrained string
-//! (its API is the same; the wire axis judges the check).
+//! Not source breaks: a method or type added; a new field in a type callers only read (reachable
+//! from return types only); a variant added to an enum callers only build (reachable from
+//! arguments only); a changed check inside a constrained string (its API is the same; the wire
+//! axis judges the check).
 //!
 //! # No builders for request types
 //!
@@ -126,11 +128,24 @@ fn reachable<'s>(surface: &'s Surface, roots: &[&str]) -> BTreeSet<&'s str> {
 /// What callers do with the old client's types: build them (reachable from an operation's
 /// arguments) or read and match on them (reachable from its return type).
 struct Uses<'s> {
+    /// Types reachable from an operation's arguments.
     built: BTreeSet<&'s str>,
+    /// Types reachable from an operation's return type.
     read: BTreeSet<&'s str>,
 }
 
 impl<'s> Uses<'s> {
+    /// Whether callers only read `name`: it comes back from an operation and is never sent.
+    fn only_read(&self, name: &str) -> bool {
+        self.read.contains(name) && !self.built.contains(name)
+    }
+
+    /// Whether callers only build `name`: it is sent to an operation and never comes back.
+    fn only_built(&self, name: &str) -> bool {
+        self.built.contains(name) && !self.read.contains(name)
+    }
+
+    /// The uses of the types of `surface`.
     fn of(surface: &'s Surface) -> Self {
         let arguments: Vec<&str> = surface
             .operations
@@ -288,22 +303,25 @@ fn compare_type(
                 if old_fields.iter().any(|f| f.rust == field.rust) {
                     continue;
                 }
-                let (severity, note) = if uses.built.contains(name) {
+                let (severity, note) = if uses.only_read(name) {
+                    (
+                        Severity::NonBreaking,
+                        "callers only read this type".to_owned(),
+                    )
+                } else {
                     let default = if after.traits.contains("Default") {
                         " without `..Default::default()`"
                     } else {
                         ""
                     };
+                    let who = if uses.built.contains(name) {
+                        "callers build this type"
+                    } else {
+                        "no operation uses this type, so callers may build it"
+                    };
                     (
                         Severity::Breaking,
-                        format!(
-                            "callers build this type: struct literals{default} no longer compile"
-                        ),
-                    )
-                } else {
-                    (
-                        Severity::NonBreaking,
-                        "callers only read this type".to_owned(),
+                        format!("{who}: struct literals{default} no longer compile"),
                     )
                 };
                 push(
@@ -345,13 +363,18 @@ fn compare_type(
                 if old_variants.iter().any(|v| v.rust == variant.rust) {
                     continue;
                 }
-                let (severity, note) = if uses.read.contains(name) {
+                let (severity, note) = if uses.only_built(name) {
+                    (Severity::NonBreaking, "callers only build this type")
+                } else if uses.read.contains(name) {
                     (
                         Severity::Breaking,
                         "callers match on this type: an exhaustive `match` no longer compiles",
                     )
                 } else {
-                    (Severity::NonBreaking, "callers only build this type")
+                    (
+                        Severity::Breaking,
+                        "no operation uses this type, so callers may match on it: an exhaustive `match` no longer compiles",
+                    )
                 };
                 push(
                     severity,
