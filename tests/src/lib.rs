@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 /// The three providers, in the order snapshots list them.
-pub const PROVIDERS: [&str; 3] = ["bitpanda", "btcdirect", "wealthyhood"];
+pub const PROVIDER_NAMES: [&str; 3] = ["bitpanda", "btcdirect", "wealthyhood"];
 
 /// The workspace root of the checkout under test, found at run time.
 pub fn workspace_root() -> PathBuf {
@@ -86,7 +86,7 @@ pub fn scratch_workspace(generated: impl Fn(&str) -> String) -> tempfile::TempDi
     let dir = tempfile::tempdir().expect("temp dir");
     let root = workspace_root();
     fs::create_dir_all(dir.path().join("specs")).expect("create specs/");
-    for provider in PROVIDERS {
+    for provider in PROVIDER_NAMES {
         let spec = format!("specs/{provider}.yaml");
         fs::copy(root.join(&spec), dir.path().join(&spec)).expect("copy spec");
         let src = dir.path().join(format!("crates/{provider}-client/src"));
@@ -98,9 +98,9 @@ pub fn scratch_workspace(generated: impl Fn(&str) -> String) -> tempfile::TempDi
     dir
 }
 
-/// The generated file of every provider under `root`, in [`PROVIDERS`] order.
+/// The generated file of every provider under `root`, in [`PROVIDER_NAMES`] order.
 pub fn generated_files(root: &Path) -> Vec<String> {
-    PROVIDERS
+    PROVIDER_NAMES
         .iter()
         .map(|p| {
             let path = root.join(format!("crates/{p}-client/src/generated.rs"));

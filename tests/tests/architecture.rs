@@ -139,3 +139,17 @@ fn the_codegen_tool_depends_on_no_generated_client() {
         .collect();
     assert_eq!(used, [&"spec-support".to_owned()]);
 }
+
+#[test]
+fn no_deprecated_crate_is_locked() {
+    // serde_yaml 0.9.34 announced its end in its version string (`+deprecated`); the workspace
+    // reads YAML with yaml_serde, the YAML organization's maintained continuation.
+    let lock = fs::read_to_string(workspace_root().join("Cargo.lock")).unwrap();
+    let deprecated: Vec<&str> = lock
+        .lines()
+        .filter(|line| line.starts_with("version = ") && line.contains("deprecated"))
+        .collect();
+    assert_eq!(deprecated, Vec::<&str>::new());
+    assert!(!lock.contains("name = \"serde_yaml\""));
+    assert!(lock.contains("name = \"yaml_serde\""));
+}

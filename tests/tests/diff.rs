@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{Map, Value, json};
-use workspace_tests::{PROVIDERS, operation_mut, spec, workspace_root};
+use workspace_tests::{PROVIDER_NAMES, operation_mut, spec, workspace_root};
 use xtask::diff::{
     Axis, Change, Severity, SpecDiff, SpecStatus, diff_documents, render_markdown, render_report,
     wire_changes,
@@ -841,7 +841,7 @@ fn each_change_names_the_axis_it_breaks() {
 
 #[test]
 fn the_committed_specs_against_themselves_report_no_changes() {
-    for provider in PROVIDERS {
+    for provider in PROVIDER_NAMES {
         let document = spec(provider);
         let changes = diff_documents(&document, &document);
         assert_eq!(changes, [], "{provider}");

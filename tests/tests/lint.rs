@@ -6,7 +6,7 @@ use std::fs;
 
 use serde_json::{Value, json};
 use workspace_tests::{
-    PROVIDERS, SENTINEL, edit_document, generated_files, operation_mut, scratch_workspace,
+    PROVIDER_NAMES, SENTINEL, edit_document, generated_files, operation_mut, scratch_workspace,
     workspace_root,
 };
 use xtask::codegen::{self, CodegenError, Mode};
@@ -20,7 +20,7 @@ fn lint_lines(provider: &str, edit: impl Fn(&mut Value)) -> Vec<String> {
     let original = fs::read_to_string(&spec).unwrap();
     fs::write(&spec, edit_document(&original, edit)).unwrap();
     let reports = lint::run(dir.path()).unwrap();
-    assert_eq!(reports.len(), PROVIDERS.len(), "one report per spec");
+    assert_eq!(reports.len(), PROVIDER_NAMES.len(), "one report per spec");
     reports
         .into_iter()
         .flat_map(|report| report.problems)

@@ -4,12 +4,12 @@
 //! `xtask::lint`'s, the same code `cargo xtask lint` runs.
 
 use serde_json::json;
-use workspace_tests::{PROVIDERS, spec};
+use workspace_tests::{PROVIDER_NAMES, spec};
 use xtask::lint;
 
 #[test]
 fn every_example_validates_against_its_schema() {
-    for provider in PROVIDERS {
+    for provider in PROVIDER_NAMES {
         let document = spec(provider);
         let examples = lint::examples(&document);
         assert!(

@@ -9,8 +9,9 @@
 //!    `#[serde(rename = "...")]`, or its Rust name). The fields whose property is marked
 //!    `x-sensitive: true` in a matching schema are *redacted*.
 //! 2. A generated type that a redacted field holds (through `Option`, `Vec`, maps, ...) is
-//!    redacted whole: a newtype around a patterned string (`CreateUserRequestFirstName`), an enum
-//!    of values, or an object, whose fields are then redacted in turn.
+//!    redacted whole: a newtype around a patterned string (`CreateUserRequestFirstName`), or an
+//!    object, whose fields are then redacted in turn. An enum of plain values (`DocumentType`)
+//!    keeps its `Debug`: its values are public, and the marked field holding it prints `***`.
 //! 3. The builder structs typify may generate in a `builder` module are redacted like the type of
 //!    the same name.
 //! 4. Every redacted type that derives `Debug` loses that derive and gets a written-out
@@ -162,6 +163,15 @@ fn keyed_fields(item: &Item) -> Vec<(String, &syn::Field)> {
     }
 }
 
+/// Whether `item` is an enum whose variants are all plain values (`enum DocumentType { Passport,
+/// IdentityCard }`). Its values are listed in the public spec, so one alone says nothing about a
+/// person; where a marked field holds one, that field already prints `***`. Such an enum keeps its
+/// derived `Debug` when a redacted field holds it, so the documents a caller deals with stay
+/// readable (`IdentityCard`), while a newtype around a string (a name) is redacted.
+fn is_value_list(item: &Item) -> bool {
+    matches!(item, Item::Enum(item) if item.variants.iter().all(|v| matches!(v.fields, Fields::Unit)))
+}
+
 /// The name of a struct or enum item.
 fn item_name(item: &Item) -> String {
     match item {
@@ -198,8 +208,13 @@ fn plan(types: &[(bool, Item)], shapes: &[Shape]) -> (BTreeMap<String, Redaction
                 .extend(fields);
         }
     }
-    // Types held by a redacted field are redacted whole, until nothing changes.
-    let known: BTreeMap<String, &Item> = primary.iter().map(|i| (item_name(i), *i)).collect();
+    // Types held by a redacted field are redacted whole, until nothing changes; enums of plain
+    // values are not (see `is_value_list`).
+    let known: BTreeMap<String, &Item> = primary
+        .iter()
+        .filter(|item| !is_value_list(item))
+        .map(|i| (item_name(i), *i))
+        .collect();
     loop {
         let mut held = BTreeSet::new();
         for (name, redaction) in &plan {
@@ -446,6 +461,17 @@ mod tests {
                     pub country: ::std::string::String,
                     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
                     pub r#type: ::std::option::Option<::std::string::String>,
+                    pub document: ::std::option::Option<Document>,
+                }
+                #[derive(Clone, Debug, PartialEq)]
+                pub struct Document {
+                    pub kind: DocumentKind,
+                    pub number: ::std::string::String,
+                }
+                #[derive(Clone, Copy, Debug, PartialEq)]
+                pub enum DocumentKind {
+                    Passport,
+                    IdentityCard,
                 }
                 #[derive(Clone, Debug, PartialEq)]
                 pub struct PersonFirstName(::std::string::String);
@@ -474,9 +500,10 @@ mod tests {
         vec![
             shape(
                 "#/components/schemas/Person",
-                &["firstName", "country", "type"],
-                &["firstName"],
+                &["firstName", "country", "type", "document"],
+                &["firstName", "document"],
             ),
+            shape("#/components/schemas/Document", &["kind", "number"], &[]),
             shape(
                 "#/components/schemas/Contact/oneOf/0",
                 &["address", "verified"],
@@ -502,7 +529,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains(r#"f.debug_struct("Person") .field("first_name", &::std::format_args!("***")) .field("country", &self.country) .field("type", &self.r#type) .finish()"#),
+            text.contains(r#"f.debug_struct("Person") .field("first_name", &::std::format_args!("***")) .field("country", &self.country) .field("type", &self.r#type) .field("document", &::std::format_args!("***")) .finish()"#),
             "{text}"
         );
     }
@@ -520,6 +547,20 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn an_object_held_by_a_marked_field_is_redacted_whole_but_a_list_of_values_is_not() {
+        let text = redacted(&shapes()).unwrap();
+        assert!(
+            text.contains(r#"f.debug_struct("Document") .field("kind", &::std::format_args!("***")) .field("number", &::std::format_args!("***")) .finish()"#),
+            "{text}"
+        );
+        assert!(
+            text.contains("#[derive(Clone, Copy, Debug, PartialEq)] pub enum DocumentKind"),
+            "{text}"
+        );
+        assert!(!text.contains("Debug for DocumentKind"), "{text}");
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Copy,
+        Debug,
         Eq,
         Hash,
         Ord,
@@ -70,11 +71,6 @@ pub mod types {
         SecondSelfie,
         ProofOfResidency,
         VideoProof,
-    }
-    impl ::std::fmt::Debug for DocumentSide {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("DocumentSide(***)")
-        }
     }
     impl ::std::fmt::Display for DocumentSide {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -126,6 +122,7 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Copy,
+        Debug,
         Eq,
         Hash,
         Ord,
@@ -143,11 +140,6 @@ pub mod types {
         IbanVerification,
         WalletVerification,
         LivenessCheck,
-    }
-    impl ::std::fmt::Debug for DocumentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("DocumentType(***)")
-        }
     }
     impl ::std::fmt::Display for DocumentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -527,14 +519,21 @@ decodes; this schema exists for documentation and for mapping known codes.
         pub errors: ::std::collections::BTreeMap<::std::string::String, ErrorDetail>,
     }
     ///Identity document of the user (one uploaded document side).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct IdentityDocument {
         ///The document file, base64-encoded.
-        pub data: ::std::string::String,
-        #[serde(rename = "documentSide")]
-        pub document_side: DocumentSide,
-        #[serde(rename = "documentType")]
-        pub document_type: DocumentType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "documentSide",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub document_side: ::std::option::Option<DocumentSide>,
+        #[serde(
+            rename = "documentType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub document_type: ::std::option::Option<DocumentType>,
     }
     impl ::std::fmt::Debug for IdentityDocument {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1273,10 +1272,10 @@ decodes; this schema exists for documentation and for mapping known codes.
 /**Client for BTC Direct API - Update an existing user
 
 Hand-curated OpenAPI description of one BTC Direct endpoint, `PATCH /api/v2/user`
-("Update an existing user"). Curated from the captured reference page
-`shared/docs/btcdirect-update-user.txt` and from `shared/docs/PROVIDERS.md` (section 3, BTC Direct).
-Facts taken from PROVIDERS.md rather than from the page carry `x-source`; decisions the page does not
-support carry `x-inferred: true` and an `x-inferred-note`.
+("Update an existing user"). Curated from the public reference page of that name (read 2026-11-23)
+and from other public BTC Direct sources listed in `specs/SOURCES.md`. Facts taken from a source other
+than the page carry `x-source` naming it by key (btcdirect-docs, btcdirect-sdk, btcdirect-system-info);
+decisions no source supports carry `x-inferred: true` and an `x-inferred-note`.
 
 
 Version: 1.0.0-curated*/
@@ -1351,14 +1350,14 @@ V1\System\WebsiteLocale below.
 
 (Curator's note: the WebsiteLocale list itself is not on the captured page. Regions seen on
 `GET /api/v1/system/info` are nl-nl, nl-be, fr-be, fr-fr, es-es, de-at, fr-ch, de-ch, fr-lu, de-lu,
-en-gb and en-ie; source PROVIDERS.md section 3.)
+en-gb and en-ie; source btcdirect-system-info in specs/SOURCES.md.)
 
 Authentication: every call needs exactly one partner credential - either
 `Authorization: Bearer <partner token>` (from `POST /api/v1/authenticate`, valid 1 hour) or an
 `X-Api-Key` header - plus exactly one user context - either `User-Authorization: Bearer <user token>`
 (from `POST /api/v1/user/login`) or `User-Identifier` (linked via
 `POST /api/v1/user/register-identifier`). Sending both partner methods at once is rejected with
-ER803 "Multiple authorization methods used." (source PROVIDERS.md section 3).
+ER803 "Multiple authorization methods used." (source btcdirect-docs in specs/SOURCES.md).
 
 
 Sends a `PATCH` request to `/api/v2/user`

@@ -1,10 +1,11 @@
 //! Bitpanda's rules, per partner mode.
 
+use super::rules::BitpandaNameField;
 use super::{Checker, codes, rules};
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser};
 
-const NAME_CHARSET: &str = "may contain only letters (Latin, Greek or Cyrillic: the ranges of the spec's \
-     pattern), comma, full stop, hyphen, apostrophe and space";
+const NAME_CHARSET: &str = "may contain only upper- and lower-case letters (of any cased script, \
+     e.g. Latin, Greek, Cyrillic), comma, full stop, hyphen, apostrophe and space";
 
 pub(super) fn check(checker: &mut Checker, user: &NewUser) {
     let default_extension = BitpandaExtension::default();
@@ -16,6 +17,9 @@ pub(super) fn check(checker: &mut Checker, user: &NewUser) {
                 "external_id",
                 "external_id",
             );
+            if let Some(language) = user.language.as_deref().filter(|l| !l.trim().is_empty()) {
+                language_rule(checker, language);
+            }
         }
         BitpandaMode::InvestmentAsAService => {
             check_investment_as_a_service(checker, user, extension)
@@ -52,19 +56,19 @@ fn check_investment_as_a_service(
             checker,
             name,
             &format!("given_names[{index}]"),
-            "first_name",
+            BitpandaNameField::First,
         );
     }
-    name_rules(checker, &user.family_name, "family_name", "last_name");
+    name_rules(
+        checker,
+        &user.family_name,
+        "family_name",
+        BitpandaNameField::Last,
+    );
 
     let language = user.language.as_deref().unwrap_or_default();
     if checker.required(language, "language", "language") {
-        checker.ensure(
-            codes::is_language(language),
-            "language",
-            "language",
-            "must be a lower-case ISO 639-1 language code, e.g. el",
-        );
+        language_rule(checker, language);
     }
 
     checker.required_country(
@@ -131,10 +135,26 @@ fn check_investment_as_a_service(
     }
 }
 
-fn name_rules(checker: &mut Checker, name: &str, field: &str, provider_field: &str) {
+/// A present language must be a lower-case ISO 639-1 code.
+fn language_rule(checker: &mut Checker, language: &str) {
+    checker.ensure(
+        codes::is_language(language),
+        "language",
+        "language",
+        "must be a lower-case ISO 639-1 language code, e.g. el",
+    );
+}
+
+/// A name is checked as it will be sent: NFC, typographic apostrophes folded (see
+/// [`rules::bitpanda_name`]).
+fn name_rules(checker: &mut Checker, name: &str, field: &str, name_field: BitpandaNameField) {
+    let provider_field = match name_field {
+        BitpandaNameField::First => "first_name",
+        BitpandaNameField::Last => "last_name",
+    };
     if checker.required(name, field, provider_field) {
         checker.ensure(
-            name.chars().all(rules::is_bitpanda_name_char),
+            rules::is_bitpanda_name(&rules::bitpanda_name(name), name_field),
             field,
             provider_field,
             NAME_CHARSET,

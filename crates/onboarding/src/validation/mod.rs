@@ -17,6 +17,8 @@ mod codes;
 mod rules;
 mod wealthyhood;
 
+pub(crate) use rules::bitpanda_name;
+
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};

@@ -8,9 +8,9 @@ use serde_json::Value;
 
 pub use spec_support::spec;
 
-const PROVIDERS: [&str; 3] = ["bitpanda", "wealthyhood", "btcdirect"];
+const PROVIDER_NAMES: [&str; 3] = ["bitpanda", "wealthyhood", "btcdirect"];
 
-static SPECS: LazyLock<Vec<Value>> = LazyLock::new(|| PROVIDERS.map(spec).to_vec());
+static SPECS: LazyLock<Vec<Value>> = LazyLock::new(|| PROVIDER_NAMES.map(spec).to_vec());
 
 /// Every property name, enum value and example string in the specs, and every ER code named in
 /// them (so error maps get keys from the page, and a few that are not on it).
