@@ -904,6 +904,33 @@ fn a_one_of_branch_field_is_named_by_its_branch() {
     );
 }
 
+/// Bitpanda's name pattern (a thousand characters of Unicode ranges) loosened by one character:
+/// containment is proven on the real pattern, and the report shows only the part that differs.
+#[test]
+fn a_real_pattern_loosening_is_proven_and_shown_by_its_difference() {
+    let old = spec("bitpanda");
+    let mut new = old.clone();
+    let name = at(
+        &mut new,
+        "/components/schemas/InvestmentAsAServiceUser/properties/first_name",
+    );
+    let pattern = name["pattern"].as_str().unwrap().to_owned();
+    assert!(pattern.starts_with(r"^[A-Za-z\u00B5\u00C0"), "{pattern}");
+    name["pattern"] = json!(pattern.replacen(r"\u00B5", r"\u00B5\u00B7", 1));
+    let changes = wire_changes(&old, &new);
+    let lines: Vec<(Severity, String)> = changes
+        .iter()
+        .map(|c| (c.severity, c.to_string()))
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert_eq!(lines[0].0, NonBreaking, "{lines:#?}");
+    assert!(
+        lines[0].1.contains(r"→ `…-z\u00B5\u00B7\u00C0-\u00D6\u0…`")
+            && lines[0].1.ends_with("characters): proven compatible (every value the old pattern accepts, the new one accepts)"),
+        "{lines:#?}"
+    );
+}
+
 // ---- the whole report and git ----------------------------------------------------------------
 
 #[test]

@@ -53,6 +53,45 @@ fn flag(schema: &Map<String, Value>, key: &str) -> bool {
     schema.get(key) == Some(&Value::Bool(true))
 }
 
+/// Patterns longer than this (together) are shown by their differing middle only.
+const LONG_PATTERNS: usize = 160;
+
+/// Characters of context kept on each side of the differing middle of two long patterns.
+const CONTEXT: usize = 12;
+
+/// `` `old` → `new` ``, or for long patterns only the part that differs with a little context:
+/// `` `…\u00B5\u00C0…` → `…\u00B5\u00B7\u00C0…` (1071 → 1077 characters) ``.
+fn pattern_change(old: &str, new: &str) -> String {
+    let (a, b): (Vec<char>, Vec<char>) = (old.chars().collect(), new.chars().collect());
+    if a.len() + b.len() <= LONG_PATTERNS {
+        return format!("`{old}` → `{new}`");
+    }
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let start = prefix.saturating_sub(CONTEXT);
+    let excerpt = |chars: &[char]| {
+        let end = (chars.len() - suffix + CONTEXT).min(chars.len());
+        let lead = if start > 0 { "…" } else { "" };
+        let tail = if end < chars.len() { "…" } else { "" };
+        format!(
+            "{lead}{}{tail}",
+            chars[start..end].iter().collect::<String>()
+        )
+    };
+    format!(
+        "`{}` → `{}` ({} → {} characters)",
+        excerpt(&a),
+        excerpt(&b),
+        a.len(),
+        b.len()
+    )
+}
+
 /// A note for a widened response the generated client does not check.
 const UNCHECKED: &str = " (the generated client does not check it)";
 
@@ -184,7 +223,7 @@ impl SchemaDiff<'_> {
         let after = new.get("pattern").and_then(Value::as_str);
         let (severity, message) = match (before, after) {
             (Some(a), Some(b)) if a != b => {
-                let changed = format!("pattern changed `{a}` → `{b}`");
+                let changed = format!("pattern changed {}", pattern_change(a, b));
                 // A request needs every old value to pass the new pattern; a response needs
                 // every new value to pass the old pattern the old client checks.
                 let (outer, inner, lost) = match self.direction {
