@@ -2,7 +2,9 @@
 
 use bitpanda_client::types::{InvestmentAsAServiceUserFirstName, InvestmentAsAServiceUserLastName};
 use chrono::{Datelike, NaiveDate};
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Empty or only whitespace.
 pub(crate) fn is_blank(value: &str) -> bool {
@@ -93,10 +95,18 @@ pub(crate) fn is_plus_digits(value: &str) -> bool {
 /// `e` followed by U+0301 COMBINING ACUTE ACCENT is the one letter `é`), with the typographic
 /// apostrophe U+2019 (what phone keyboards type) folded into the ASCII apostrophe U+0027, the one
 /// apostrophe the spec's pattern allows.
-pub(crate) fn bitpanda_name(raw: &str) -> String {
-    raw.nfc()
-        .map(|c| if c == '\u{2019}' { '\'' } else { c })
-        .collect()
+///
+/// Most names are already in that form (the quick check proves it without normalising), and are
+/// then borrowed as they are: no copy, no normalisation pass.
+pub(crate) fn bitpanda_name(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('\u{2019}') && is_nfc_quick(raw.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(raw);
+    }
+    Cow::Owned(
+        raw.nfc()
+            .map(|c| if c == '\u{2019}' { '\'' } else { c })
+            .collect(),
+    )
 }
 
 /// Whether `name` (as [`bitpanda_name`] gives it) is a non-empty Bitpanda name: upper- and
@@ -253,6 +263,25 @@ mod tests {
         assert!(is_plus_digits("+0"));
         for bad in ["+", "31612345678", "+31 6", "+31-6", "++31"] {
             assert!(!is_plus_digits(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_name_already_in_form_is_borrowed_and_equals_the_normalised_one() {
+        for name in [
+            "Jos\u{00E9}",
+            "Γιώργος Νικόλαος",
+            "O'Brien",
+            "Jose\u{0301}",
+            "O\u{2019}Brien",
+        ] {
+            let full: String = name
+                .nfc()
+                .map(|c| if c == '\u{2019}' { '\'' } else { c })
+                .collect();
+            let fast = bitpanda_name(name);
+            assert_eq!(fast, full, "{name}");
+            assert_eq!(matches!(fast, Cow::Borrowed(_)), full == name, "{name}");
         }
     }
 
