@@ -1,0 +1,29 @@
+//! The service's onboarding test: no credentials, no network, only the test kit on loopback.
+
+use onboarding::OnboardingClient;
+use onboarding_testkit::{Fault, Outcome};
+
+#[tokio::test(start_paused = true)]
+async fn registers_a_customer_once_even_through_throttling() {
+    let kit = onboarding_testkit::start().await;
+    kit.bitpanda.fail_next(1, Fault::too_many_requests(1));
+    let bitpanda = OnboardingClient::builder(kit.bitpanda.url())
+        .bitpanda(&kit.bitpanda.access_token())
+        .expect("client");
+
+    let id = downstream_service::register_customer(&bitpanda, "shop-customer-42")
+        .await
+        .expect("registered");
+
+    // What the fake provider received: one 429, then one create for this external_id.
+    assert!(id.is_some());
+    kit.bitpanda
+        .assert_one_create_for_external_id("shop-customer-42");
+    kit.bitpanda.assert_outcome_count(Outcome::Throttled, 1);
+    let sent = kit.bitpanda.user_requests();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        sent[1].json(),
+        Some(&serde_json::json!({"external_id": "shop-customer-42"}))
+    );
+}
