@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use onboarding_testkit::{
     Answer, BTCDIRECT_API_KEY, BTCDIRECT_PASSWORD, BTCDIRECT_USERNAME, CLIENT_ID, CLIENT_SECRET,
-    Endpoint, Fault, OffSpecBody, Outcome, Provider, RateLimit, WEALTHYHOOD_AUDIENCE,
+    Endpoint, FakeProvider, Fault, OffSpecBody, Outcome, Provider, RateLimit, WEALTHYHOOD_AUDIENCE,
 };
 use serde_json::{Value, json};
 use support::{IDENTIFIER, byol, response_oracle, sample_body, send, send_user, with};
@@ -296,43 +296,50 @@ async fn btcdirect_patch_applies_to_the_user_behind_the_context() {
     assert!(untouched.body().get("firstName").is_none());
 }
 
+/// Sends a token request; returns the status and the JSON body (`null` when not JSON).
+async fn exchange(request: reqwest::RequestBuilder) -> (u16, Value) {
+    let response = request.send().await.expect("the fake answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Sends `body` to `fake`'s user operation with `Authorization: Bearer token` (and, for BTC
+/// Direct, the test identifier as the user context).
+async fn send_with_token(fake: &FakeProvider, token: &Value, body: &Value) -> support::Answer {
+    let bearer = format!("Bearer {}", token.as_str().expect("a token"));
+    let (method, path) = fake.provider().user_operation();
+    let mut headers = vec![("authorization", bearer.as_str())];
+    if fake.provider() == Provider::BtcDirect {
+        headers.push(("user-identifier", IDENTIFIER));
+    }
+    send(fake, method, path, &headers, body).await
+}
+
 #[tokio::test(start_paused = true)]
 async fn bitpanda_tokens_come_from_the_token_url_and_expire_on_tokio_time() {
     let kit = onboarding_testkit::start().await;
     let client = reqwest::Client::new();
-    let refused = client
-        .post(kit.bitpanda.token_url())
-        .basic_auth(CLIENT_ID, Some("wrong"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 401);
-    let issued: Value = client
-        .post(kit.bitpanda.token_url())
-        .basic_auth(CLIENT_ID, Some(CLIENT_SECRET))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ask = |secret: &str| {
+        client
+            .post(kit.bitpanda.token_url())
+            .basic_auth(CLIENT_ID, Some(secret))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+    };
+    assert_eq!(exchange(ask("wrong")).await.0, 401);
+    let (status, issued) = exchange(ask(CLIENT_SECRET)).await;
+    assert_eq!(status, 200);
     assert_eq!(issued["token_type"], "Bearer");
     assert_eq!(issued["expires_in"], 600);
-    let bearer = format!("Bearer {}", issued["access_token"].as_str().unwrap());
-    let (method, path) = Provider::Bitpanda.user_operation();
-    let headers = [("authorization", bearer.as_str())];
+    let token = &issued["access_token"];
     assert_eq!(
-        send(&kit.bitpanda, method, path, &headers, &byol("a"))
+        send_with_token(&kit.bitpanda, token, &byol("a"))
             .await
             .status,
         201
     );
     tokio::time::advance(Duration::from_secs(600)).await;
-    let expired = send(&kit.bitpanda, method, path, &headers, &byol("b")).await;
+    let expired = send_with_token(&kit.bitpanda, token, &byol("b")).await;
     assert_eq!(expired.status, 401);
     assert_eq!(expired.body["errors"][0]["code"], "token_expired");
     kit.bitpanda.assert_outcome_count(Outcome::TokenIssued, 1);
@@ -350,28 +357,18 @@ async fn wealthyhood_issues_auth0_tokens_for_the_audience() {
             "client_secret": CLIENT_SECRET, "audience": audience
         }))
     };
-    assert_eq!(ask("https://elsewhere").send().await.unwrap().status(), 403);
-    let issued: Value = ask(WEALTHYHOOD_AUDIENCE)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(exchange(ask("https://elsewhere")).await.0, 403);
+    let (_, issued) = exchange(ask(WEALTHYHOOD_AUDIENCE)).await;
     assert_eq!(issued["token_type"], "Bearer");
     let lifetime = issued["expires_in"].as_u64().unwrap();
-    let bearer = format!("Bearer {}", issued["access_token"].as_str().unwrap());
-    let (method, path) = Provider::Wealthyhood.user_operation();
     let body = sample_body(Provider::Wealthyhood);
-    let headers = [("authorization", bearer.as_str())];
+    let token = &issued["access_token"];
     assert_eq!(
-        send(&kit.wealthyhood, method, path, &headers, &body)
-            .await
-            .status,
+        send_with_token(&kit.wealthyhood, token, &body).await.status,
         201
     );
     tokio::time::advance(Duration::from_secs(lifetime)).await;
-    let expired = send(&kit.wealthyhood, method, path, &headers, &body).await;
+    let expired = send_with_token(&kit.wealthyhood, token, &body).await;
     assert_eq!(expired.status, 401);
     assert_eq!(expired.body["code"], "TOKEN_EXPIRED");
 }
@@ -382,57 +379,34 @@ async fn btcdirect_partner_login_and_refresh_and_expiry() {
     let fake = &kit.btcdirect;
     fake.link_identifier(IDENTIFIER);
     let client = reqwest::Client::new();
-    let login: Value = client
+    let login = client
         .post(fake.token_url())
-        .json(&json!({"username": BTCDIRECT_USERNAME, "password": BTCDIRECT_PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["token"].as_str().unwrap().to_owned();
-    let refresh = login["refreshToken"].as_str().unwrap().to_owned();
-    let (method, path) = Provider::BtcDirect.user_operation();
+        .json(&json!({"username": BTCDIRECT_USERNAME, "password": BTCDIRECT_PASSWORD}));
+    let (_, login) = exchange(login).await;
     let body = &sample_body(Provider::BtcDirect);
-    let update = |token: String| {
-        let bearer = format!("Bearer {token}");
-        async move {
-            send(
-                fake,
-                method,
-                path,
-                &[("authorization", &bearer), ("user-identifier", IDENTIFIER)],
-                body,
-            )
-            .await
-        }
-    };
-    assert_eq!(update(token.clone()).await.status, 202);
-    tokio::time::advance(Duration::from_secs(3_600)).await;
-    let expired = update(token).await;
-    assert_eq!(codes(&expired.body), ["ER801"]);
-    let renewed = client
-        .post(format!("{}/api/v1/refresh", fake.url()))
-        .json(&json!({"refreshToken": refresh}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(renewed.status(), 200);
-    let renewed: Value = renewed.json().await.unwrap();
     assert_eq!(
-        update(renewed["token"].as_str().unwrap().into())
-            .await
-            .status,
+        send_with_token(fake, &login["token"], body).await.status,
         202
     );
-    let reused = client
-        .post(format!("{}/api/v1/refresh", fake.url()))
-        .json(&json!({"refreshToken": refresh}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reused.status(), 401, "a refresh token is spent once used");
+    tokio::time::advance(Duration::from_secs(3_600)).await;
+    let expired = send_with_token(fake, &login["token"], body).await;
+    assert_eq!(codes(&expired.body), ["ER801"]);
+    let refresh = || {
+        client
+            .post(format!("{}/api/v1/refresh", fake.url()))
+            .json(&json!({"refreshToken": login["refreshToken"]}))
+    };
+    let (status, renewed) = exchange(refresh()).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        send_with_token(fake, &renewed["token"], body).await.status,
+        202
+    );
+    assert_eq!(
+        exchange(refresh()).await.0,
+        401,
+        "a refresh token is spent once used"
+    );
     assert_eq!(fake.requests_to(Endpoint::Refresh).len(), 2);
 }
 
