@@ -27,17 +27,29 @@ pub fn spec(provider: &str) -> Value {
     serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The single operation of a spec: `(path, method, operation)`.
+/// Whether `operation` is a spec's user operation (create or update), the one tagged `users`;
+/// BTC Direct's spec also holds the partner-token operations, tagged `authentication`.
+fn is_user_operation(operation: &Value) -> bool {
+    operation["tags"]
+        .as_array()
+        .is_some_and(|tags| tags.iter().any(|tag| tag == "users"))
+}
+
+/// The user operation of a spec: `(path, method, operation)`.
 pub fn operation(spec: &Value) -> (String, String, Value) {
-    let (path, item) = spec["paths"]
+    spec["paths"]
         .as_object()
-        .and_then(|p| p.iter().next())
-        .expect("one path");
-    let (method, op) = item
-        .as_object()
-        .and_then(|i| i.iter().next())
-        .expect("one operation");
-    (path.clone(), method.clone(), op.clone())
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .into_iter()
+                .flatten()
+                .map(move |(method, op)| (path, method, op))
+        })
+        .find(|(_, _, op)| is_user_operation(op))
+        .map(|(path, method, op)| (path.clone(), method.clone(), op.clone()))
+        .expect("a user operation")
 }
 
 /// The named request-body example of `provider`'s operation.
@@ -126,13 +138,14 @@ pub fn edit_document(text: &str, edit: impl Fn(&mut Value)) -> String {
     serde_yaml::to_string(&document).expect("spec serialises")
 }
 
-/// The single operation object of a spec document.
+/// The user operation object of a spec document (see [`operation`]).
 pub fn operation_mut(document: &mut Value) -> &mut Value {
-    let path = document["paths"]
+    document["paths"]
         .as_object_mut()
-        .and_then(|paths| paths.values_mut().next())
-        .expect("one path");
-    path.as_object_mut()
-        .and_then(|item| item.values_mut().next())
-        .expect("one operation")
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .find(|op| is_user_operation(op))
+        .expect("a user operation")
 }

@@ -44,6 +44,14 @@ pub mod types {
             Self(value)
         }
     }
+    ///The partner's API credentials.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AuthenticateRequest {
+        ///Your partner password.
+        pub password: ::std::string::String,
+        ///Your partner username.
+        pub username: ::std::string::String,
+    }
     ///Side (or kind of capture) of the identity document.
     #[derive(
         ::serde::Deserialize,
@@ -520,6 +528,22 @@ decodes; this schema exists for documentation and for mapping known codes.
         pub document_side: DocumentSide,
         #[serde(rename = "documentType")]
         pub document_type: DocumentType,
+    }
+    ///A partner token, sent as `Authorization: Bearer <token>` and valid for 1 hour, with the refresh token that renews it.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PartnerTokens {
+        ///Renews the token through POST /api/v1/refresh.
+        #[serde(rename = "refreshToken")]
+        pub refresh_token: ::std::string::String,
+        ///The partner JWT, valid for 1 hour.
+        pub token: ::std::string::String,
+    }
+    ///The refresh token received with the last partner token.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct RefreshRequest {
+        ///The refresh token; valid for 1 month, reset each time a new token is generated.
+        #[serde(rename = "refreshToken")]
+        pub refresh_token: ::std::string::String,
     }
     ///Update an existing user. Take note to send only valid website locales.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1249,6 +1273,107 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
+    /**Request a partner token
+
+Authenticate the partner with its username and password. The answer carries a JWT `token`, sent
+as `Authorization: Bearer <token>` on every later call and valid for 1 hour, and a `refreshToken`
+that renews it through `POST /api/v1/refresh`. When a token has expired, calls are refused with
+HTTP 400 and ER801 "Authorization token has expired.".
+
+
+Sends a `POST` request to `/api/v1/authenticate`
+
+*/
+    pub async fn authenticate<'a>(
+        &'a self,
+        body: &'a types::AuthenticateRequest,
+    ) -> Result<ResponseValue<types::PartnerTokens>, Error<types::ErrorResponse>> {
+        let url = format!("{}/api/v1/authenticate", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "authenticate",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Renew a partner token
+
+Get a new token without authenticating again, by sending the refresh token received with the
+last token. The new token is valid for another hour. The refresh token is valid for 1 month; its
+validity resets each time a new token is generated.
+
+
+Sends a `POST` request to `/api/v1/refresh`
+
+*/
+    pub async fn refresh_token<'a>(
+        &'a self,
+        body: &'a types::RefreshRequest,
+    ) -> Result<ResponseValue<types::PartnerTokens>, Error<types::ErrorResponse>> {
+        let url = format!("{}/api/v1/refresh", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "refresh_token",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Update an existing user
 
 Update an existing user.

@@ -1,4 +1,5 @@
-//! Typed async client for BTC Direct's `PATCH /api/v2/user` ("Update an existing user").
+//! Typed async client for BTC Direct's `PATCH /api/v2/user` ("Update an existing user"), and for
+//! the two partner-token calls it needs, `POST /api/v1/authenticate` and `POST /api/v1/refresh`.
 //!
 //! The operation and its types are generated from `specs/btcdirect.yaml` by `cargo xtask codegen`
 //! and re-exported here; this file only adds authentication. BTC Direct wants two credentials on
@@ -112,8 +113,8 @@ impl UserContext {
 /// Both credentials BTC Direct needs; `Debug` prints only which kinds are set.
 #[derive(Clone)]
 pub struct Credentials {
-    partner: PartnerCredential,
-    user: UserContext,
+    partner: Option<PartnerCredential>,
+    user: Option<UserContext>,
     observer: Option<ResponseObserver>,
 }
 
@@ -121,8 +122,18 @@ impl Credentials {
     /// The partner credential together with the user context.
     pub fn new(partner: PartnerCredential, user: UserContext) -> Self {
         Self {
-            partner,
-            user,
+            partner: Some(partner),
+            user: Some(user),
+            observer: None,
+        }
+    }
+
+    /// No credential at all, for the two calls that obtain one: `authenticate` (partner username
+    /// and password in the body) and `refresh_token` (the refresh token in the body).
+    pub fn token_request() -> Self {
+        Self {
+            partner: None,
+            user: None,
             observer: None,
         }
     }
@@ -136,7 +147,9 @@ impl Credentials {
 
 impl RequestContext for Credentials {
     fn apply_auth(&self, headers: &mut HeaderMap) {
-        for (name, value) in [self.partner.header(), self.user.header()] {
+        let partner = self.partner.as_ref().map(PartnerCredential::header);
+        let user = self.user.as_ref().map(UserContext::header);
+        for (name, value) in partner.into_iter().chain(user) {
             if let Some(value) = value {
                 headers.insert(name, value);
             }
@@ -151,12 +164,14 @@ impl RequestContext for Credentials {
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let partner = match self.partner {
-            PartnerCredential::BearerToken(_) => "BearerToken(***)",
-            PartnerCredential::ApiKey(_) => "ApiKey(***)",
+            Some(PartnerCredential::BearerToken(_)) => "BearerToken(***)",
+            Some(PartnerCredential::ApiKey(_)) => "ApiKey(***)",
+            None => "None",
         };
         let user = match self.user {
-            UserContext::UserToken(_) => "UserToken(***)",
-            UserContext::Identifier(_) => "Identifier(***)",
+            Some(UserContext::UserToken(_)) => "UserToken(***)",
+            Some(UserContext::Identifier(_)) => "Identifier(***)",
+            None => "None",
         };
         write!(f, "Credentials {{ partner: {partner}, user: {user} }}")
     }

@@ -135,6 +135,15 @@ impl BearerCredentials {
         })
     }
 
+    /// Credentials from a token already checked and kept as a [`HeaderSecret`] with the
+    /// `Bearer ` prefix (as a token cache holds it), so nothing is checked again per call.
+    pub fn from_secret(token: HeaderSecret) -> Self {
+        Self {
+            token,
+            observer: None,
+        }
+    }
+
     /// The same credentials, reporting every response's status and headers to `observer`.
     pub fn observed_by(mut self, observer: ResponseObserver) -> Self {
         self.observer = Some(observer);

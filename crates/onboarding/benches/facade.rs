@@ -29,7 +29,7 @@ use criterion::Criterion;
 
 #[path = "support/ratios.rs"]
 mod ratios;
-use onboarding::{NewUser, OnboardingClient, RetryPolicy, mapping};
+use onboarding::{FixedToken, NewUser, OnboardingClient, RetryPolicy, mapping};
 use ratios::print_ratios;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
@@ -178,7 +178,7 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
     let address = start_server(runtime, WEALTHYHOOD_CREATED);
     let facade = OnboardingClient::builder(format!("http://{address}"))
         .retry_policy(RetryPolicy::never())
-        .wealthyhood(TOKEN)
+        .wealthyhood(FixedToken::new(TOKEN).expect("token"))
         .expect("facade client");
     let raw = raw_http_client();
     let url = format!("http://{address}/users");
@@ -217,7 +217,7 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
     let address = start_server(runtime, BITPANDA_CREATED);
     let facade = OnboardingClient::builder(format!("http://{address}"))
         .retry_policy(RetryPolicy::never())
-        .bitpanda(TOKEN)
+        .bitpanda(FixedToken::new(TOKEN).expect("token"))
         .expect("facade client");
     let url = format!("http://{address}/v2/users");
     let body = mapping::bitpanda_request(&user).expect("fixture maps");

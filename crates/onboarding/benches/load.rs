@@ -56,7 +56,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use onboarding::{NewUser, OnboardingClient, RetryPolicy};
+use onboarding::{BitpandaClient, FixedToken, NewUser, OnboardingClient, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
@@ -416,7 +416,7 @@ fn user(template: &NewUser, index: usize) -> NewUser {
 }
 
 /// Registers `config.users` users with `config.concurrency` workers sharing one client.
-async fn register_all(client: OnboardingClient, config: &Config) -> Vec<Outcome> {
+async fn register_all(client: BitpandaClient, config: &Config) -> Vec<Outcome> {
     let template: Arc<NewUser> = Arc::new(
         serde_json::from_str(include_str!("../tests/fixtures/user.json")).expect("fixture user"),
     );
@@ -544,7 +544,7 @@ async fn run(config: Config) -> ExitCode {
     };
     let client = OnboardingClient::builder(format!("http://{address}"))
         .retry_policy(policy.clone())
-        .bitpanda(TOKEN)
+        .bitpanda(FixedToken::new(TOKEN).expect("token"))
         .expect("client");
 
     eprintln!(

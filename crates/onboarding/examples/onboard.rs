@@ -11,7 +11,8 @@
 use std::process::ExitCode;
 
 use onboarding::{
-    NewUser, OnboardingClient, OnboardingError, PartnerCredential, UserContext, UserUpdate,
+    BtcDirectLogin, ClientCredentials, FixedToken, NewUser, OnboardingClient, OnboardingError,
+    PartnerAuth, PartnerCredential, TokenSource, UserContext, UserUpdate,
 };
 
 const USAGE: &str = "\
@@ -19,10 +20,14 @@ usage: onboard create --provider <bitpanda|wealthyhood> --base-url URL USER.json
        onboard update --provider btcdirect --base-url URL UPDATE.json
 
 The file holds a neutral user (see crates/onboarding/tests/fixtures/user.json and update.json).
-Credentials come from the environment, never from arguments:
-  bitpanda      ONBOARDING_BITPANDA_TOKEN        OAuth 2.0 access token
-  wealthyhood   ONBOARDING_WEALTHYHOOD_TOKEN     Auth0 access token
-  btcdirect     ONBOARDING_BTCDIRECT_API_KEY     partner API key (or ONBOARDING_BTCDIRECT_TOKEN, a partner bearer token)
+Credentials come from the environment, never from arguments. Renewing credentials are used
+when set, else a fixed token:
+  bitpanda      ONBOARDING_BITPANDA_TOKEN_URL, _CLIENT_ID, _CLIENT_SECRET   OAuth 2.0 client credentials
+                (or ONBOARDING_BITPANDA_TOKEN, an access token)
+  wealthyhood   ONBOARDING_WEALTHYHOOD_ISSUER, _AUDIENCE, _CLIENT_ID, _CLIENT_SECRET   Auth0 client credentials
+                (or ONBOARDING_WEALTHYHOOD_TOKEN, an access token)
+  btcdirect     ONBOARDING_BTCDIRECT_USERNAME, _PASSWORD   partner login (renewing tokens)
+                (or ONBOARDING_BTCDIRECT_API_KEY, or ONBOARDING_BTCDIRECT_TOKEN, a partner token)
                 ONBOARDING_BTCDIRECT_USER_IDENTIFIER  the user's linked identifier (or ONBOARDING_BTCDIRECT_USER_TOKEN)
 Output: one JSON line on stdout; errors on stderr; exit 1 on failure, 2 on bad usage.";
 
@@ -61,6 +66,39 @@ fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("set {name} (see --help)"))
 }
 
+/// Bitpanda's or Wealthyhood's token source: client credentials when configured, else a fixed
+/// token from `ONBOARDING_<PROVIDER>_TOKEN`.
+fn token_source(provider: &str) -> Result<Box<dyn TokenSource>, String> {
+    let var = |name: &str| env(&format!("ONBOARDING_{}_{name}", provider.to_uppercase()));
+    let shown = |e: onboarding::TokenError| e.to_string();
+    if let (Ok(id), Ok(secret)) = (var("CLIENT_ID"), var("CLIENT_SECRET")) {
+        let credentials = if provider == "wealthyhood" {
+            ClientCredentials::auth0(&var("ISSUER")?, &var("AUDIENCE")?, &id, secret)
+        } else {
+            ClientCredentials::new(&var("TOKEN_URL")?, &id, secret)
+        };
+        return Ok(Box::new(credentials.map_err(shown)?));
+    }
+    let token = FixedToken::new(&var("TOKEN")?).map_err(|e| e.to_string())?;
+    Ok(Box::new(token))
+}
+
+/// BTC Direct's partner authentication: login, API key or fixed token, in that order.
+fn btcdirect_partner() -> Result<PartnerAuth, String> {
+    if let (Ok(username), Ok(password)) = (
+        env("ONBOARDING_BTCDIRECT_USERNAME"),
+        env("ONBOARDING_BTCDIRECT_PASSWORD"),
+    ) {
+        return Ok(BtcDirectLogin::new(username, password).into());
+    }
+    match env("ONBOARDING_BTCDIRECT_API_KEY") {
+        Ok(key) => PartnerCredential::api_key(&key),
+        Err(_) => PartnerCredential::bearer(&env("ONBOARDING_BTCDIRECT_TOKEN")?),
+    }
+    .map(PartnerAuth::from)
+    .map_err(|e| e.to_string())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -93,10 +131,11 @@ async fn run(command: &Command) -> Result<serde_json::Value, String> {
         ("create", provider @ ("bitpanda" | "wealthyhood")) => {
             let user: NewUser =
                 serde_json::from_str(&text).map_err(|e| format!("{}: {e}", command.file))?;
-            let client = if provider == "bitpanda" {
-                builder.bitpanda(&env("ONBOARDING_BITPANDA_TOKEN")?)
+            let tokens = token_source(provider)?;
+            let client: OnboardingClient = if provider == "bitpanda" {
+                builder.bitpanda(tokens).map(Into::into)
             } else {
-                builder.wealthyhood(&env("ONBOARDING_WEALTHYHOOD_TOKEN")?)
+                builder.wealthyhood(tokens).map(Into::into)
             }
             .map_err(shown)?;
             let created = client.create_user(&user).await.map_err(shown)?;
@@ -109,11 +148,7 @@ async fn run(command: &Command) -> Result<serde_json::Value, String> {
         ("update", "btcdirect") => {
             let update: UserUpdate =
                 serde_json::from_str(&text).map_err(|e| format!("{}: {e}", command.file))?;
-            let partner = match env("ONBOARDING_BTCDIRECT_API_KEY") {
-                Ok(key) => PartnerCredential::api_key(&key),
-                Err(_) => PartnerCredential::bearer(&env("ONBOARDING_BTCDIRECT_TOKEN")?),
-            }
-            .map_err(|e| e.to_string())?;
+            let partner = btcdirect_partner()?;
             let user = match env("ONBOARDING_BTCDIRECT_USER_IDENTIFIER") {
                 Ok(identifier) => UserContext::identifier(&identifier),
                 Err(_) => UserContext::user_token(&env("ONBOARDING_BTCDIRECT_USER_TOKEN")?),

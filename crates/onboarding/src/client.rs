@@ -1,20 +1,58 @@
-//! [`OnboardingClient`]: one client over the three providers, with validation before sending,
-//! retries that lose nothing, typed errors and PII-free tracing.
+//! The facade's clients: one typed client per provider ([`BitpandaClient`],
+//! [`WealthyhoodClient`], [`BtcDirectClient`]) offering only the operations that provider has,
+//! and [`OnboardingClient`], a thin layer over them for a provider chosen at run time.
+//!
+//! Every client validates before sending, retries under a [`RetryPolicy`], renews its
+//! credentials ([`crate::credentials`]) and turns every answer into a typed result.
+//!
+//! What a provider offers compiles:
+//!
+//! ```no_run
+//! # async fn demo(btcdirect: onboarding::BtcDirectClient, bitpanda: onboarding::BitpandaClient,
+//! #               user: onboarding::NewUser, update: onboarding::UserUpdate,
+//! #               context: onboarding::UserContext) {
+//! let updated = btcdirect.update_user(&update, &context).await;
+//! let created = bitpanda.create_user(&user).await;
+//! # }
+//! ```
+//!
+//! Asking BTC Direct to create a user does not:
+//!
+//! ```compile_fail
+//! # async fn demo(btcdirect: onboarding::BtcDirectClient, user: onboarding::NewUser) {
+//! let created = btcdirect.create_user(&user).await; // no such method: BTC Direct only updates
+//! # }
+//! ```
+//!
+//! nor does asking Bitpanda to update one:
+//!
+//! ```compile_fail
+//! # async fn demo(bitpanda: onboarding::BitpandaClient, update: onboarding::UserUpdate,
+//! #               context: onboarding::UserContext) {
+//! let updated = bitpanda.update_user(&update, &context).await; // no such method
+//! # }
+//! ```
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use client_support::{MAX_RESPONSE_BYTES, ObservedResponse, ResponseObserver};
-use progenitor_client::{Error as ClientError, ResponseValue};
+use client_support::HeaderSecret;
 
-use crate::error::{OnboardingError, ProviderProblem, masked_excerpt};
+use crate::credentials::{CachedToken, TokenCache, TokenRequest, TokenSource};
+use crate::error::OnboardingError;
 use crate::model::{NewUser, UserUpdate};
-use crate::problems::{ProviderErrorBody, btcdirect_is_auth_code, lenient_problems};
 use crate::provider::{Operation, Provider};
-use crate::retry::{self, RetryPolicy};
-use crate::{mapping, transport};
+use crate::retry::RetryPolicy;
+use crate::transport;
 
+mod bitpanda;
+mod btcdirect;
+mod wealthyhood;
+
+pub use bitpanda::BitpandaClient;
+pub use btcdirect::{BtcDirectClient, PartnerAuth};
 pub use btcdirect_client::{PartnerCredential, UserContext};
+pub use wealthyhood::WealthyhoodClient;
 
 /// A user a provider created.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,56 +78,124 @@ pub struct UpdatedUser {
     pub attempts: u32,
 }
 
-/// One provider connection.
+/// Where and how a typed client sends: the checked base URL, the HTTP client (its pool shared
+/// by every clone) and the retry policy.
 #[derive(Clone)]
-enum Connection {
-    Bitpanda {
-        base_url: String,
-        http: reqwest::Client,
-        credentials: bitpanda_client::Credentials,
-    },
-    Wealthyhood {
-        base_url: String,
-        http: reqwest::Client,
-        credentials: wealthyhood_client::Credentials,
-    },
-    BtcDirect {
-        base_url: String,
-        http: reqwest::Client,
-        partner: PartnerCredential,
-    },
+pub(crate) struct Endpoint {
+    pub(crate) provider: Provider,
+    pub(crate) base_url: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) policy: RetryPolicy,
 }
 
-/// Registers or updates users with one provider.
-///
-/// Build it with [`OnboardingClient::builder`]. Cloning is cheap (the connection pool is shared).
-#[derive(Clone)]
-pub struct OnboardingClient {
-    connection: Connection,
-    policy: RetryPolicy,
-}
+/// How a call through the retry loop ended: the value and the attempts, or the error, the
+/// attempts and whether an earlier attempt went unanswered.
+pub(crate) type Outcome<V> = Result<(V, u32), (OnboardingError, u32, bool)>;
 
-impl std::fmt::Debug for OnboardingClient {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OnboardingClient")
-            .field("provider", &self.provider())
-            .field("credentials", &"***")
-            .field("policy", &self.policy)
-            .finish()
+impl Endpoint {
+    /// A fresh token from `tokens`; a failure is [`OnboardingError::CredentialUnavailable`],
+    /// before anything is sent.
+    async fn token(
+        &self,
+        tokens: &TokenCache,
+    ) -> Result<std::sync::Arc<CachedToken>, OnboardingError> {
+        let request = TokenRequest {
+            http: &self.http,
+            base_url: &self.base_url,
+        };
+        tokens
+            .token(request)
+            .await
+            .map_err(|error| OnboardingError::CredentialUnavailable {
+                provider: self.provider,
+                error,
+            })
+    }
+
+    /// Sends with a bearer token from `tokens`. When the provider refuses the token (see
+    /// [`refuses_token`]), drops it, renews once and sends again; a second refusal stands. The
+    /// attempts of both sends are counted together.
+    pub(crate) async fn with_renewal<V, F, Fut>(&self, tokens: &TokenCache, send: F) -> Outcome<V>
+    where
+        F: Fn(HeaderSecret) -> Fut,
+        Fut: Future<Output = Outcome<V>>,
+    {
+        let token = self.token(tokens).await.map_err(|e| (e, 0, false))?;
+        let (error, attempts) = match send(token.bearer.clone()).await {
+            Err((error, attempts, false)) if refuses_token(&error) => (error, attempts),
+            other => return other,
+        };
+        tokens.invalidate(&token);
+        let renewed = self
+            .token(tokens)
+            .await
+            .map_err(|e| (e, attempts, false))?;
+        if renewed.same_secret(&token) {
+            return Err((error, attempts, false));
+        }
+        tracing::debug!(provider = %self.provider, "token refused; sending again with a renewed one");
+        match send(renewed.bearer.clone()).await {
+            Ok((value, more)) => Ok((value, attempts + more)),
+            Err((error, more, unanswered)) => Err((error, attempts + more, unanswered)),
+        }
     }
 }
 
-/// Settings for an [`OnboardingClient`]; finish with the provider's constructor.
-#[derive(Debug, Clone)]
+/// Whether `error` says the provider refused the access token itself, so a renewed token may
+/// succeed: HTTP 401, or BTC Direct's ER701/ER702 (user token expired or invalid) and
+/// ER800/ER801 (partner token invalid or expired), which it answers with a 400.
+pub(crate) fn refuses_token(error: &OnboardingError) -> bool {
+    const TOKEN_CODES: [&str; 4] = ["ER701", "ER702", "ER800", "ER801"];
+    match error {
+        OnboardingError::Unauthorized { status: 401, .. } => true,
+        OnboardingError::Unauthorized { problems, .. } => problems
+            .iter()
+            .any(|p| p.code.as_deref().is_some_and(|c| TOKEN_CODES.contains(&c))),
+        _ => false,
+    }
+}
+
+/// Settings for a facade client; finish with the provider's constructor
+/// ([`bitpanda`](Self::bitpanda), [`wealthyhood`](Self::wealthyhood),
+/// [`btcdirect`](Self::btcdirect)).
+#[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
     timeout: Duration,
     allow_insecure_http: bool,
     policy: RetryPolicy,
+    http: Option<reqwest::Client>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("policy", &self.policy)
+            .field("shared_http_client", &self.http.is_some())
+            .finish()
+    }
 }
 
 impl ClientBuilder {
-    /// The per-request timeout (connect and whole request). Default 15 s.
+    /// Starts building a client for the provider at `base_url` (e.g.
+    /// `https://api.sandbox.wealthyhood.com`). Only `https://` is accepted, and `http://` on a
+    /// loopback host (tests) unless [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            timeout: client_support::DEFAULT_TIMEOUT,
+            allow_insecure_http: false,
+            policy: RetryPolicy::default(),
+            http: None,
+        }
+    }
+
+    /// The per-request timeout (connect and whole request) of the HTTP client the builder
+    /// builds. Default 15 s. Not applied to a client given with
+    /// [`http_client`](Self::http_client), whose own timeouts hold.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -108,440 +214,168 @@ impl ClientBuilder {
         self
     }
 
-    /// A Bitpanda client, authenticating with an OAuth 2.0 access token.
-    pub fn bitpanda(self, access_token: &str) -> Result<OnboardingClient, OnboardingError> {
-        let provider = Provider::Bitpanda;
-        let (base_url, http) = self.transport(provider)?;
-        let credentials = bitpanda_client::Credentials::bearer(access_token)
-            .map_err(|e| invalid(provider, e.to_string()))?;
-        Ok(self.finish(Connection::Bitpanda {
-            base_url,
-            http,
-            credentials,
-        }))
+    /// Sends through `http`, the service's own client, instead of building one: every facade
+    /// client (and token source) given the same `reqwest::Client` shares one connection pool,
+    /// with the service's TLS, proxy and timeout settings.
+    ///
+    /// What the facade still enforces with a client it did not build:
+    /// - **Bounded reads.** Every answer, token endpoints' included, is read through
+    ///   [`client_support::execute_bounded`]: at most 1 MiB, then cut.
+    /// - **Credentials go to the base URL only.** They are attached per request, to requests for
+    ///   the checked `https://` base URL (the token source's own to its token URL), never set as
+    ///   default headers on the client.
+    /// - **No redirect is taken as an answer**, and no credential reaches another host on one:
+    ///   build the client with `redirect(reqwest::redirect::Policy::none())`, as
+    ///   [`client_support::http_client`] does; a redirect answer is then an
+    ///   [`OnboardingError::UnexpectedResponse`] and nothing is replayed. If the client follows
+    ///   redirects anyway, reqwest drops the `Authorization` header (every bearer token: Bitpanda,
+    ///   Wealthyhood, BTC Direct partner tokens) when a redirect leaves the host, but it keeps
+    ///   custom headers (BTC Direct's `X-Api-Key`, `User-Identifier`, `User-Authorization`) and a
+    ///   307/308 repeats the body: with such a client, use BTC Direct's partner login rather than
+    ///   an API key.
+    /// - The facade's [`timeout`](Self::timeout) does not apply: set one on the client.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
     }
 
-    /// A Wealthyhood client, authenticating with an Auth0 access token.
-    pub fn wealthyhood(self, access_token: &str) -> Result<OnboardingClient, OnboardingError> {
-        let provider = Provider::Wealthyhood;
-        let (base_url, http) = self.transport(provider)?;
-        let credentials = wealthyhood_client::Credentials::bearer(access_token)
-            .map_err(|e| invalid(provider, e.to_string()))?;
-        Ok(self.finish(Connection::Wealthyhood {
-            base_url,
-            http,
-            credentials,
-        }))
+    /// A Bitpanda client authenticating with bearer tokens from `tokens`: a
+    /// [`FixedToken`](crate::FixedToken), or [`ClientCredentials`](crate::ClientCredentials) at
+    /// the token URL Bitpanda gives the partner.
+    pub fn bitpanda(
+        self,
+        tokens: impl TokenSource + 'static,
+    ) -> Result<BitpandaClient, OnboardingError> {
+        Ok(BitpandaClient::new(
+            self.endpoint(Provider::Bitpanda)?,
+            TokenCache::new(tokens),
+        ))
     }
 
-    /// A BTC Direct client with the partner's credential; the user's context is given per call.
+    /// A Wealthyhood client authenticating with bearer tokens from `tokens`: a
+    /// [`FixedToken`](crate::FixedToken), or [`ClientCredentials::auth0`](crate::ClientCredentials::auth0).
+    pub fn wealthyhood(
+        self,
+        tokens: impl TokenSource + 'static,
+    ) -> Result<WealthyhoodClient, OnboardingError> {
+        Ok(WealthyhoodClient::new(
+            self.endpoint(Provider::Wealthyhood)?,
+            TokenCache::new(tokens),
+        ))
+    }
+
+    /// A BTC Direct client authenticating the partner with `partner`: a
+    /// [`BtcDirectLogin`](crate::BtcDirectLogin) (renewing tokens), any other token source
+    /// through [`PartnerAuth::tokens`], or a fixed [`PartnerCredential`] (API key or token).
+    /// The user's context is given per call.
     pub fn btcdirect(
         self,
-        partner: PartnerCredential,
-    ) -> Result<OnboardingClient, OnboardingError> {
-        let (base_url, http) = self.transport(Provider::BtcDirect)?;
-        Ok(self.finish(Connection::BtcDirect {
+        partner: impl Into<PartnerAuth>,
+    ) -> Result<BtcDirectClient, OnboardingError> {
+        Ok(BtcDirectClient::new(
+            self.endpoint(Provider::BtcDirect)?,
+            partner.into(),
+        ))
+    }
+
+    fn endpoint(self, provider: Provider) -> Result<Endpoint, OnboardingError> {
+        let invalid = |reason| OnboardingError::InvalidConfiguration { provider, reason };
+        let base_url = transport::checked_base_url(&self.base_url, self.allow_insecure_http)
+            .map_err(invalid)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => client_support::http_client(self.timeout)
+                .map_err(|e| invalid(format!("could not build the HTTP client: {e}")))?,
+        };
+        Ok(Endpoint {
+            provider,
             base_url,
             http,
-            partner,
-        }))
-    }
-
-    fn transport(&self, provider: Provider) -> Result<(String, reqwest::Client), OnboardingError> {
-        let base_url = transport::checked_base_url(&self.base_url, self.allow_insecure_http)
-            .map_err(|reason| invalid(provider, reason))?;
-        let http = client_support::http_client(self.timeout)
-            .map_err(|e| invalid(provider, format!("could not build the HTTP client: {e}")))?;
-        Ok((base_url, http))
-    }
-
-    fn finish(self, connection: Connection) -> OnboardingClient {
-        OnboardingClient {
-            connection,
             policy: self.policy,
-        }
+        })
     }
 }
 
-fn invalid(provider: Provider, reason: String) -> OnboardingError {
-    OnboardingError::InvalidConfiguration { provider, reason }
+/// A client whose provider is chosen at run time (e.g. from configuration): one thin layer over
+/// the typed clients. An operation the provider does not offer is
+/// [`OnboardingError::Unsupported`], and nothing is sent; with the provider known at compile
+/// time, prefer the typed client, where such a call does not compile.
+///
+/// Build the typed client and convert it: `OnboardingClient::from(builder.bitpanda(tokens)?)`.
+/// Cloning is cheap (the connection pool and the token cache are shared).
+#[derive(Clone, Debug)]
+pub enum OnboardingClient {
+    /// Bitpanda: creates users.
+    Bitpanda(BitpandaClient),
+    /// Wealthyhood: creates users.
+    Wealthyhood(WealthyhoodClient),
+    /// BTC Direct: updates users.
+    BtcDirect(BtcDirectClient),
 }
 
-/// How one attempt ended, for the retry loop.
-enum Attempt<T> {
-    Done(T),
-    /// Failed before the request left: safe to retry.
-    NotSent(String),
-    /// Sent, no answer: the outcome is unknown.
-    Unanswered(String),
-    /// Rate limited or unavailable: retry after the wait, if the policy allows.
-    Throttled(OnboardingError, Option<Duration>),
-    Failed(OnboardingError),
+impl From<BitpandaClient> for OnboardingClient {
+    fn from(client: BitpandaClient) -> Self {
+        Self::Bitpanda(client)
+    }
+}
+
+impl From<WealthyhoodClient> for OnboardingClient {
+    fn from(client: WealthyhoodClient) -> Self {
+        Self::Wealthyhood(client)
+    }
+}
+
+impl From<BtcDirectClient> for OnboardingClient {
+    fn from(client: BtcDirectClient) -> Self {
+        Self::BtcDirect(client)
+    }
 }
 
 impl OnboardingClient {
-    /// Starts building a client for the provider at `base_url` (e.g.
-    /// `https://api.sandbox.wealthyhood.com`). Only `https://` is accepted, and `http://` on a
-    /// loopback host (tests) unless [`ClientBuilder::allow_insecure_http`] is set.
+    /// Starts building a client; the same as [`ClientBuilder::new`].
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            base_url: base_url.into(),
-            timeout: client_support::DEFAULT_TIMEOUT,
-            allow_insecure_http: false,
-            policy: RetryPolicy::default(),
-        }
+        ClientBuilder::new(base_url)
     }
 
     /// The provider this client talks to.
     pub fn provider(&self) -> Provider {
-        match self.connection {
-            Connection::Bitpanda { .. } => Provider::Bitpanda,
-            Connection::Wealthyhood { .. } => Provider::Wealthyhood,
-            Connection::BtcDirect { .. } => Provider::BtcDirect,
+        match self {
+            Self::Bitpanda(_) => Provider::Bitpanda,
+            Self::Wealthyhood(_) => Provider::Wealthyhood,
+            Self::BtcDirect(_) => Provider::BtcDirect,
         }
     }
 
-    /// Creates `user` with Bitpanda or Wealthyhood.
-    ///
-    /// The user is validated first: any violation returns
-    /// [`OnboardingError::InvalidInput`] with all of them, and nothing is sent. BTC Direct does
-    /// not create users: [`OnboardingError::Unsupported`].
+    /// Creates `user` with Bitpanda or Wealthyhood ([`BitpandaClient::create_user`],
+    /// [`WealthyhoodClient::create_user`]). BTC Direct does not create users:
+    /// [`OnboardingError::Unsupported`].
     pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
-        match &self.connection {
-            Connection::Bitpanda {
-                base_url,
-                http,
-                credentials,
-            } => {
-                let body = mapping::bitpanda_request(user)?;
-                let safe_to_repeat = user.external_id.as_deref().is_some_and(|id| !id.is_empty());
-                let observer = ResponseObserver::default();
-                let observed = credentials.clone().observed_by(observer.clone());
-                let client =
-                    bitpanda_client::Client::new_with_client(base_url, http.clone(), observed);
-                let outcome = self
-                    .run(Operation::CreateUser, safe_to_repeat, &observer, || {
-                        client.create_user_v2(&body)
-                    })
-                    .await;
-                match outcome {
-                    Ok((response, attempts)) => Ok(CreatedUser {
-                        provider: Provider::Bitpanda,
-                        id: Some(response.into_inner().data.id),
-                        attempts,
-                    }),
-                    Err((OnboardingError::Conflict { .. }, attempts, true)) if safe_to_repeat => {
-                        Ok(CreatedUser {
-                            provider: Provider::Bitpanda,
-                            id: None,
-                            attempts,
-                        })
-                    }
-                    // An earlier attempt went unanswered and may have created the user: whatever
-                    // the last attempt met (429, 503, 500…), the outcome is unknown.
-                    Err((error @ OnboardingError::OutcomeUnknown { .. }, _, _)) => Err(error),
-                    Err((error, attempts, true)) => Err(OnboardingError::OutcomeUnknown {
-                        provider: Provider::Bitpanda,
-                        operation: Operation::CreateUser,
-                        attempts,
-                        detail: format!(
-                            "an earlier attempt went unanswered; the last one ended {}",
-                            error.kind()
-                        ),
-                    }),
-                    Err((error, _, _)) => Err(error),
-                }
-            }
-            Connection::Wealthyhood {
-                base_url,
-                http,
-                credentials,
-            } => {
-                let body = mapping::wealthyhood_request(user)?;
-                let observer = ResponseObserver::default();
-                let observed = credentials.clone().observed_by(observer.clone());
-                let client =
-                    wealthyhood_client::Client::new_with_client(base_url, http.clone(), observed);
-                let (response, attempts) = self
-                    .run(Operation::CreateUser, false, &observer, || {
-                        client.create_user(&body)
-                    })
-                    .await
-                    .map_err(|(error, _, _)| error)?;
-                Ok(CreatedUser {
-                    provider: Provider::Wealthyhood,
-                    id: Some(response.into_inner().id.to_string()),
-                    attempts,
-                })
-            }
-            Connection::BtcDirect { .. } => Err(OnboardingError::Unsupported {
-                provider: Provider::BtcDirect,
-                operation: Operation::CreateUser,
-            }),
+        match self {
+            Self::Bitpanda(client) => client.create_user(user).await,
+            Self::Wealthyhood(client) => client.create_user(user).await,
+            Self::BtcDirect(_) => Err(self.unsupported(Operation::CreateUser)),
         }
     }
 
-    /// Updates a BTC Direct user, acting for the user identified by `user`.
-    ///
-    /// Validated first, like [`create_user`](Self::create_user). Bitpanda and Wealthyhood
-    /// do not update users here: [`OnboardingError::Unsupported`]. The `PATCH` is idempotent, so
-    /// an unanswered attempt is retried.
+    /// Updates a BTC Direct user ([`BtcDirectClient::update_user`]). Bitpanda and Wealthyhood
+    /// do not update users here: [`OnboardingError::Unsupported`].
     pub async fn update_user(
         &self,
         update: &UserUpdate,
         user: &UserContext,
     ) -> Result<UpdatedUser, OnboardingError> {
-        let Connection::BtcDirect {
-            base_url,
-            http,
-            partner,
-        } = &self.connection
-        else {
-            return Err(OnboardingError::Unsupported {
-                provider: self.provider(),
-                operation: Operation::UpdateUser,
-            });
-        };
-        let body = mapping::btcdirect_request(update)?;
-        let observer = ResponseObserver::default();
-        let credentials = btcdirect_client::Credentials::new(partner.clone(), user.clone())
-            .observed_by(observer.clone());
-        let client = btcdirect_client::Client::new_with_client(base_url, http.clone(), credentials);
-        let (response, attempts) = self
-            .run(Operation::UpdateUser, true, &observer, || {
-                client.update_user(&body)
-            })
-            .await
-            .map_err(|(error, _, _)| error)?;
-        Ok(UpdatedUser {
-            provider: Provider::BtcDirect,
-            status: response.status().as_u16(),
-            attempts,
-        })
-    }
-
-    /// Runs `call` under the retry policy. `observer` is the one the called client reports to;
-    /// it is emptied after every attempt, so each attempt's status survives a body that does not
-    /// decode and never leaks into the next. On failure returns the error, the attempts made,
-    /// and whether an earlier attempt went unanswered (so its outcome is unknown).
-    async fn run<T, E, F, Fut>(
-        &self,
-        operation: Operation,
-        safe_to_repeat: bool,
-        observer: &ResponseObserver,
-        call: F,
-    ) -> Result<(ResponseValue<T>, u32), (OnboardingError, u32, bool)>
-    where
-        E: ProviderErrorBody,
-        F: Fn() -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
-    {
-        let provider = self.provider();
-        let started = Instant::now();
-        let mut unanswered_before = false;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let sent_at = Instant::now();
-            let result = call().await;
-            let latency_ms = sent_at.elapsed().as_millis() as u64;
-            let observed = observer.take();
-            let status = observed.as_ref().map_or(0, |o| o.status);
-            tracing::info!(%provider, %operation, attempt, status, latency_ms, "provider call");
-            let (error, wait) = match classify(provider, result, observed) {
-                Attempt::Done(response) => return Ok((response, attempt)),
-                Attempt::Failed(error) => return Err((error, attempt, unanswered_before)),
-                Attempt::Throttled(error, retry_after) => (error, retry_after),
-                Attempt::NotSent(detail) => (
-                    OnboardingError::Transport {
-                        provider,
-                        attempts: attempt,
-                        detail,
-                    },
-                    None,
-                ),
-                Attempt::Unanswered(detail) => {
-                    let error = OnboardingError::OutcomeUnknown {
-                        provider,
-                        operation,
-                        attempts: attempt,
-                        detail,
-                    };
-                    if !safe_to_repeat {
-                        return Err((error, attempt, true));
-                    }
-                    unanswered_before = true;
-                    (error, None)
-                }
-            };
-            let delay = self.policy.delay(attempt, wait);
-            let out_of_time = started.elapsed() + delay > self.policy.max_total;
-            if attempt >= self.policy.max_attempts || out_of_time {
-                tracing::warn!(%provider, %operation, attempts = attempt, kind = error.kind(), "giving up");
-                return Err((with_attempts(error, attempt), attempt, unanswered_before));
+        match self {
+            Self::BtcDirect(client) => client.update_user(update, user).await,
+            Self::Bitpanda(_) | Self::Wealthyhood(_) => {
+                Err(self.unsupported(Operation::UpdateUser))
             }
-            tracing::debug!(%provider, %operation, attempt, delay_ms = delay.as_millis() as u64, "retrying");
-            tokio::time::sleep(delay).await;
         }
     }
-}
 
-/// `error` with its attempt count set to `attempts`.
-fn with_attempts(mut error: OnboardingError, attempts: u32) -> OnboardingError {
-    match &mut error {
-        OnboardingError::RateLimited { attempts: a, .. }
-        | OnboardingError::Unavailable { attempts: a, .. }
-        | OnboardingError::Transport { attempts: a, .. }
-        | OnboardingError::OutcomeUnknown { attempts: a, .. } => *a = attempts,
-        _ => {}
-    }
-    error
-}
-
-/// Sorts one attempt's result into what the retry loop does next. `observed` is what the
-/// transport saw of the response before decoding, when there was one.
-fn classify<T, E: ProviderErrorBody>(
-    provider: Provider,
-    result: Result<ResponseValue<T>, ClientError<E>>,
-    observed: Option<ObservedResponse>,
-) -> Attempt<ResponseValue<T>> {
-    let error = match result {
-        Ok(response) => return Attempt::Done(response),
-        Err(error) => error,
-    };
-    match error {
-        ClientError::ErrorResponse(response) => {
-            let status = response.status().as_u16();
-            let wait = retry::retry_after(response.headers());
-            by_status(provider, status, response.into_inner().problems(), wait)
-        }
-        ClientError::UnexpectedResponse(response) => {
-            let status = response.status().as_u16();
-            let wait = retry::retry_after(response.headers());
-            if response.status().is_success() {
-                return Attempt::Failed(OnboardingError::UnexpectedResponse {
-                    provider,
-                    status: Some(status),
-                    excerpt: format!("undocumented success status {status}"),
-                });
-            }
-            if response.status().is_redirection() {
-                return Attempt::Failed(OnboardingError::UnexpectedResponse {
-                    provider,
-                    status: Some(status),
-                    excerpt:
-                        "redirect not followed (credentials are never replayed); check the base URL"
-                            .into(),
-                });
-            }
-            by_status(provider, status, Vec::new(), wait)
-        }
-        ClientError::InvalidResponsePayload(bytes, _) => undecodable(provider, &bytes, observed),
-        ClientError::CommunicationError(error) if error.is_connect() => {
-            Attempt::NotSent(transport::describe(&error))
-        }
-        ClientError::CommunicationError(error) | ClientError::ResponseBodyError(error) => {
-            Attempt::Unanswered(transport::describe(&error))
-        }
-        ClientError::InvalidRequest(reason) => Attempt::Failed(invalid(provider, reason)),
-        ClientError::InvalidUpgrade(_) | ClientError::Custom(_) => {
-            Attempt::Failed(OnboardingError::UnexpectedResponse {
-                provider,
-                status: None,
-                excerpt: "unexpected client error".into(),
-            })
+    fn unsupported(&self, operation: Operation) -> OnboardingError {
+        OnboardingError::Unsupported {
+            provider: self.provider(),
+            operation,
         }
     }
-}
-
-/// A body that did not decode as the spec says: an error status still maps by status (with what
-/// a lenient read of the body finds, e.g. a BTC Direct code off the spec's pattern); a cut or
-/// off-spec success body is an unexpected response, with its status.
-fn undecodable<T>(
-    provider: Provider,
-    bytes: &[u8],
-    observed: Option<ObservedResponse>,
-) -> Attempt<T> {
-    let Some(observed) = observed else {
-        return Attempt::Failed(OnboardingError::UnexpectedResponse {
-            provider,
-            status: None,
-            excerpt: masked_excerpt(bytes),
-        });
-    };
-    if observed.truncated {
-        return Attempt::Failed(OnboardingError::UnexpectedResponse {
-            provider,
-            status: Some(observed.status),
-            excerpt: format!(
-                "response body larger than {MAX_RESPONSE_BYTES} bytes, not read further"
-            ),
-        });
-    }
-    if observed.status < 400 {
-        return Attempt::Failed(OnboardingError::UnexpectedResponse {
-            provider,
-            status: Some(observed.status),
-            excerpt: masked_excerpt(bytes),
-        });
-    }
-    let wait = retry::retry_after(&observed.headers);
-    by_status(
-        provider,
-        observed.status,
-        lenient_problems(provider, bytes),
-        wait,
-    )
-}
-
-/// Maps an error status (and the provider's problems) onto the facade's error kinds.
-fn by_status<T>(
-    provider: Provider,
-    status: u16,
-    problems: Vec<ProviderProblem>,
-    wait: Option<Duration>,
-) -> Attempt<T> {
-    let auth_code = provider == Provider::BtcDirect
-        && problems
-            .iter()
-            .any(|p| p.code.as_deref().is_some_and(btcdirect_is_auth_code));
-    Attempt::Failed(match status {
-        429 => {
-            let error = OnboardingError::RateLimited {
-                provider,
-                retry_after: wait,
-                attempts: 1,
-            };
-            return Attempt::Throttled(error, wait);
-        }
-        503 => {
-            let error = OnboardingError::Unavailable {
-                provider,
-                retry_after: wait,
-                attempts: 1,
-            };
-            return Attempt::Throttled(error, wait);
-        }
-        401 | 403 => OnboardingError::Unauthorized {
-            provider,
-            status,
-            problems,
-        },
-        _ if auth_code => OnboardingError::Unauthorized {
-            provider,
-            status,
-            problems,
-        },
-        409 => OnboardingError::Conflict { provider, problems },
-        500..=599 => OnboardingError::ServerError {
-            provider,
-            status,
-            problems,
-        },
-        _ => OnboardingError::Rejected {
-            provider,
-            status,
-            problems,
-        },
-    })
 }

@@ -7,7 +7,8 @@
 //! | [`InvalidConfiguration`](OnboardingError::InvalidConfiguration) | fix the base URL or credential |
 //! | [`Rejected`](OnboardingError::Rejected) | show the provider's reasons; do not retry as is |
 //! | [`Conflict`](OnboardingError::Conflict) | the user exists already (e.g. Bitpanda's duplicate `external_id`) |
-//! | [`Unauthorized`](OnboardingError::Unauthorized) | refresh or fix the partner or user credential |
+//! | [`Unauthorized`](OnboardingError::Unauthorized) | fix the partner or user credential (a renewed token was refused too) |
+//! | [`CredentialUnavailable`](OnboardingError::CredentialUnavailable) | no token could be had; nothing was sent: fix the token source, or try later if its endpoint is down |
 //! | [`RateLimited`](OnboardingError::RateLimited) | try later, not before `retry_after` |
 //! | [`Unavailable`](OnboardingError::Unavailable) | try later (maintenance) |
 //! | [`ServerError`](OnboardingError::ServerError) | try later or contact the provider |
@@ -93,6 +94,14 @@ pub enum OnboardingError {
         /// What the provider said.
         problems: Vec<ProviderProblem>,
     },
+    /// No credential could be obtained for the call: the token endpoint was unreachable, refused
+    /// the client's credentials, or answered off-spec. The provider request was not sent.
+    CredentialUnavailable {
+        /// The provider the token was for.
+        provider: Provider,
+        /// Why no token could be had (carries no secret).
+        error: crate::credentials::TokenError,
+    },
     /// Too many requests (429) and the retry policy gave up.
     RateLimited {
         /// The provider.
@@ -162,6 +171,7 @@ impl OnboardingError {
             Self::Rejected { .. } => "rejected",
             Self::Conflict { .. } => "conflict",
             Self::Unauthorized { .. } => "unauthorized",
+            Self::CredentialUnavailable { .. } => "credential_unavailable",
             Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable { .. } => "unavailable",
             Self::ServerError { .. } => "server_error",
@@ -252,6 +262,9 @@ impl fmt::Display for OnboardingError {
                 "{provider} refused the credentials ({status}): {}",
                 joined(problems)
             ),
+            Self::CredentialUnavailable { provider, error } => {
+                write!(f, "{provider}: no credential, nothing was sent: {error}")
+            }
             Self::RateLimited {
                 provider,
                 retry_after,
@@ -310,7 +323,14 @@ impl fmt::Display for OnboardingError {
     }
 }
 
-impl std::error::Error for OnboardingError {}
+impl std::error::Error for OnboardingError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::CredentialUnavailable { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
 
 impl From<ValidationReport> for OnboardingError {
     fn from(report: ValidationReport) -> Self {

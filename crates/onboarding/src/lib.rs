@@ -37,15 +37,52 @@
 //!
 //! # Registering and updating over HTTP
 //!
-//! [`OnboardingClient`] sends the mapped request with the provider's generated client, retries
-//! under a [`RetryPolicy`] (see [`retry`] for the exact rule), and turns every answer into a
-//! [`CreatedUser`], an [`UpdatedUser`] or one [`OnboardingError`]. Tracing events carry provider,
-//! operation, status, attempt and latency, never personal data or credentials.
+//! One typed client per provider offers exactly that provider's operations:
+//! [`BitpandaClient`] and [`WealthyhoodClient`] create users, [`BtcDirectClient`] updates them
+//! (asking it to create one does not compile); [`OnboardingClient`] wraps them for a provider
+//! chosen at run time. Each sends the mapped request with the provider's generated client,
+//! retries under a [`RetryPolicy`] (see [`retry`] for the exact rule), and turns every answer
+//! into a [`CreatedUser`], an [`UpdatedUser`] or one [`OnboardingError`]. Tracing events carry
+//! provider, operation, status, attempt and latency, never personal data or credentials.
+//!
+//! Set a service up once: credentials that renew themselves ([`credentials`]) and one shared
+//! `reqwest::Client` (one connection pool) for the three providers.
 //!
 //! ```no_run
-//! use onboarding::{NewUser, OnboardingClient, OnboardingError, PartnerCredential, UserContext, UserUpdate};
+//! use onboarding::{
+//!     BtcDirectLogin, ClientBuilder, ClientCredentials, NewUser, OnboardingError, UserContext,
+//!     UserUpdate,
+//! };
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! // The service's own HTTP client; build it without redirects (see ClientBuilder::http_client).
+//! let http = reqwest::Client::builder()
+//!     .redirect(reqwest::redirect::Policy::none())
+//!     .timeout(std::time::Duration::from_secs(15))
+//!     .build()?;
+//!
+//! // Bitpanda: OAuth 2.0 client credentials at the token URL Bitpanda gives the partner.
+//! let bitpanda = ClientBuilder::new("https://api.bitpanda.example")
+//!     .http_client(http.clone())
+//!     .bitpanda(ClientCredentials::new(
+//!         "https://auth.bitpanda.example/oauth2/token",
+//!         "client-id",
+//!         "client-secret",
+//!     )?)?;
+//! // Wealthyhood: Auth0 client credentials with the API's audience.
+//! let wealthyhood = ClientBuilder::new("https://api.sandbox.wealthyhood.com")
+//!     .http_client(http.clone())
+//!     .wealthyhood(ClientCredentials::auth0(
+//!         "https://wealthyhood.eu.auth0.com",
+//!         "https://api.wealthyhood.com",
+//!         "client-id",
+//!         "client-secret",
+//!     )?)?;
+//! // BTC Direct: partner login, renewed with the refresh token.
+//! let btcdirect = ClientBuilder::new("https://api-sandbox.btcdirect.eu")
+//!     .http_client(http)
+//!     .btcdirect(BtcDirectLogin::new("partner-username", "partner-password"))?;
+//!
 //! let user: NewUser = serde_json::from_value(serde_json::json!({
 //!     "email": "john.doe@example.com",
 //!     "given_names": ["John"],
@@ -54,16 +91,13 @@
 //!     "country_of_residence": "GR",
 //!     "language": "en"
 //! }))?;
-//!
-//! // Create with Wealthyhood.
-//! let wealthyhood = OnboardingClient::builder("https://api.sandbox.wealthyhood.com")
-//!     .wealthyhood("auth0-access-token")?;
 //! match wealthyhood.create_user(&user).await {
 //!     Ok(created) => println!("created {:?}", created.id),
 //!     Err(OnboardingError::InvalidInput(report)) => eprintln!("fix these first:\n{report}"),
-//!     Err(error) if error.is_retryable() => eprintln!("try again later: {error}"),
+//!     Err(error @ OnboardingError::CredentialUnavailable { .. }) => eprintln!("no token: {error}"),
 //!     Err(error) => return Err(error.into()),
 //! }
+//! # let _ = bitpanda;
 //!
 //! // Update the same person with BTC Direct, acting for the user linked to an identifier.
 //! let update: UserUpdate = serde_json::from_value(serde_json::json!({
@@ -71,8 +105,6 @@
 //!     "country": "NL",
 //!     "phone": "+31612345678"
 //! }))?;
-//! let btcdirect = OnboardingClient::builder("https://api-sandbox.btcdirect.eu")
-//!     .btcdirect(PartnerCredential::api_key("partner-api-key")?)?;
 //! let context = UserContext::identifier("0f8fad5bd9cb469fa16570867728950e0f8f")?;
 //! let updated = btcdirect.update_user(&update, &context).await?;
 //! println!("BTC Direct answered {}", updated.status);
@@ -85,16 +117,24 @@ pub mod provider;
 pub mod validation;
 
 pub mod client;
+pub mod credentials;
 pub mod error;
 pub mod retry;
 
+mod call;
 mod problems;
 mod redact;
 mod transport;
 
 pub use client::{
-    ClientBuilder, CreatedUser, OnboardingClient, PartnerCredential, UpdatedUser, UserContext,
+    BitpandaClient, BtcDirectClient, ClientBuilder, CreatedUser, OnboardingClient, PartnerAuth,
+    PartnerCredential, UpdatedUser, UserContext, WealthyhoodClient,
 };
+pub use credentials::{
+    AccessToken, BtcDirectLogin, ClientAuthentication, ClientCredentials, FixedToken, TokenError,
+    TokenSource,
+};
+pub use secrecy::SecretString;
 pub use error::{OnboardingError, ProviderProblem};
 pub use problems::btcdirect_field;
 pub use retry::RetryPolicy;

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{TOKEN, user};
+use common::{token, user};
 use onboarding::{OnboardingClient, OnboardingError, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -205,7 +205,7 @@ async fn every_user_ends_known_and_none_is_created_twice() {
     let client = OnboardingClient::builder(server.uri())
         .retry_policy(policy.clone())
         .timeout(TIMEOUT)
-        .bitpanda(TOKEN)
+        .bitpanda(token())
         .unwrap();
 
     let started = Instant::now();

@@ -10,20 +10,22 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod common;
 
-use common::{IDENTIFIER, TOKEN, fast_policy as quick_policy, update, user};
+use common::{IDENTIFIER, TOKEN, fast_policy as quick_policy, token, update, user};
 
 fn bitpanda(server: &MockServer) -> OnboardingClient {
     OnboardingClient::builder(server.uri())
         .retry_policy(quick_policy())
-        .bitpanda(TOKEN)
+        .bitpanda(token())
         .unwrap()
+        .into()
 }
 
 fn wealthyhood(server: &MockServer) -> OnboardingClient {
     OnboardingClient::builder(server.uri())
         .retry_policy(quick_policy())
-        .wealthyhood(TOKEN)
+        .wealthyhood(token())
         .unwrap()
+        .into()
 }
 
 fn btcdirect(server: &MockServer) -> OnboardingClient {
@@ -31,6 +33,7 @@ fn btcdirect(server: &MockServer) -> OnboardingClient {
         .retry_policy(quick_policy())
         .btcdirect(PartnerCredential::api_key(TOKEN).unwrap())
         .unwrap()
+        .into()
 }
 
 fn identifier() -> UserContext {
@@ -315,7 +318,7 @@ async fn an_unanswered_create_is_reported_as_outcome_unknown_and_not_repeated() 
     let client = OnboardingClient::builder(server.uri())
         .retry_policy(quick_policy())
         .timeout(Duration::from_millis(200))
-        .wealthyhood(TOKEN)
+        .wealthyhood(token())
         .unwrap();
     let error = client.create_user(&user()).await.unwrap_err();
     assert_eq!(error.kind(), "outcome_unknown", "{error}");
@@ -349,7 +352,7 @@ async fn bitpanda_with_external_id_retries_and_a_409_confirms_the_first_attempt(
     let client = OnboardingClient::builder(server.uri())
         .retry_policy(quick_policy())
         .timeout(Duration::from_millis(200))
-        .bitpanda(TOKEN)
+        .bitpanda(token())
         .unwrap();
     assert!(
         user().external_id.is_some(),
@@ -398,7 +401,7 @@ async fn a_refused_connection_is_retried_up_to_the_limit_then_reported() {
     drop(listener);
     let client = OnboardingClient::builder(format!("http://{address}"))
         .retry_policy(quick_policy())
-        .wealthyhood(TOKEN)
+        .wealthyhood(token())
         .unwrap();
     match client.create_user(&user()).await {
         Err(OnboardingError::Transport { attempts, .. }) => assert_eq!(attempts, 3),
@@ -428,13 +431,13 @@ async fn an_off_spec_body_is_an_unexpected_response_with_a_masked_excerpt() {
 #[test]
 fn plain_http_to_a_remote_host_is_refused_unless_opted_in() {
     let error = OnboardingClient::builder("http://api.example.com")
-        .bitpanda(TOKEN)
+        .bitpanda(token())
         .unwrap_err();
     assert_eq!(error.kind(), "invalid_configuration");
     assert!(
         OnboardingClient::builder("http://api.example.com")
             .allow_insecure_http(true)
-            .bitpanda(TOKEN)
+            .bitpanda(token())
             .is_ok()
     );
 }
@@ -442,13 +445,11 @@ fn plain_http_to_a_remote_host_is_refused_unless_opted_in() {
 #[test]
 fn the_client_debug_shows_no_credential() {
     let client = OnboardingClient::builder("https://api.example.com")
-        .bitpanda(TOKEN)
+        .bitpanda(token())
         .unwrap();
     let shown = format!("{client:?}");
     assert!(!shown.contains(TOKEN), "{shown}");
-    let error = OnboardingClient::builder("https://api.example.com")
-        .bitpanda("bad\ntoken")
-        .unwrap_err();
+    let error = onboarding::FixedToken::new("bad\ntoken").unwrap_err();
     assert!(!error.to_string().contains("bad"), "{error}");
 }
 

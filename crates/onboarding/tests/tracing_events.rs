@@ -71,7 +71,7 @@ async fn events_carry_call_facts_and_no_personal_data() {
             initial_backoff: std::time::Duration::from_millis(1),
             ..RetryPolicy::default()
         })
-        .bitpanda(TOKEN)
+        .bitpanda(onboarding::FixedToken::new(TOKEN).unwrap())
         .unwrap();
     client
         .create_user(&user)

@@ -9,11 +9,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use onboarding::{OnboardingClient, OnboardingError, PartnerCredential, RetryPolicy, UserContext};
+use onboarding::{
+    FixedToken, OnboardingClient, OnboardingError, PartnerCredential, RetryPolicy, UserContext,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 pub const TOKEN: &str = "secret-token-1234";
+/// [`TOKEN`] as a fixed token source.
+pub fn token() -> FixedToken {
+    FixedToken::new(TOKEN).expect("a valid token")
+}
+
 pub const IDENTIFIER: &str = "7d9f2c4e8b1a4f6e9c3b5a7d1e2f4a6b8c0d";
 
 pub mod fixtures;
@@ -52,9 +59,11 @@ impl Target {
             .retry_policy(policy)
             .timeout(timeout);
         match self {
-            Target::Bitpanda => builder.bitpanda(TOKEN),
-            Target::Wealthyhood => builder.wealthyhood(TOKEN),
-            Target::BtcDirect => builder.btcdirect(PartnerCredential::api_key(TOKEN).unwrap()),
+            Target::Bitpanda => builder.bitpanda(token()).map(OnboardingClient::from),
+            Target::Wealthyhood => builder.wealthyhood(token()).map(OnboardingClient::from),
+            Target::BtcDirect => builder
+                .btcdirect(PartnerCredential::api_key(TOKEN).unwrap())
+                .map(OnboardingClient::from),
         }
         .expect("client")
     }

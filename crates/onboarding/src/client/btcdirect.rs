@@ -1,0 +1,131 @@
+//! [`BtcDirectClient`]: updates users with BTC Direct (`PATCH /api/v2/user`).
+
+use btcdirect_client::{Credentials, PartnerCredential, UserContext};
+use client_support::ResponseObserver;
+
+use super::{Endpoint, Outcome, UpdatedUser};
+use crate::credentials::{BtcDirectLogin, TokenCache, TokenSource};
+use crate::error::OnboardingError;
+use crate::model::UserUpdate;
+use crate::provider::{Operation, Provider};
+use crate::{call, mapping};
+
+/// How a [`BtcDirectClient`] authenticates the partner: renewing bearer tokens from a
+/// [`TokenSource`] (usually [`BtcDirectLogin`]), or a fixed [`PartnerCredential`] (an API key,
+/// or a token the service renews itself). `Debug` prints which kind only.
+#[derive(Clone)]
+pub struct PartnerAuth(Partner);
+
+#[derive(Clone)]
+enum Partner {
+    Fixed(PartnerCredential),
+    Tokens(TokenCache),
+}
+
+impl PartnerAuth {
+    /// Renewing partner tokens from `source`.
+    pub fn tokens(source: impl TokenSource + 'static) -> Self {
+        Self(Partner::Tokens(TokenCache::new(source)))
+    }
+}
+
+impl From<PartnerCredential> for PartnerAuth {
+    fn from(credential: PartnerCredential) -> Self {
+        Self(Partner::Fixed(credential))
+    }
+}
+
+impl From<BtcDirectLogin> for PartnerAuth {
+    fn from(login: BtcDirectLogin) -> Self {
+        Self::tokens(login)
+    }
+}
+
+impl std::fmt::Debug for PartnerAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Partner::Fixed(_) => f.write_str("PartnerAuth::Fixed(***)"),
+            Partner::Tokens(_) => f.write_str("PartnerAuth::Tokens(***)"),
+        }
+    }
+}
+
+/// Updates users with BTC Direct; build it with
+/// [`ClientBuilder::btcdirect`](crate::ClientBuilder::btcdirect). BTC Direct does not create
+/// users through this crate, so there is no `create_user` here. Cloning is cheap: clones share
+/// the connection pool and the token cache.
+#[derive(Clone)]
+pub struct BtcDirectClient {
+    endpoint: Endpoint,
+    partner: PartnerAuth,
+}
+
+impl std::fmt::Debug for BtcDirectClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BtcDirectClient")
+            .field("partner", &self.partner)
+            .field("policy", &self.endpoint.policy)
+            .finish()
+    }
+}
+
+impl BtcDirectClient {
+    pub(crate) fn new(endpoint: Endpoint, partner: PartnerAuth) -> Self {
+        Self { endpoint, partner }
+    }
+
+    /// Updates a BTC Direct user, acting for the user identified by `user`.
+    ///
+    /// The update is validated first: any violation returns [`OnboardingError::InvalidInput`]
+    /// with all of them, and nothing is sent. The `PATCH` is idempotent, so an unanswered
+    /// attempt is retried.
+    pub async fn update_user(
+        &self,
+        update: &UserUpdate,
+        user: &UserContext,
+    ) -> Result<UpdatedUser, OnboardingError> {
+        let body = mapping::btcdirect_request(update)?;
+        let send = |partner: PartnerCredential| self.send(&body, partner, user.clone());
+        let outcome = match &self.partner.0 {
+            Partner::Fixed(partner) => send(partner.clone()).await,
+            Partner::Tokens(tokens) => {
+                self.endpoint
+                    .with_renewal(tokens, |token| send(PartnerCredential::BearerToken(token)))
+                    .await
+            }
+        };
+        let (status, attempts) = outcome.map_err(|(error, _, _)| error)?;
+        Ok(UpdatedUser {
+            provider: Provider::BtcDirect,
+            status,
+            attempts,
+        })
+    }
+
+    /// One update under the retry policy with these credentials; the value is the HTTP status.
+    async fn send(
+        &self,
+        body: &btcdirect_client::types::UpdateUserRequest,
+        partner: PartnerCredential,
+        user: UserContext,
+    ) -> Outcome<u16> {
+        let endpoint = &self.endpoint;
+        let observer = ResponseObserver::default();
+        let credentials = Credentials::new(partner, user).observed_by(observer.clone());
+        let client = btcdirect_client::Client::new_with_client(
+            &endpoint.base_url,
+            endpoint.http.clone(),
+            credentials,
+        );
+        call::run(
+            Provider::BtcDirect,
+            &endpoint.policy,
+            Operation::UpdateUser,
+            true,
+            &observer,
+            || client.update_user(body),
+        )
+        .await
+        .map(|(response, attempts)| (response.status().as_u16(), attempts))
+    }
+}
