@@ -73,6 +73,13 @@ impl FakeProvider {
             .0
     }
 
+    /// Makes every access token (and BTC Direct user token) issued so far expire now, as if the
+    /// provider had revoked them early: the next request carrying one is refused the provider's
+    /// way, and a client that renews on that refusal gets a new one from the token endpoint.
+    pub fn expire_tokens(&self) {
+        self.state().tokens.expire_all(Instant::now());
+    }
+
     /// Sets how long access tokens issued from now on live (the defaults:
     /// [`Provider::default_token_lifetime`]).
     pub fn set_token_lifetime(&self, lifetime: Duration) {

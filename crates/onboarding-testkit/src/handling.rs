@@ -511,6 +511,11 @@ impl State {
     ) -> (Outcome, Reply) {
         let params = call.json.and_then(Value::as_object);
         let param = |name: &str| params.and_then(|p| p.get(name)).and_then(Value::as_str);
+        if self.provider == Provider::BtcDirect
+            && let Err(problem) = self.valid_body(call)
+        {
+            return (Outcome::TokenRefused, self.problem_reply(&problem));
+        }
         match (self.provider, endpoint) {
             (Provider::BtcDirect, Endpoint::Token) => {
                 if param("username") == Some(BTCDIRECT_USERNAME)

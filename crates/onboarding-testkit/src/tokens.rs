@@ -20,8 +20,8 @@ pub const BTCDIRECT_PASSWORD: &str = "testkit-partner-password";
 /// The `X-Api-Key` the BTC Direct fake accepts.
 pub const BTCDIRECT_API_KEY: &str = "testkit-api-key";
 
-/// How long BTC Direct refresh tokens live in the kit (not documented by the provider).
-const REFRESH_LIFETIME: Duration = Duration::from_secs(86_400);
+/// How long BTC Direct refresh tokens live: one month, as its authentication guide says.
+const REFRESH_LIFETIME: Duration = Duration::from_secs(30 * 86_400);
 
 /// What a token stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl Tokens {
     }
 
     /// Issues a token of `kind`, valid from `now` for the access lifetime (refresh tokens: one
-    /// day); returns it and its lifetime.
+    /// month); returns it and its lifetime.
     pub(crate) fn issue(&mut self, kind: TokenKind, now: Instant) -> (String, Duration) {
         self.counter += 1;
         let lifetime = match kind {
@@ -116,6 +116,15 @@ impl Tokens {
             return TokenCheck::Expired;
         }
         TokenCheck::Valid(issued.kind.clone())
+    }
+
+    /// Makes every access and user token issued so far expire at `now` (refresh tokens stay).
+    pub(crate) fn expire_all(&mut self, now: Instant) {
+        for issued in self.issued.values_mut() {
+            if issued.kind != TokenKind::Refresh {
+                issued.expires_at = issued.expires_at.min(now);
+            }
+        }
     }
 
     /// Forgets `token` (a used refresh token).

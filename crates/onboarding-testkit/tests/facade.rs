@@ -6,11 +6,12 @@ mod support;
 use std::time::Duration;
 
 use onboarding::{
-    NewUser, OnboardingClient, OnboardingError, PartnerCredential, RetryPolicy, UserContext,
-    UserUpdate,
+    BtcDirectLogin, ClientCredentials, FixedToken, NewUser, OnboardingClient, OnboardingError,
+    RetryPolicy, TokenError, UserContext, UserUpdate,
 };
 use onboarding_testkit::{
-    Answer, BTCDIRECT_API_KEY, FakeProvider, Fault, OffSpecBody, Outcome, Provider, TestKit,
+    Answer, BTCDIRECT_PASSWORD, BTCDIRECT_USERNAME, CLIENT_ID, CLIENT_SECRET, Endpoint,
+    FakeProvider, Fault, OffSpecBody, Outcome, Provider, TestKit, WEALTHYHOOD_AUDIENCE,
 };
 use support::IDENTIFIER;
 
@@ -37,18 +38,33 @@ fn policy() -> RetryPolicy {
     }
 }
 
-/// The facade client for `provider`, pointed at the kit.
+/// The facade client for `provider`, pointed at the kit, with credentials that renew
+/// themselves at the kit's token endpoints.
 fn client(kit: &TestKit, provider: Provider) -> OnboardingClient {
     let fake = kit.fake(provider);
     let builder = OnboardingClient::builder(fake.url())
         .retry_policy(policy())
         .timeout(TIMEOUT);
     match provider {
-        Provider::Bitpanda => builder.bitpanda(&fake.access_token()),
-        Provider::Wealthyhood => builder.wealthyhood(&fake.access_token()),
+        Provider::Bitpanda => builder
+            .bitpanda(ClientCredentials::new(&fake.token_url(), CLIENT_ID, CLIENT_SECRET).unwrap())
+            .map(OnboardingClient::from),
+        Provider::Wealthyhood => builder
+            .wealthyhood(
+                ClientCredentials::auth0(
+                    &fake.url(),
+                    WEALTHYHOOD_AUDIENCE,
+                    CLIENT_ID,
+                    CLIENT_SECRET,
+                )
+                .unwrap(),
+            )
+            .map(OnboardingClient::from),
         Provider::BtcDirect => {
             fake.link_identifier(IDENTIFIER);
-            builder.btcdirect(PartnerCredential::api_key(BTCDIRECT_API_KEY).unwrap())
+            builder
+                .btcdirect(BtcDirectLogin::new(BTCDIRECT_USERNAME, BTCDIRECT_PASSWORD))
+                .map(OnboardingClient::from)
         }
     }
     .expect("client")
@@ -101,7 +117,108 @@ async fn the_facade_registers_with_every_fake() {
         .assert_one_create_for_email("happy@example.com");
     let sent = &kit.btcdirect.user_requests()[0];
     assert_eq!(sent.header("user-identifier"), Some(IDENTIFIER));
-    assert_eq!(sent.header("x-api-key"), Some(BTCDIRECT_API_KEY));
+    assert!(
+        sent.header("authorization")
+            .is_some_and(|v| v.starts_with("Bearer "))
+    );
+    for provider in Provider::ALL {
+        kit.fake(provider)
+            .assert_outcome_count(Outcome::TokenIssued, 1);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn tokens_are_renewed_before_they_expire_on_the_kits_clock() {
+    let kit = onboarding_testkit::start().await;
+    for provider in Provider::ALL {
+        let fake = kit.fake(provider);
+        let client = client(&kit, provider);
+        let run = || async {
+            match provider {
+                Provider::BtcDirect => client
+                    .update_user(&update(), &UserContext::identifier(IDENTIFIER).unwrap())
+                    .await
+                    .map(|_| ()),
+                _ => client
+                    .create_user(&user(&format!("renew-{}", fake.requests().len())))
+                    .await
+                    .map(|_| ()),
+            }
+        };
+        run().await.unwrap();
+        run().await.unwrap();
+        fake.assert_outcome_count(Outcome::TokenIssued, 1);
+        tokio::time::advance(fake.token_lifetime()).await;
+        run().await.unwrap();
+        // Renewed ahead of the request: no request was refused.
+        fake.assert_outcome_count(Outcome::TokenIssued, 2);
+        fake.assert_outcome_count(Outcome::Unauthorized, 0);
+        // BTC Direct renews with its refresh token rather than logging in again.
+        if provider == Provider::BtcDirect {
+            assert_eq!(fake.requests_to(Endpoint::Refresh).len(), 1);
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_refused_as_expired_is_renewed_once_and_the_request_resent() {
+    let kit = onboarding_testkit::start().await;
+    for provider in Provider::ALL {
+        let fake = kit.fake(provider);
+        let client = client(&kit, provider);
+        let run = |n: usize| {
+            let client = &client;
+            async move {
+                match provider {
+                    Provider::BtcDirect => client
+                        .update_user(&update(), &UserContext::identifier(IDENTIFIER).unwrap())
+                        .await
+                        .map(|updated| updated.attempts),
+                    _ => client
+                        .create_user(&user(&format!("resent-{n}")))
+                        .await
+                        .map(|created| created.attempts),
+                }
+            }
+        };
+        run(1).await.unwrap();
+        fake.expire_tokens();
+        run(2).await.unwrap_or_else(|e| panic!("{provider}: {e:?}"));
+        let (_, success) = provider.success();
+        let outcomes: Vec<Outcome> = fake.user_requests().iter().map(|r| r.outcome()).collect();
+        assert_eq!(
+            outcomes,
+            [success, Outcome::Unauthorized, success],
+            "{provider}"
+        );
+        fake.assert_outcome_count(Outcome::TokenIssued, 2);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_endpoint_that_is_down_is_a_typed_error_and_nothing_is_sent() {
+    let kit = onboarding_testkit::start().await;
+    for provider in Provider::ALL {
+        let fake = kit.fake(provider);
+        fake.fail_next_on(Endpoint::Token, 10, Fault::maintenance_text());
+        let error = call(&kit, provider, "nocredential").await.unwrap_err();
+        assert!(
+            matches!(error, OnboardingError::CredentialUnavailable { .. }),
+            "{provider}: {error:?}"
+        );
+        fake.assert_user_requests(0);
+    }
+    kit.bitpanda.clear_faults();
+    kit.bitpanda
+        .fail_next_on(Endpoint::Token, 1, Fault::documented(401, "invalid_client"));
+    let error = call(&kit, Provider::Bitpanda, "refused").await.unwrap_err();
+    let OnboardingError::CredentialUnavailable { error, .. } = error else {
+        panic!("{error:?}");
+    };
+    assert!(
+        matches!(error, TokenError::Refused { status: 401, .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -293,7 +410,10 @@ async fn a_second_external_id_is_a_conflict_and_an_expired_token_is_unauthorized
         "{error:?}"
     );
 
-    let client = client(&kit, Provider::Wealthyhood);
+    // A fixed token is never renewed: once expired on the kit's clock, it is refused.
+    let client = OnboardingClient::builder(kit.wealthyhood.url())
+        .wealthyhood(FixedToken::new(&kit.wealthyhood.access_token()).unwrap())
+        .unwrap();
     tokio::time::advance(kit.wealthyhood.token_lifetime()).await;
     let error = client.create_user(&user("late")).await.unwrap_err();
     assert!(

@@ -1,24 +1,27 @@
 //! The service's onboarding test: no credentials, no network, only the test kit on loopback.
 
-use onboarding::OnboardingClient;
-use onboarding_testkit::{Fault, Outcome};
+use onboarding::{ClientCredentials, OnboardingClient};
+use onboarding_testkit::{CLIENT_ID, CLIENT_SECRET, Fault, Outcome};
 
 #[tokio::test(start_paused = true)]
 async fn registers_a_customer_once_even_through_throttling() {
     let kit = onboarding_testkit::start().await;
     kit.bitpanda.fail_next(1, Fault::too_many_requests(1));
+    let credentials = ClientCredentials::new(&kit.bitpanda.token_url(), CLIENT_ID, CLIENT_SECRET)
+        .expect("credentials");
     let bitpanda = OnboardingClient::builder(kit.bitpanda.url())
-        .bitpanda(&kit.bitpanda.access_token())
+        .bitpanda(credentials)
         .expect("client");
 
     let id = downstream_service::register_customer(&bitpanda, "shop-customer-42")
         .await
         .expect("registered");
 
-    // What the fake provider received: one 429, then one create for this external_id.
+    // What the fake provider received: a token request, one 429, then one create.
     assert!(id.is_some());
     kit.bitpanda
         .assert_one_create_for_external_id("shop-customer-42");
+    kit.bitpanda.assert_outcome_count(Outcome::TokenIssued, 1);
     kit.bitpanda.assert_outcome_count(Outcome::Throttled, 1);
     let sent = kit.bitpanda.user_requests();
     assert_eq!(sent.len(), 2);
