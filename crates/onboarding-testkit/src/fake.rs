@@ -9,7 +9,7 @@ use tokio::time::Instant;
 
 use crate::faults::{Call, Fault};
 use crate::handling::State;
-use crate::journal::{OutcomeCounts, ReceivedRequest, StoredUser};
+use crate::journal::{JournalDetail, OutcomeCounts, ReceivedRequest, StoredUser};
 use crate::provider::{
     BITPANDA_TOKEN_PATH, BTCDIRECT_AUTHENTICATE_PATH, Endpoint, Outcome, Provider,
     WEALTHYHOOD_TOKEN_PATH,
@@ -114,10 +114,10 @@ impl FakeProvider {
         self.state().bucket = limit.map(|limit| Bucket::new(limit, Instant::now()));
     }
 
-    /// Whether the journal keeps every request's headers, and the bodies of token requests
-    /// (default `true`). A long load run may turn it off; user bodies are always kept.
-    pub fn set_keep_headers(&self, keep: bool) {
-        self.state().keep_bodies = keep;
+    /// How much of each request the journal keeps from now on (default
+    /// [`JournalDetail::Full`]; a long load run may want [`JournalDetail::Keys`]).
+    pub fn set_journal_detail(&self, detail: JournalDetail) {
+        self.state().detail = detail;
     }
 
     /// Plays `fault` on the next `times` calls to the user operation.

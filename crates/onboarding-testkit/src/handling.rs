@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use crate::auth::{check_bearer, check_btcdirect};
 use crate::errors::{Problem, btcdirect_field_code, reason_phrase};
 use crate::faults::{Call, Fault, FaultScript, MaintenanceBody, OffSpecBody};
-use crate::journal::{Answer, ReceivedRequest, StoredUser};
+use crate::journal::{Answer, IDENTIFYING_KEYS, JournalDetail, ReceivedRequest, StoredUser};
 use crate::provider::{Endpoint, Outcome, Provider, Route};
 use crate::rate::Bucket;
 use crate::spec::schemas;
@@ -27,6 +27,21 @@ pub(crate) struct Incoming {
     pub(crate) path: String,
     pub(crate) headers: http::HeaderMap,
     pub(crate) body: Bytes,
+}
+
+/// What is worked out about a request before the fake's lock is taken: its body as JSON, and
+/// the schema's verdict on it.
+pub(crate) struct Prepared {
+    json: Option<Value>,
+    body_check: Result<(), Problem>,
+}
+
+impl Prepared {
+    pub(crate) fn new(provider: Provider, incoming: &Incoming) -> Self {
+        let json = parse_body(&incoming.headers, &incoming.body);
+        let body_check = check_body(provider, incoming, json.as_ref());
+        Self { json, body_check }
+    }
 }
 
 /// What the server must do.
@@ -56,8 +71,8 @@ pub(crate) struct State {
     /// Unique key (lower-cased `external_id` or e-mail, BTC Direct identifier) → `users` index.
     pub(crate) by_key: HashMap<String, usize>,
     pub(crate) next_id: u64,
-    /// Whether the journal keeps bodies and headers (off for long load runs).
-    pub(crate) keep_bodies: bool,
+    /// How much of each request the journal keeps.
+    pub(crate) detail: JournalDetail,
 }
 
 impl State {
@@ -71,7 +86,7 @@ impl State {
             users: Vec::new(),
             by_key: HashMap::new(),
             next_id: 0,
-            keep_bodies: true,
+            detail: JournalDetail::Full,
         }
     }
 
@@ -104,9 +119,9 @@ impl State {
     }
 
     /// Handles one request and records it.
-    pub(crate) fn handle(&mut self, incoming: &Incoming) -> Reply {
+    pub(crate) fn handle(&mut self, incoming: &Incoming, prepared: Prepared) -> Reply {
         let now = Instant::now();
-        let json = parse_body(&incoming.headers, &incoming.body);
+        let Prepared { json, body_check } = prepared;
         let sequence = self.journal.len();
         let route = self.provider.route(&incoming.method, &incoming.path);
         let endpoint = match route {
@@ -121,13 +136,24 @@ impl State {
             json: json.as_ref(),
             sequence,
         };
-        let (outcome, reply) = self.decide(route, &call, now);
+        let (outcome, reply) = self.decide(route, &call, body_check, now);
         let answer = match &reply {
             Reply::Answer { status, .. } => Answer::Status(*status),
             Reply::Hold => Answer::NoAnswer,
             Reply::Reset => Answer::Reset,
         };
-        let keep = self.keep_bodies;
+        let full = self.detail == JournalDetail::Full;
+        let json = match (full, json) {
+            (false, Some(Value::Object(body))) if endpoint == Endpoint::User => {
+                Some(Value::Object(
+                    body.into_iter()
+                        .filter(|(key, _)| IDENTIFYING_KEYS.contains(&key.as_str()))
+                        .collect(),
+                ))
+            }
+            (false, _) => None,
+            (true, json) => json,
+        };
         self.journal.push(ReceivedRequest {
             provider: self.provider,
             sequence,
@@ -135,23 +161,25 @@ impl State {
             endpoint,
             method: incoming.method.clone(),
             path: incoming.path.clone(),
-            headers: if keep {
+            headers: if full {
                 incoming.headers.clone()
             } else {
                 http::HeaderMap::new()
             },
-            json: if keep || endpoint == Endpoint::User {
-                json
-            } else {
-                None
-            },
+            json,
             outcome,
             answer,
         });
         reply
     }
 
-    fn decide(&mut self, route: Route, call: &Call<'_>, now: Instant) -> (Outcome, Reply) {
+    fn decide(
+        &mut self,
+        route: Route,
+        call: &Call<'_>,
+        body_check: Result<(), Problem>,
+        now: Instant,
+    ) -> (Outcome, Reply) {
         let provider = self.provider;
         let endpoint = match route {
             Route::Found(endpoint) => endpoint,
@@ -194,8 +222,10 @@ impl State {
             _ => {}
         }
         let (outcome, mut reply) = match endpoint {
-            Endpoint::User => self.user_operation(call, now),
-            Endpoint::Token | Endpoint::Refresh => self.token_operation(endpoint, call, now),
+            Endpoint::User => self.user_operation(call, body_check, now),
+            Endpoint::Token | Endpoint::Refresh => {
+                self.token_operation(endpoint, call, body_check, now)
+            }
             Endpoint::Other => unreachable!("routed above"),
         };
         let Some(fault) = fault.filter(Fault::after_handling) else {
@@ -281,7 +311,12 @@ impl State {
     // -----------------------------------------------------------------------------------------
     // The user operation.
 
-    fn user_operation(&mut self, call: &Call<'_>, now: Instant) -> (Outcome, Reply) {
+    fn user_operation(
+        &mut self,
+        call: &Call<'_>,
+        body_check: Result<(), Problem>,
+        now: Instant,
+    ) -> (Outcome, Reply) {
         let provider = self.provider;
         let identifier = match provider {
             Provider::BtcDirect => {
@@ -300,9 +335,10 @@ impl State {
                 None
             }
         };
-        let body = match self.valid_body(call) {
-            Ok(body) => body,
-            Err(problem) => return (Outcome::Invalid, self.problem_reply(&problem)),
+        let body = match (body_check, call.json) {
+            (Ok(()), Some(body)) => body,
+            (Err(problem), _) => return (Outcome::Invalid, self.problem_reply(&problem)),
+            (Ok(()), None) => unreachable!("a checked body is JSON"),
         };
         match (provider, identifier) {
             (Provider::Bitpanda, _) => self.bitpanda_create(body),
@@ -310,56 +346,6 @@ impl State {
             (Provider::BtcDirect, Some(identifier)) => self.btcdirect_update(&identifier, body),
             (Provider::BtcDirect, None) => unreachable!("checked above"),
         }
-    }
-
-    /// The body, when it is JSON and its schema accepts it; else the provider's 4xx.
-    fn valid_body<'a>(&self, call: &Call<'a>) -> Result<&'a Value, Problem> {
-        let provider = self.provider;
-        let Some(body) = call.json.filter(|_| is_json(call.headers)) else {
-            return Err(match provider {
-                Provider::BtcDirect => Problem::btcdirect(["ER999"]),
-                Provider::Wealthyhood => Problem::new(400, "BAD_REQUEST", "The body is not JSON."),
-                Provider::Bitpanda => Problem::new(400, "bad_request", "The body is not JSON."),
-            });
-        };
-        let Some(validator) = schemas(provider).request(call.method, call.path) else {
-            return Ok(body);
-        };
-        if validator.is_valid(body) {
-            return Ok(body);
-        }
-        let errors: Vec<_> = validator.iter_errors(body).collect();
-        Err(match provider {
-            Provider::BtcDirect => {
-                let mut codes: Vec<&'static str> = errors
-                    .iter()
-                    .map(|error| {
-                        let path = error.instance_path().to_string();
-                        let top = path.trim_start_matches('/').split('/').next().unwrap_or("");
-                        match (top, error.kind()) {
-                            ("", jsonschema::error::ValidationErrorKind::Required { property }) => {
-                                btcdirect_field_code(property.as_str().unwrap_or(""), true)
-                            }
-                            (field, _) => btcdirect_field_code(field, false),
-                        }
-                    })
-                    .collect();
-                codes.sort_unstable();
-                codes.dedup();
-                Problem::btcdirect(codes)
-            }
-            _ => {
-                let message = errors
-                    .iter()
-                    .map(|error| format!("{}: {}", error.instance_path(), error.masked()))
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                match provider {
-                    Provider::Wealthyhood => Problem::new(400, "VALIDATION_ERROR", message),
-                    _ => Problem::new(422, "validation_error", message),
-                }
-            }
-        })
     }
 
     fn new_id(&mut self) -> u64 {
@@ -507,12 +493,13 @@ impl State {
         &mut self,
         endpoint: Endpoint,
         call: &Call<'_>,
+        body_check: Result<(), Problem>,
         now: Instant,
     ) -> (Outcome, Reply) {
         let params = call.json.and_then(Value::as_object);
         let param = |name: &str| params.and_then(|p| p.get(name)).and_then(Value::as_str);
         if self.provider == Provider::BtcDirect
-            && let Err(problem) = self.valid_body(call)
+            && let Err(problem) = body_check
         {
             return (Outcome::TokenRefused, self.problem_reply(&problem));
         }
@@ -583,6 +570,60 @@ impl State {
         };
         (Outcome::TokenRefused, json_reply(status, &body))
     }
+}
+
+/// Whether the body is JSON and its schema (if the spec has one for `METHOD path`) accepts
+/// it; else the provider's 4xx. Needs no state, so it runs before the fake's lock is taken.
+pub(crate) fn check_body(
+    provider: Provider,
+    incoming: &Incoming,
+    json: Option<&Value>,
+) -> Result<(), Problem> {
+    let Some(body) = json.filter(|_| is_json(&incoming.headers)) else {
+        return Err(match provider {
+            Provider::BtcDirect => Problem::btcdirect(["ER999"]),
+            Provider::Wealthyhood => Problem::new(400, "BAD_REQUEST", "The body is not JSON."),
+            Provider::Bitpanda => Problem::new(400, "bad_request", "The body is not JSON."),
+        });
+    };
+    let Some(validator) = schemas(provider).request(&incoming.method, &incoming.path) else {
+        return Ok(());
+    };
+    if validator.is_valid(body) {
+        return Ok(());
+    }
+    let errors: Vec<_> = validator.iter_errors(body).collect();
+    Err(match provider {
+        Provider::BtcDirect => {
+            let mut codes: Vec<&'static str> = errors
+                .iter()
+                .map(|error| {
+                    let path = error.instance_path().to_string();
+                    let top = path.trim_start_matches('/').split('/').next().unwrap_or("");
+                    match (top, error.kind()) {
+                        ("", jsonschema::error::ValidationErrorKind::Required { property }) => {
+                            btcdirect_field_code(property.as_str().unwrap_or(""), true)
+                        }
+                        (field, _) => btcdirect_field_code(field, false),
+                    }
+                })
+                .collect();
+            codes.sort_unstable();
+            codes.dedup();
+            Problem::btcdirect(codes)
+        }
+        _ => {
+            let message = errors
+                .iter()
+                .map(|error| format!("{}: {}", error.instance_path(), error.masked()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            match provider {
+                Provider::Wealthyhood => Problem::new(400, "VALIDATION_ERROR", message),
+                _ => Problem::new(422, "validation_error", message),
+            }
+        }
+    })
 }
 
 /// The client id and secret of an `Authorization: Basic` header (RFC 6749 §2.3.1), when sent.

@@ -9,6 +9,21 @@ use tokio::time::Instant;
 
 use crate::provider::{Endpoint, Outcome, Provider};
 
+/// How much of each request the journal keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JournalDetail {
+    /// Headers and the whole body (the default).
+    #[default]
+    Full,
+    /// No headers, and of a user request's body only the keys that identify the user
+    /// (`external_id`, `email`): enough for the assertions, small enough for load runs of many
+    /// thousand requests.
+    Keys,
+}
+
+/// The body members [`JournalDetail::Keys`] keeps.
+pub(crate) const IDENTIFYING_KEYS: [&str; 2] = ["external_id", "email"];
+
 /// What the client got back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Answer {

@@ -65,7 +65,7 @@ use tokio::sync::watch;
 
 pub use fake::FakeProvider;
 pub use faults::{Call, CallPredicate, Fault, MaintenanceBody, OffSpecBody};
-pub use journal::{Answer, OutcomeCounts, ReceivedRequest, StoredUser};
+pub use journal::{Answer, JournalDetail, OutcomeCounts, ReceivedRequest, StoredUser};
 pub use provider::{
     BITPANDA_TOKEN_PATH, BTCDIRECT_AUTHENTICATE_PATH, BTCDIRECT_REFRESH_PATH, Endpoint, Outcome,
     Provider, Route, WEALTHYHOOD_TOKEN_PATH,
@@ -124,7 +124,7 @@ pub async fn try_start() -> io::Result<TestKit> {
     let mut fakes = Vec::with_capacity(3);
     for provider in Provider::ALL {
         let state = Arc::new(Mutex::new(State::new(provider)));
-        let address = server::serve(state.clone(), stopped.clone()).await?;
+        let address = server::serve(provider, state.clone(), stopped.clone()).await?;
         fakes.push(FakeProvider {
             provider,
             address,

@@ -20,7 +20,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, watch};
 
-use crate::handling::{Incoming, Reply, State};
+use crate::handling::{Incoming, Prepared, Reply, State};
+use crate::provider::Provider;
 
 /// The largest request body a fake reads (bigger ones are refused with 413).
 const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -76,6 +77,7 @@ impl AsyncWrite for Stream {
 
 /// Binds `127.0.0.1:0` and serves `state` until `shutdown` turns true.
 pub(crate) async fn serve(
+    provider: Provider,
     state: Arc<Mutex<State>>,
     shutdown: watch::Receiver<bool>,
 ) -> io::Result<SocketAddr> {
@@ -87,7 +89,7 @@ pub(crate) async fn serve(
             tokio::select! {
                 accepted = listener.accept() => {
                     let Ok((stream, _)) = accepted else { continue };
-                    tokio::spawn(connection(stream, state.clone(), shutdown.clone()));
+                    tokio::spawn(connection(provider, stream, state.clone(), shutdown.clone()));
                 }
                 _ = stop.changed() => return,
             }
@@ -99,6 +101,7 @@ pub(crate) async fn serve(
 /// Serves one keep-alive connection until the peer closes it, a fault ends it, or the kit
 /// stops.
 async fn connection(
+    provider: Provider,
     stream: TcpStream,
     state: Arc<Mutex<State>>,
     mut shutdown: watch::Receiver<bool>,
@@ -110,8 +113,9 @@ async fn connection(
         control: control.clone(),
     });
     let service_control = control.clone();
-    let service =
-        service_fn(move |request| respond(request, state.clone(), service_control.clone()));
+    let service = service_fn(move |request| {
+        respond(provider, request, state.clone(), service_control.clone())
+    });
     let serving = http1::Builder::new()
         .keep_alive(true)
         .serve_connection(io, service);
@@ -124,6 +128,7 @@ async fn connection(
 }
 
 async fn respond(
+    provider: Provider,
     request: Request<IncomingBody>,
     state: Arc<Mutex<State>>,
     control: Arc<ConnectionControl>,
@@ -139,10 +144,11 @@ async fn respond(
         headers: parts.headers,
         body,
     };
+    let prepared = Prepared::new(provider, &incoming);
     let reply = state
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .handle(&incoming);
+        .handle(&incoming, prepared);
     match reply {
         Reply::Answer {
             status,
