@@ -70,15 +70,20 @@ fn client(kit: &TestKit, provider: Provider) -> OnboardingClient {
     .expect("client")
 }
 
-/// Runs the provider's operation; on success, the attempts made.
+/// Runs the provider's operation with a new client; on success, the attempts made.
 async fn call(
     kit: &TestKit,
     provider: Provider,
     external_id: &str,
 ) -> Result<u32, OnboardingError> {
-    let client = client(kit, provider);
-    match provider {
-        Provider::BtcDirect => client
+    operate(&client(kit, provider), external_id).await
+}
+
+/// Runs the client's provider's operation (a create for `external_id`, or BTC Direct's update);
+/// on success, the attempts made.
+async fn operate(client: &OnboardingClient, external_id: &str) -> Result<u32, OnboardingError> {
+    match client.provider() {
+        onboarding::Provider::BtcDirect => client
             .update_user(&update(), &UserContext::identifier(IDENTIFIER).unwrap())
             .await
             .map(|updated| updated.attempts),
@@ -133,23 +138,11 @@ async fn tokens_are_renewed_before_they_expire_on_the_kits_clock() {
     for provider in Provider::ALL {
         let fake = kit.fake(provider);
         let client = client(&kit, provider);
-        let run = || async {
-            match provider {
-                Provider::BtcDirect => client
-                    .update_user(&update(), &UserContext::identifier(IDENTIFIER).unwrap())
-                    .await
-                    .map(|_| ()),
-                _ => client
-                    .create_user(&user(&format!("renew-{}", fake.requests().len())))
-                    .await
-                    .map(|_| ()),
-            }
-        };
-        run().await.unwrap();
-        run().await.unwrap();
+        operate(&client, "renew-1").await.unwrap();
+        operate(&client, "renew-2").await.unwrap();
         fake.assert_outcome_count(Outcome::TokenIssued, 1);
         tokio::time::advance(fake.token_lifetime()).await;
-        run().await.unwrap();
+        operate(&client, "renew-3").await.unwrap();
         // Renewed ahead of the request: no request was refused.
         fake.assert_outcome_count(Outcome::TokenIssued, 2);
         fake.assert_outcome_count(Outcome::Unauthorized, 0);
@@ -166,24 +159,11 @@ async fn a_token_refused_as_expired_is_renewed_once_and_the_request_resent() {
     for provider in Provider::ALL {
         let fake = kit.fake(provider);
         let client = client(&kit, provider);
-        let run = |n: usize| {
-            let client = &client;
-            async move {
-                match provider {
-                    Provider::BtcDirect => client
-                        .update_user(&update(), &UserContext::identifier(IDENTIFIER).unwrap())
-                        .await
-                        .map(|updated| updated.attempts),
-                    _ => client
-                        .create_user(&user(&format!("resent-{n}")))
-                        .await
-                        .map(|created| created.attempts),
-                }
-            }
-        };
-        run(1).await.unwrap();
+        operate(&client, "resent-1").await.unwrap();
         fake.expire_tokens();
-        run(2).await.unwrap_or_else(|e| panic!("{provider}: {e:?}"));
+        operate(&client, "resent-2")
+            .await
+            .unwrap_or_else(|e| panic!("{provider}: {e:?}"));
         let (_, success) = provider.success();
         let outcomes: Vec<Outcome> = fake.user_requests().iter().map(|r| r.outcome()).collect();
         assert_eq!(
