@@ -183,6 +183,10 @@ pub struct ObservedResponse {
     pub headers: HeaderMap,
     /// Whether the body was longer than [`MAX_RESPONSE_BYTES`] and was cut.
     pub truncated: bool,
+    /// Whether the answer came from another URL than the one asked: the HTTP client followed a
+    /// redirect (only possible with a client built to follow them, not [`http_client`]). Such an
+    /// answer must not be used.
+    pub redirected: bool,
 }
 
 /// A slot that [`execute_bounded`] fills with the last response it saw. Cheap to clone (shared);
@@ -204,7 +208,7 @@ impl ResponseObserver {
 
 /// Sends `request` with `http` and reads at most [`MAX_RESPONSE_BYTES`] of the body, then hands
 /// back an equivalent response holding the (possibly cut) body, telling `observer` the status,
-/// headers and whether the body was cut.
+/// headers, whether the body was cut and whether the answer came through a redirect.
 ///
 /// A transport failure while sending or reading is returned as is.
 pub async fn execute_bounded(
@@ -212,7 +216,9 @@ pub async fn execute_bounded(
     request: reqwest::Request,
     observer: Option<&ResponseObserver>,
 ) -> reqwest::Result<reqwest::Response> {
+    let asked = request.url().clone();
     let mut response = http.execute(request).await?;
+    let redirected = response.url() != &asked;
     let status = response.status();
     let version = response.version();
     let mut headers = response.headers().clone();
@@ -235,6 +241,7 @@ pub async fn execute_bounded(
             status: status.as_u16(),
             headers: headers.clone(),
             truncated,
+            redirected,
         });
     }
     let mut rebuilt = http::Response::new(body);

@@ -194,7 +194,7 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
         wealthyhood_client::Credentials::bearer(TOKEN).expect("token"),
     );
     let created = runtime.block_on(facade.create_user(&user)).expect("facade");
-    assert_eq!(created.id, runtime.block_on(raw_create()).into());
+    assert_eq!(created.id(), Some(runtime.block_on(raw_create()).as_str()));
     let mut group = criterion.benchmark_group("create_user_wealthyhood");
     group.bench_function("raw_reqwest", |b| {
         b.iter(|| black_box(runtime.block_on(raw_create())))
@@ -236,7 +236,7 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
         bitpanda_client::Credentials::bearer(TOKEN).expect("token"),
     );
     let created = runtime.block_on(facade.create_user(&user)).expect("facade");
-    assert_eq!(created.id, runtime.block_on(raw_create()).into());
+    assert_eq!(created.id(), Some(runtime.block_on(raw_create()).as_str()));
     let mut group = criterion.benchmark_group("create_user_bitpanda");
     group.bench_function("raw_reqwest", |b| {
         b.iter(|| black_box(runtime.block_on(raw_create())))

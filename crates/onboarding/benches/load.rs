@@ -281,8 +281,8 @@ async fn register_all(client: BitpandaClient, config: &Config) -> Vec<Outcome> {
                     index,
                     latency: started.elapsed(),
                     result: result
-                        .map(|created| (created.id, created.attempts))
-                        .map_err(|error| (error.kind(), error.to_string())),
+                        .map(|created| (created.id().map(str::to_owned), created.attempts()))
+                        .map_err(|error| (error.kind().name(), error.to_string())),
                 });
             }
         });

@@ -126,7 +126,8 @@ async fn run(command: &Command) -> Result<serde_json::Value, String> {
     let text =
         std::fs::read_to_string(&command.file).map_err(|e| format!("{}: {e}", command.file))?;
     let builder = OnboardingClient::builder(&command.base_url);
-    let shown = |e: OnboardingError| format!("error ({}): {e}", e.kind());
+    let shown =
+        |e: OnboardingError| format!("error ({}, advice {:?}): {e}", e.kind(), e.retry_advice());
     match (command.action.as_str(), command.provider.as_str()) {
         ("create", provider @ ("bitpanda" | "wealthyhood")) => {
             let user: NewUser =
@@ -140,9 +141,9 @@ async fn run(command: &Command) -> Result<serde_json::Value, String> {
             .map_err(shown)?;
             let created = client.create_user(&user).await.map_err(shown)?;
             Ok(serde_json::json!({
-                "provider": created.provider.to_string(),
-                "id": created.id,
-                "attempts": created.attempts,
+                "provider": created.provider().to_string(),
+                "id": created.id(),
+                "attempts": created.attempts(),
             }))
         }
         ("update", "btcdirect") => {

@@ -14,7 +14,13 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Mounts a `POST` answering `status` with `body` at `route`.
-async fn answer(server: &MockServer, verb: &str, route: &str, status: u16, body: serde_json::Value) {
+async fn answer(
+    server: &MockServer,
+    verb: &str,
+    route: &str,
+    status: u16,
+    body: serde_json::Value,
+) {
     Mock::given(method(verb))
         .and(path(route))
         .respond_with(ResponseTemplate::new(status).set_body_json(body))
@@ -25,11 +31,19 @@ async fn answer(server: &MockServer, verb: &str, route: &str, status: u16, body:
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = MockServer::start().await;
-    let granted = json!({"access_token": "demo-access-token", "token_type": "Bearer", "expires_in": 600});
+    let granted =
+        json!({"access_token": "demo-access-token", "token_type": "Bearer", "expires_in": 600});
     answer(&server, "POST", "/oauth/token", 200, granted).await;
     let partner = json!({"token": "demo-partner-token", "refreshToken": "demo-refresh-token"});
     answer(&server, "POST", "/api/v1/authenticate", 200, partner).await;
-    answer(&server, "POST", "/v2/users", 201, json!({"data": {"id": "bp-1001"}})).await;
+    answer(
+        &server,
+        "POST",
+        "/v2/users",
+        201,
+        json!({"data": {"id": "bp-1001"}}),
+    )
+    .await;
     let wealthyhood_created = json!({
         "id": "64f0c51e7fb3fc001234a001", "email": "demo@example.com", "portfolios": [],
         "createdAt": "2024-10-03T10:30:00Z", "updatedAt": "2024-10-03T10:30:00Z"
@@ -47,11 +61,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let bitpanda = OnboardingClient::builder(server.uri())
         .http_client(http.clone())
-        .bitpanda(ClientCredentials::new(&token_url, "demo-client", "demo-secret")?)?;
+        .bitpanda(ClientCredentials::new(
+            &token_url,
+            "demo-client",
+            "demo-secret",
+        )?)?;
     let created = bitpanda.create_user(&user).await?;
     println!(
         "bitpanda    created user {:?} in {} attempt(s)",
-        created.id, created.attempts
+        created.id(),
+        created.attempts()
     );
 
     let wealthyhood = OnboardingClient::builder(server.uri())
@@ -65,7 +84,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let created = wealthyhood.create_user(&user).await?;
     println!(
         "wealthyhood created user {:?} in {} attempt(s)",
-        created.id, created.attempts
+        created.id(),
+        created.attempts()
     );
 
     let btcdirect = OnboardingClient::builder(server.uri())

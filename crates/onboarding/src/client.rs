@@ -36,8 +36,9 @@
 use std::future::Future;
 use std::time::Duration;
 
-use client_support::HeaderSecret;
+use client_support::{BearerCredentials, HeaderSecret, ResponseObserver};
 
+use crate::call::Failure;
 use crate::credentials::{CachedToken, TokenCache, TokenRequest, TokenSource};
 use crate::error::OnboardingError;
 use crate::model::{NewUser, UserUpdate};
@@ -54,29 +55,7 @@ pub use btcdirect::{BtcDirectClient, PartnerAuth};
 pub use btcdirect_client::{PartnerCredential, UserContext};
 pub use wealthyhood::WealthyhoodClient;
 
-/// A user a provider created.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreatedUser {
-    /// The provider that created the user.
-    pub provider: Provider,
-    /// The provider's id for the new user. `None` only when a Bitpanda create was retried after
-    /// an unanswered attempt and the retry met 409 for the same `external_id`: the user exists,
-    /// created by the first attempt, but this call never saw its id.
-    pub id: Option<String>,
-    /// Attempts made, the successful one included.
-    pub attempts: u32,
-}
-
-/// A user a provider updated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdatedUser {
-    /// The provider that updated the user.
-    pub provider: Provider,
-    /// The HTTP status of the answer (BTC Direct documents 202).
-    pub status: u16,
-    /// Attempts made, the successful one included.
-    pub attempts: u32,
-}
+pub use crate::outcome::{CreatedUser, UpdatedUser};
 
 /// Where and how a typed client sends: the checked base URL, the HTTP client (its pool shared
 /// by every clone) and the retry policy.
@@ -88,9 +67,8 @@ pub(crate) struct Endpoint {
     pub(crate) policy: RetryPolicy,
 }
 
-/// How a call through the retry loop ended: the value and the attempts, or the error, the
-/// attempts and whether an earlier attempt went unanswered.
-pub(crate) type Outcome<V> = Result<(V, u32), (OnboardingError, u32, bool)>;
+/// How a call through the retry loop ended: the value and the attempts, or the [`Failure`].
+pub(crate) type Outcome<V> = Result<(V, u32), Failure>;
 
 impl Endpoint {
     /// A fresh token from `tokens`; a failure is [`OnboardingError::CredentialUnavailable`],
@@ -120,24 +98,47 @@ impl Endpoint {
         F: Fn(HeaderSecret) -> Fut,
         Fut: Future<Output = Outcome<V>>,
     {
-        let token = self.token(tokens).await.map_err(|e| (e, 0, false))?;
+        let token = self
+            .token(tokens)
+            .await
+            .map_err(|error| Failure::new(error, 0))?;
         let (error, attempts) = match send(token.bearer.clone()).await {
-            Err((error, attempts, false)) if refuses_token(&error) => (error, attempts),
+            Err(Failure {
+                error,
+                attempts,
+                earlier_maybe_applied: false,
+            }) if refuses_token(&error) => (error, attempts),
             other => return other,
         };
         tokens.invalidate(&token);
         let renewed = self
             .token(tokens)
             .await
-            .map_err(|e| (e, attempts, false))?;
+            .map_err(|error| Failure::new(error, attempts))?;
         if renewed.same_secret(&token) {
-            return Err((error, attempts, false));
+            return Err(Failure::new(error, attempts));
         }
         tracing::debug!(provider = %self.provider, "token refused; sending again with a renewed one");
         match send(renewed.bearer.clone()).await {
             Ok((value, more)) => Ok((value, attempts + more)),
-            Err((error, more, unanswered)) => Err((error, attempts + more, unanswered)),
+            Err(failure) => Err(Failure {
+                attempts: attempts + failure.attempts,
+                ..failure
+            }),
         }
+    }
+
+    /// A generated client for this endpoint sending `token` as a bearer token (Bitpanda,
+    /// Wealthyhood), built by `new_client`, with the observer it reports each response to.
+    pub(crate) fn bearer_client<C>(
+        &self,
+        token: HeaderSecret,
+        new_client: fn(&str, reqwest::Client, BearerCredentials) -> C,
+    ) -> (C, ResponseObserver) {
+        let observer = ResponseObserver::default();
+        let credentials = BearerCredentials::from_secret(token).observed_by(observer.clone());
+        let client = new_client(&self.base_url, self.http.clone(), credentials);
+        (client, observer)
     }
 }
 

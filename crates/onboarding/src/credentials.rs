@@ -72,7 +72,8 @@ pub use oauth::{ClientAuthentication, ClientCredentials};
 pub const RENEWAL_MARGIN: Duration = Duration::from_secs(60);
 
 /// The future a [`TokenSource`] returns: boxed, so the trait stays object safe.
-pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<AccessToken, TokenError>> + Send + 'a>>;
+pub type TokenFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<AccessToken, TokenError>> + Send + 'a>>;
 
 /// Something that can hand out a fresh access token.
 ///
@@ -210,6 +211,18 @@ impl fmt::Display for TokenError {
 }
 
 impl std::error::Error for TokenError {}
+
+/// Refuses an answer that came through a redirect the HTTP client followed (possible only with
+/// a client the service supplied): the token would be another host's.
+fn not_redirected(observer: &client_support::ResponseObserver) -> Result<(), TokenError> {
+    match observer.take() {
+        Some(observed) if observed.redirected => Err(TokenError::Unusable {
+            status: Some(observed.status),
+            detail: "the HTTP client followed a redirect; the answer is not used".into(),
+        }),
+        _ => Ok(()),
+    }
+}
 
 /// A token the service obtains and renews itself: handed out as is, never expiring. A provider's
 /// refusal of it is final (renewing gives back the same token, so nothing is sent again).

@@ -11,10 +11,15 @@
 //! | [`CredentialUnavailable`](OnboardingError::CredentialUnavailable) | no token could be had; nothing was sent: fix the token source, or try later if its endpoint is down |
 //! | [`RateLimited`](OnboardingError::RateLimited) | try later, not before `retry_after` |
 //! | [`Unavailable`](OnboardingError::Unavailable) | try later (maintenance) |
-//! | [`ServerError`](OnboardingError::ServerError) | try later or contact the provider |
+//! | [`ServerError`](OnboardingError::ServerError) | follow its [`RetryAdvice`]: a create may have been applied |
 //! | [`Transport`](OnboardingError::Transport) | nothing reached the provider; safe to try again |
-//! | [`OutcomeUnknown`](OnboardingError::OutcomeUnknown) | reconcile before creating again: the user may exist |
+//! | [`OutcomeUnknown`](OnboardingError::OutcomeUnknown) | follow its [`RetryAdvice`]: reconcile before creating again |
 //! | [`UnexpectedResponse`](OnboardingError::UnexpectedResponse) | report it; the provider answered off-spec |
+//!
+//! What to do next is also data: [`OnboardingError::retry_advice`] answers "send it again",
+//! "find out first whether it was applied", or "do not send it again", knowing the operation and
+//! whether repeating it is provably harmless (see [`RetryAdvice`]). [`OnboardingError::kind`]
+//! names the variant as an [`ErrorKind`] a program can match or log.
 //!
 //! No variant holds personal data or credentials: provider problems carry the provider's code,
 //! its message and the field concerned; unexpected bodies are cut short and masked.
@@ -22,6 +27,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::credentials::TokenError;
 use crate::provider::{Operation, Provider};
 use crate::validation::ValidationReport;
 
@@ -120,10 +126,16 @@ pub enum OnboardingError {
         /// Attempts made.
         attempts: u32,
     },
-    /// The provider failed (500 and other 5xx).
+    /// The provider failed (500 and other 5xx but 503). On a create that is not provably
+    /// idempotent the user may exist all the same: see its `advice`.
     ServerError {
         /// The provider.
         provider: Provider,
+        /// The operation that failed.
+        operation: Operation,
+        /// What to do next: [`RetryAdvice::ReconcileFirst`] for a create that a resend could
+        /// duplicate, [`RetryAdvice::RetrySafe`] when a resend cannot apply it twice.
+        advice: RetryAdvice,
         /// The HTTP status.
         status: u16,
         /// What the provider said, if anything.
@@ -137,18 +149,28 @@ pub enum OnboardingError {
         attempts: u32,
         /// What failed, without URLs' query strings or bodies.
         detail: String,
+        /// The last attempt's transport error (its URL removed), also given by
+        /// [`std::error::Error::source`].
+        source: Option<reqwest::Error>,
     },
-    /// The request was sent but no answer came back (timeout, connection lost): the user may or
-    /// may not have been created. Not retried blindly; see the crate docs for the rule.
+    /// The request was sent but no usable answer came back (timeout, connection lost, or an
+    /// answer from which the new user's id could not be read): it may or may not have been
+    /// applied. Not retried blindly; see [`crate::retry`] for the rule.
     OutcomeUnknown {
         /// The provider.
         provider: Provider,
         /// The operation whose outcome is unknown.
         operation: Operation,
+        /// What to do next: [`RetryAdvice::ReconcileFirst`] unless a resend provably cannot
+        /// apply the operation twice ([`RetryAdvice::RetrySafe`]).
+        advice: RetryAdvice,
         /// Attempts made.
         attempts: u32,
         /// What failed.
         detail: String,
+        /// The transport error behind it (its URL removed), when there is one; also given by
+        /// [`std::error::Error::source`].
+        source: Option<reqwest::Error>,
     },
     /// The provider answered in a way its spec does not describe.
     UnexpectedResponse {
@@ -162,22 +184,72 @@ pub enum OnboardingError {
 }
 
 impl OnboardingError {
-    /// A stable, machine-readable name for the kind of error, e.g. `"rate_limited"`.
-    pub fn kind(&self) -> &'static str {
+    /// The kind of error, as a value a program can match; [`ErrorKind::name`] gives a stable
+    /// snake_case name for logs and metrics (e.g. `"rate_limited"`).
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::InvalidInput(_) => "invalid_input",
-            Self::Unsupported { .. } => "unsupported",
-            Self::InvalidConfiguration { .. } => "invalid_configuration",
-            Self::Rejected { .. } => "rejected",
-            Self::Conflict { .. } => "conflict",
-            Self::Unauthorized { .. } => "unauthorized",
-            Self::CredentialUnavailable { .. } => "credential_unavailable",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::Unavailable { .. } => "unavailable",
-            Self::ServerError { .. } => "server_error",
-            Self::Transport { .. } => "transport",
-            Self::OutcomeUnknown { .. } => "outcome_unknown",
-            Self::UnexpectedResponse { .. } => "unexpected_response",
+            Self::InvalidInput(_) => ErrorKind::InvalidInput,
+            Self::Unsupported { .. } => ErrorKind::Unsupported,
+            Self::InvalidConfiguration { .. } => ErrorKind::InvalidConfiguration,
+            Self::Rejected { .. } => ErrorKind::Rejected,
+            Self::Conflict { .. } => ErrorKind::Conflict,
+            Self::Unauthorized { .. } => ErrorKind::Unauthorized,
+            Self::CredentialUnavailable { .. } => ErrorKind::CredentialUnavailable,
+            Self::RateLimited { .. } => ErrorKind::RateLimited,
+            Self::Unavailable { .. } => ErrorKind::Unavailable,
+            Self::ServerError { .. } => ErrorKind::ServerError,
+            Self::Transport { .. } => ErrorKind::Transport,
+            Self::OutcomeUnknown { .. } => ErrorKind::OutcomeUnknown,
+            Self::UnexpectedResponse { .. } => ErrorKind::UnexpectedResponse,
+        }
+    }
+
+    /// Whether, and how, the same request may be sent again. See [`RetryAdvice`] for the rule.
+    pub fn retry_advice(&self) -> RetryAdvice {
+        match self {
+            Self::RateLimited { .. } | Self::Unavailable { .. } | Self::Transport { .. } => {
+                RetryAdvice::RetrySafe
+            }
+            Self::ServerError { advice, .. } | Self::OutcomeUnknown { advice, .. } => *advice,
+            // Nothing was sent; a token endpoint that refused the client's own credentials will
+            // refuse them again.
+            Self::CredentialUnavailable { error, .. } => match error {
+                TokenError::Unreachable { .. } | TokenError::Unusable { .. } => {
+                    RetryAdvice::RetrySafe
+                }
+                _ => RetryAdvice::DoNotRetry,
+            },
+            // A success status whose body was off-spec: the provider may have applied it.
+            Self::UnexpectedResponse {
+                status: Some(200..=299),
+                ..
+            } => RetryAdvice::ReconcileFirst,
+            Self::InvalidInput(_)
+            | Self::Unsupported { .. }
+            | Self::InvalidConfiguration { .. }
+            | Self::Rejected { .. }
+            | Self::Conflict { .. }
+            | Self::Unauthorized { .. }
+            | Self::UnexpectedResponse { .. } => RetryAdvice::DoNotRetry,
+        }
+    }
+
+    /// The provider this error concerns.
+    pub fn provider(&self) -> Option<Provider> {
+        match self {
+            Self::InvalidInput(_) => None,
+            Self::Unsupported { provider, .. }
+            | Self::InvalidConfiguration { provider, .. }
+            | Self::Rejected { provider, .. }
+            | Self::Conflict { provider, .. }
+            | Self::Unauthorized { provider, .. }
+            | Self::CredentialUnavailable { provider, .. }
+            | Self::RateLimited { provider, .. }
+            | Self::Unavailable { provider, .. }
+            | Self::ServerError { provider, .. }
+            | Self::Transport { provider, .. }
+            | Self::OutcomeUnknown { provider, .. }
+            | Self::UnexpectedResponse { provider, .. } => Some(*provider),
         }
     }
 
@@ -199,17 +271,93 @@ impl OnboardingError {
             _ => &[],
         }
     }
+}
 
-    /// Whether trying the same request again later may succeed without changing it.
-    pub fn is_retryable(&self) -> bool {
-        matches!(
-            self,
-            Self::RateLimited { .. }
-                | Self::Unavailable { .. }
-                | Self::ServerError { .. }
-                | Self::Transport { .. }
-        )
+/// The kind of an [`OnboardingError`], without its data: one value per variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`OnboardingError::InvalidInput`].
+    InvalidInput,
+    /// [`OnboardingError::Unsupported`].
+    Unsupported,
+    /// [`OnboardingError::InvalidConfiguration`].
+    InvalidConfiguration,
+    /// [`OnboardingError::Rejected`].
+    Rejected,
+    /// [`OnboardingError::Conflict`].
+    Conflict,
+    /// [`OnboardingError::Unauthorized`].
+    Unauthorized,
+    /// [`OnboardingError::CredentialUnavailable`].
+    CredentialUnavailable,
+    /// [`OnboardingError::RateLimited`].
+    RateLimited,
+    /// [`OnboardingError::Unavailable`].
+    Unavailable,
+    /// [`OnboardingError::ServerError`].
+    ServerError,
+    /// [`OnboardingError::Transport`].
+    Transport,
+    /// [`OnboardingError::OutcomeUnknown`].
+    OutcomeUnknown,
+    /// [`OnboardingError::UnexpectedResponse`].
+    UnexpectedResponse,
+}
+
+impl ErrorKind {
+    /// A stable snake_case name, e.g. `"rate_limited"`, for logs and metrics.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "invalid_input",
+            Self::Unsupported => "unsupported",
+            Self::InvalidConfiguration => "invalid_configuration",
+            Self::Rejected => "rejected",
+            Self::Conflict => "conflict",
+            Self::Unauthorized => "unauthorized",
+            Self::CredentialUnavailable => "credential_unavailable",
+            Self::RateLimited => "rate_limited",
+            Self::Unavailable => "unavailable",
+            Self::ServerError => "server_error",
+            Self::Transport => "transport",
+            Self::OutcomeUnknown => "outcome_unknown",
+            Self::UnexpectedResponse => "unexpected_response",
+        }
     }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Whether a failed request may be sent again, as the operation and its idempotence allow.
+///
+/// The rule:
+/// - **Nothing was applied** (429, 503, a connection that failed before the request left): the
+///   same request may be sent again: [`RetrySafe`](Self::RetrySafe), after the provider's
+///   `Retry-After` when it gave one.
+/// - **It may have been applied** (a 5xx other than 503, no answer, or a success answer whose id
+///   could not be read): for an operation a resend cannot apply twice — BTC Direct's `PATCH`, and a
+///   Bitpanda create carrying an `external_id` (Bitpanda answers 409 to a second user with the
+///   same `external_id`) — [`RetrySafe`](Self::RetrySafe); for any other create
+///   [`ReconcileFirst`](Self::ReconcileFirst): the user may exist, so find out before creating it
+///   again.
+/// - **The provider refused it** (invalid input, 4xx, a conflict, refused credentials, an
+///   unsupported operation, a bad configuration): [`DoNotRetry`](Self::DoNotRetry) as is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryAdvice {
+    /// Sending the same request again cannot apply it twice: retry (after `retry_after`, if any).
+    RetrySafe,
+    /// The request may already have been applied: check whether the user exists (for example
+    /// with the provider's support or back office, or your own records of its webhooks) before
+    /// sending it again.
+    ReconcileFirst,
+    /// Sending the same request again would fail the same way: change the request, the
+    /// credential or the configuration first.
+    DoNotRetry,
 }
 
 /// `problems` joined for one line of text.
@@ -289,13 +437,20 @@ impl fmt::Display for OnboardingError {
             ),
             Self::ServerError {
                 provider,
+                operation,
                 status,
                 problems,
-            } => write!(f, "{provider} failed ({status}): {}", joined(problems)),
+                ..
+            } => write!(
+                f,
+                "{provider} {operation} failed ({status}): {}",
+                joined(problems)
+            ),
             Self::Transport {
                 provider,
                 attempts,
                 detail,
+                ..
             } => write!(
                 f,
                 "could not reach {provider} after {attempts} attempt(s): {detail}"
@@ -305,10 +460,15 @@ impl fmt::Display for OnboardingError {
                 operation,
                 attempts,
                 detail,
+                advice,
+                ..
             } => write!(
                 f,
-                "{provider} {operation}: outcome unknown after {attempts} attempt(s) ({detail}); \
-                 check whether the user exists before trying again"
+                "{provider} {operation}: outcome unknown after {attempts} attempt(s) ({detail}); {}",
+                match advice {
+                    RetryAdvice::RetrySafe => "sending it again cannot apply it twice",
+                    _ => "check whether the user exists before trying again",
+                }
             ),
             Self::UnexpectedResponse {
                 provider,
@@ -327,6 +487,14 @@ impl std::error::Error for OnboardingError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::CredentialUnavailable { error, .. } => Some(error),
+            Self::Transport {
+                source: Some(source),
+                ..
+            }
+            | Self::OutcomeUnknown {
+                source: Some(source),
+                ..
+            } => Some(source),
             _ => None,
         }
     }

@@ -42,16 +42,19 @@
 //! (asking it to create one does not compile); [`OnboardingClient`] wraps them for a provider
 //! chosen at run time. Each sends the mapped request with the provider's generated client,
 //! retries under a [`RetryPolicy`] (see [`retry`] for the exact rule), and turns every answer
-//! into a [`CreatedUser`], an [`UpdatedUser`] or one [`OnboardingError`]. Tracing events carry
-//! provider, operation, status, attempt and latency, never personal data or credentials.
+//! into a [`CreatedUser`], an [`UpdatedUser`] or one [`OnboardingError`], whose
+//! [`retry_advice`](OnboardingError::retry_advice) says whether the same request may be sent
+//! again: a create that failed with a 5xx or got no answer may have created the user. Tracing
+//! events carry provider, operation, status, attempt and latency, never personal data or
+//! credentials.
 //!
 //! Set a service up once: credentials that renew themselves ([`credentials`]) and one shared
 //! `reqwest::Client` (one connection pool) for the three providers.
 //!
 //! ```no_run
 //! use onboarding::{
-//!     BtcDirectLogin, ClientBuilder, ClientCredentials, NewUser, OnboardingError, UserContext,
-//!     UserUpdate,
+//!     BtcDirectLogin, ClientBuilder, ClientCredentials, CreatedUser, NewUser, OnboardingError,
+//!     RetryAdvice, UserContext, UserUpdate,
 //! };
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -92,10 +95,17 @@
 //!     "language": "en"
 //! }))?;
 //! match wealthyhood.create_user(&user).await {
-//!     Ok(created) => println!("created {:?}", created.id),
+//!     Ok(CreatedUser::Created { id, .. }) => println!("created {id}"),
+//!     // Only after a retry of an unanswered Bitpanda create with an `external_id`.
+//!     Ok(created) => println!("exists already at {}", created.provider()),
 //!     Err(OnboardingError::InvalidInput(report)) => eprintln!("fix these first:\n{report}"),
-//!     Err(error @ OnboardingError::CredentialUnavailable { .. }) => eprintln!("no token: {error}"),
-//!     Err(error) => return Err(error.into()),
+//!     Err(error) => match error.retry_advice() {
+//!         // Nothing was applied (429, 503, not sent), or a resend cannot apply it twice.
+//!         RetryAdvice::RetrySafe => eprintln!("try again later: {error}"),
+//!         // A 5xx or no answer on a create: the user may exist. Never resend blindly.
+//!         RetryAdvice::ReconcileFirst => eprintln!("check whether the user exists: {error}"),
+//!         _ => return Err(error.into()),
+//!     },
 //! }
 //! # let _ = bitpanda;
 //!
@@ -122,6 +132,7 @@ pub mod error;
 pub mod retry;
 
 mod call;
+mod outcome;
 mod problems;
 mod redact;
 mod transport;
@@ -134,10 +145,10 @@ pub use credentials::{
     AccessToken, BtcDirectLogin, ClientAuthentication, ClientCredentials, FixedToken, TokenError,
     TokenSource,
 };
-pub use secrecy::SecretString;
-pub use error::{OnboardingError, ProviderProblem};
+pub use error::{ErrorKind, OnboardingError, ProviderProblem, RetryAdvice};
 pub use problems::btcdirect_field;
 pub use retry::RetryPolicy;
+pub use secrecy::SecretString;
 
 pub use mapping::{bitpanda_request, btcdirect_request, wealthyhood_request};
 pub use model::{

@@ -8,12 +8,21 @@
 //!   exponential backoff with full jitter when it sent none.
 //! - **Connection failures before the request was sent** (refused, DNS, TLS handshake) are
 //!   retried with backoff: the provider never saw them.
-//! - **A request that was sent but got no answer** (timeout, connection reset) is retried only
-//!   when repeating it is safe: BTC Direct's `PATCH` (idempotent), and a Bitpanda create that
-//!   carries an `external_id` (Bitpanda rejects a second user with the same `external_id` with
-//!   409, so a 409 on a retry means the first attempt created the user). Any other create is
-//!   returned as [`OutcomeUnknown`](crate::OnboardingError::OutcomeUnknown), never repeated.
-//! - Nothing else is retried (4xx are the caller's to fix; a 500 may have created the user).
+//! - **A request that may have been applied** — sent with no answer (timeout, connection reset),
+//!   or answered with a 5xx other than 503 — is retried only when repeating it provably cannot
+//!   apply it twice: BTC Direct's `PATCH` (idempotent), and a Bitpanda create that carries an
+//!   `external_id` (Bitpanda rejects a second user with the same `external_id` with 409, so a 409
+//!   on such a retry means an earlier attempt created the user:
+//!   [`CreatedUser::ConfirmedExisting`](crate::CreatedUser::ConfirmedExisting)). Any other create
+//!   is returned at once as [`OutcomeUnknown`](crate::OnboardingError::OutcomeUnknown) or
+//!   [`ServerError`](crate::OnboardingError::ServerError) with
+//!   [`RetryAdvice::ReconcileFirst`](crate::RetryAdvice::ReconcileFirst), never repeated.
+//! - **Wealthyhood's unique email does not make its create repeatable.** Its page says the email
+//!   "must be unique" but documents no error answer: the 409 for a duplicate is inferred, and an
+//!   email already registered may belong to an account the person opened elsewhere. So a conflict
+//!   cannot prove that an unanswered attempt of this call created the user, and an unanswered or
+//!   failed (5xx) Wealthyhood create is never resent: the caller reconciles first.
+//! - Nothing else is retried (4xx are the caller's to fix).
 //! - Attempts stop at [`RetryPolicy::max_attempts`], and no wait starts that would end after
 //!   [`RetryPolicy::max_total`] from the first attempt.
 

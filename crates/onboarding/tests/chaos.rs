@@ -1,27 +1,34 @@
-//! Nothing lost, nothing duplicated: 50 Bitpanda creates through a loopback server that fails at
-//! random (seeded), and every user ends in exactly one known state, consistent with what the
-//! server holds.
+//! Nothing lost, nothing duplicated, under a provider that fails at random in the ways that break
+//! naive retries: it creates the user and then answers 500, or creates it and never answers.
 //!
-//! The server keeps the set of `external_id`s it has created and answers 409 for a duplicate,
-//! like Bitpanda. Each request's fate is drawn from a tiny xorshift seeded with the test seed,
-//! the `external_id` and the attempt number, so the run is the same whatever the interleaving.
+//! For each of three setups — Bitpanda with an `external_id` (provably idempotent: the server
+//! answers 409 to a second user with the same `external_id`), Bitpanda without one (the server
+//! creates a new user for every request, as a create without a key would), and Wealthyhood (the
+//! server answers 409 to a second user with the same email) — and for each of three seeds, 200
+//! users are registered through the facade against a loopback server. Every user ends in exactly
+//! one state, what the caller was told agrees with what the server holds, and no `external_id` or
+//! email is ever created twice.
+//!
+//! Each request's fate is drawn from a tiny xorshift seeded with the seed, the user's key and the
+//! attempt number, so each user's story is the same whatever the interleaving. The server runs
+//! on the test's runtime and the clock is Tokio's paused clock (see `common::ScriptedServer`):
+//! the 10 s timeouts and the `Retry-After` waits cost no real time.
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{token, user};
-use onboarding::{OnboardingClient, OnboardingError, RetryPolicy};
+use common::{RawRequest, Reply, ScriptedServer, json_response, token, user};
+use onboarding::{CreatedUser, OnboardingClient, OnboardingError, RetryAdvice, RetryPolicy};
 use serde_json::{Value, json};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const SEED: u64 = 0x5EED_2026_0004;
-const USERS: usize = 50;
-const TIMEOUT: Duration = Duration::from_millis(150);
-const SLOW: Duration = Duration::from_millis(400);
+const SEEDS: [u64; 3] = [0x5EED_2026_0001, 0x5EED_2026_0002, 0x5EED_2026_0003];
+const USERS: usize = 200;
+/// Users in flight at once.
+const IN_FLIGHT: usize = 50;
+const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// xorshift64*.
 struct XorShift(u64);
@@ -56,54 +63,93 @@ fn fnv1a(text: &str) -> u64 {
     })
 }
 
-/// What the server did with one request.
+/// The provider and how the user is keyed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Fate {
-    TooMany,
-    Unavailable,
-    Failed,
-    /// Creates the user, then answers after the client's timeout.
-    SlowCreated,
-    /// Answers after the client's timeout without creating anything.
-    SlowNothing,
-    /// 201 if new, 409 if the external_id exists.
-    Normal,
-    /// The user is invalid for the provider: 422 on every attempt, never created.
-    Invalid,
+enum Setup {
+    /// Bitpanda, every user with an `external_id`: a duplicate `external_id` is answered 409.
+    BitpandaWithExternalId,
+    /// Bitpanda, no `external_id`: every request that reaches the create makes a new user.
+    BitpandaWithoutExternalId,
+    /// Wealthyhood: a duplicate email is answered 409.
+    Wealthyhood,
 }
 
-#[derive(Default)]
-struct State {
-    /// external_id → the id the server gave it.
-    created: HashMap<String, String>,
-    /// Every creation, in order (a duplicate here would be a double creation).
-    creations: Vec<String>,
-    /// external_id → requests seen.
-    attempts: HashMap<String, u32>,
-    /// external_id → 409s answered.
-    conflicts: HashMap<String, u32>,
-    fates: BTreeMap<&'static str, u32>,
-}
-
-struct Chaos {
-    state: Arc<Mutex<State>>,
-}
-
-impl Chaos {
-    fn fate(external_id: &str, attempt: u32) -> Fate {
-        let key = SEED ^ fnv1a(external_id);
-        if XorShift::new(key).percent() < 8 {
-            return Fate::Invalid;
+impl Setup {
+    fn client(self, base_url: &str) -> OnboardingClient {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(2),
+            max_retry_after: Duration::from_secs(5),
+            max_total: Duration::from_secs(60),
+        };
+        let builder = OnboardingClient::builder(base_url)
+            .retry_policy(policy)
+            .timeout(TIMEOUT);
+        match self {
+            Self::Wealthyhood => builder.wealthyhood(token()).map(OnboardingClient::from),
+            _ => builder.bitpanda(token()).map(OnboardingClient::from),
         }
-        let roll =
-            XorShift::new(key ^ u64::from(attempt).wrapping_mul(0x9E37_79B9_7F4A_7C15)).percent();
-        match roll {
-            0..=11 => Fate::TooMany,
-            12..=21 => Fate::Unavailable,
-            22..=27 => Fate::Failed,
-            28..=42 => Fate::SlowCreated,
-            43..=49 => Fate::SlowNothing,
-            _ => Fate::Normal,
+        .expect("client")
+    }
+
+    /// The server's unique key of a request: the `external_id`, else the email.
+    fn key(self, body: &Value) -> String {
+        let field = match self {
+            Self::BitpandaWithExternalId => "/external_id",
+            Self::BitpandaWithoutExternalId => "/email",
+            Self::Wealthyhood => "/email",
+        };
+        body.pointer(field)
+            .and_then(Value::as_str)
+            .expect("every create carries its key")
+            .to_owned()
+    }
+
+    /// Whether the server refuses a second user with the same key.
+    fn unique(self) -> bool {
+        self != Self::BitpandaWithoutExternalId
+    }
+
+    /// The documented answer to a create, for the server's id `n`.
+    fn created(self, n: usize) -> (String, Value) {
+        match self {
+            Self::Wealthyhood => {
+                let id = format!("{n:024x}");
+                let body = json!({"id": id, "email": "user@example.com", "portfolios": [],
+                    "createdAt": "2024-10-03T10:30:00Z", "updatedAt": "2024-10-03T10:30:00Z"});
+                (id, body)
+            }
+            _ => {
+                let id = n.to_string();
+                (id.clone(), json!({"data": {"id": id}}))
+            }
+        }
+    }
+
+    /// A success answer off the spec whose id a lenient read still finds.
+    fn created_off_spec(self, id: &str) -> Value {
+        match self {
+            // The spec's `createdAt` is a date-time and `portfolios` is required.
+            Self::Wealthyhood => {
+                json!({"id": id, "email": "user@example.com", "createdAt": "today"})
+            }
+            // The spec's id is a string.
+            _ => json!({"data": {"id": id.parse::<u64>().expect("numeric ids")}}),
+        }
+    }
+
+    fn conflict(self) -> Value {
+        match self {
+            Self::Wealthyhood => json!({"message": "User already exists", "code": "CONFLICT"}),
+            _ => errors("duplicate_external_id", "Duplicate external_id"),
+        }
+    }
+
+    fn error(self, code: &str) -> Value {
+        match self {
+            Self::Wealthyhood => json!({"message": code, "code": code.to_uppercase()}),
+            _ => errors(code, code),
         }
     }
 }
@@ -112,221 +158,387 @@ fn errors(code: &str, detail: &str) -> Value {
     json!({"errors": [{"code": code, "detail": detail}]})
 }
 
-impl Respond for Chaos {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&request.body).expect("a JSON body");
-        let external_id = body["external_id"]
-            .as_str()
-            .expect("every create carries an external_id")
-            .to_owned();
-        let mut state = self.state.lock().unwrap();
-        let attempt = {
-            let n = state.attempts.entry(external_id.clone()).or_default();
-            *n += 1;
-            *n
-        };
-        let fate = Self::fate(&external_id, attempt);
-        *state.fates.entry(format!("{fate:?}").leak()).or_default() += 1;
-        let create = |state: &mut State| -> Option<String> {
-            if state.created.contains_key(&external_id) {
-                *state.conflicts.entry(external_id.clone()).or_default() += 1;
-                return None;
-            }
-            let id = format!("bp-{}", state.creations.len() + 1);
-            state.created.insert(external_id.clone(), id.clone());
-            state.creations.push(external_id.clone());
-            Some(id)
-        };
-        let conflict = || {
-            ResponseTemplate::new(409).set_body_json(errors(
-                "duplicate_external_id",
-                "A user with this external_id already exists",
-            ))
-        };
-        match fate {
-            Fate::TooMany => ResponseTemplate::new(429)
-                .insert_header("retry-after", "0")
-                .set_body_json(errors("rate_limited", "Too many requests")),
-            Fate::Unavailable => ResponseTemplate::new(503)
-                .insert_header("retry-after", "0")
-                .set_body_json(errors("maintenance", "Down for maintenance")),
-            Fate::Failed => {
-                ResponseTemplate::new(500).set_body_json(errors("internal", "Internal error"))
-            }
-            Fate::Invalid => ResponseTemplate::new(422)
-                .set_body_json(errors("invalid_first_name", "first_name is invalid")),
-            Fate::SlowNothing => ResponseTemplate::new(500)
-                .set_body_json(errors("internal", "late"))
-                .set_delay(SLOW),
-            Fate::SlowCreated => match create(&mut state) {
-                Some(id) => ResponseTemplate::new(201).set_body_json(json!({"data": {"id": id}})),
-                None => conflict(),
-            }
-            .set_delay(SLOW),
-            Fate::Normal => match create(&mut state) {
-                Some(id) => ResponseTemplate::new(201).set_body_json(json!({"data": {"id": id}})),
-                None => conflict(),
-            },
+/// What the server does with one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Fate {
+    /// 429 with a `Retry-After`; nothing created.
+    TooMany,
+    /// 503 with a `Retry-After`; nothing created.
+    Unavailable,
+    /// 500; nothing created.
+    FailsBefore,
+    /// Creates the user, then answers 500.
+    CreatesThenFails,
+    /// Creates the user, then never answers (the client times out).
+    CreatesThenSilent,
+    /// Never answers, creates nothing.
+    Silent,
+    /// Creates the user and answers 201 with a body off the spec, id still readable.
+    CreatesOffSpec,
+    /// Creates the user and answers 201 with a body holding no id.
+    CreatesWithoutId,
+    /// 201 if new, 409 if the key exists (for a unique key).
+    Normal,
+    /// The user is invalid for the provider: 422 on every attempt, never created.
+    Invalid,
+}
+
+impl Fate {
+    fn draw(setup: Setup, seed: u64, key: &str, attempt: u32) -> Self {
+        let base = fnv1a(&format!("{setup:?}/{seed:x}/{key}"));
+        if XorShift::new(base).percent() < 5 {
+            return Self::Invalid;
         }
+        let roll =
+            XorShift::new(base ^ u64::from(attempt).wrapping_mul(0x9E37_79B9_7F4A_7C15)).percent();
+        match roll {
+            0..=9 => Self::TooMany,
+            10..=16 => Self::Unavailable,
+            17..=22 => Self::FailsBefore,
+            23..=32 => Self::CreatesThenFails,
+            33..=42 => Self::CreatesThenSilent,
+            43..=47 => Self::Silent,
+            48..=51 => Self::CreatesOffSpec,
+            52..=54 => Self::CreatesWithoutId,
+            _ => Self::Normal,
+        }
+    }
+}
+
+/// What the server holds.
+#[derive(Default)]
+struct Ledger {
+    /// Key → the ids created for it (more than one would be a duplicate).
+    created: HashMap<String, Vec<String>>,
+    /// Every creation, in order.
+    creations: usize,
+    /// Key → requests seen.
+    attempts: HashMap<String, u32>,
+    /// Key → 409s answered.
+    conflicts: HashMap<String, u32>,
+    fates: BTreeMap<Fate, u32>,
+}
+
+impl Ledger {
+    /// Creates the user for `key` unless the key is unique and taken; the new id, or `None` for
+    /// a conflict.
+    fn create(&mut self, setup: Setup, key: &str) -> Option<String> {
+        if setup.unique() && self.created.contains_key(key) {
+            *self.conflicts.entry(key.to_owned()).or_default() += 1;
+            return None;
+        }
+        self.creations += 1;
+        let (id, _) = setup.created(self.creations);
+        self.created
+            .entry(key.to_owned())
+            .or_default()
+            .push(id.clone());
+        Some(id)
+    }
+}
+
+/// The server's answer to one request, recording what it did in `ledger`.
+fn answer(setup: Setup, seed: u64, ledger: &Mutex<Ledger>, request: &RawRequest) -> Reply {
+    let body: Value = serde_json::from_slice(&request.body).expect("a JSON body");
+    let key = setup.key(&body);
+    let mut ledger = ledger.lock().unwrap();
+    let attempt = {
+        let n = ledger.attempts.entry(key.clone()).or_default();
+        *n += 1;
+        *n
+    };
+    let fate = Fate::draw(setup, seed, &key, attempt);
+    *ledger.fates.entry(fate).or_default() += 1;
+    let now = |status, body: &Value| Reply::Now(json_response(status, &[], body));
+    let throttled = |status, body: &Value| {
+        let wait = (attempt % 3).to_string();
+        Reply::Now(json_response(status, &[("retry-after", &wait)], body))
+    };
+    match fate {
+        Fate::TooMany => throttled(429, &setup.error("rate_limited")),
+        Fate::Unavailable => throttled(503, &setup.error("maintenance")),
+        Fate::FailsBefore => now(500, &setup.error("internal")),
+        // Bitpanda documents 422 for an invalid body, Wealthyhood 400.
+        Fate::Invalid => match setup {
+            Setup::Wealthyhood => now(400, &setup.error("invalid_first_name")),
+            _ => now(422, &setup.error("invalid_first_name")),
+        },
+        Fate::Silent => Reply::Never,
+        Fate::CreatesThenFails | Fate::CreatesThenSilent | Fate::CreatesOffSpec | Fate::Normal => {
+            let Some(id) = ledger.create(setup, &key) else {
+                return now(409, &setup.conflict());
+            };
+            match fate {
+                Fate::CreatesThenFails => now(500, &setup.error("internal")),
+                Fate::CreatesThenSilent => Reply::Never,
+                Fate::CreatesOffSpec => now(201, &setup.created_off_spec(&id)),
+                _ => now(201, &setup.created(ledger.creations).1),
+            }
+        }
+        Fate::CreatesWithoutId => match ledger.create(setup, &key) {
+            Some(_) => now(201, &json!({"status": "created"})),
+            None => now(409, &setup.conflict()),
+        },
     }
 }
 
 /// How one registration ended, as the caller sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum End {
-    /// Created, with the provider's id.
-    Created(String),
-    /// Created by an earlier unanswered attempt, confirmed by a 409 on the retry.
-    Confirmed,
-    /// Not created, with the reason (the error's kind and codes).
-    NotCreated(&'static str, Vec<String>),
-    /// Reported to the caller as outcome unknown.
-    Unknown,
+    /// Created by this call, with the provider's id (read leniently when `off_spec`).
+    Created { id: String, off_spec: bool },
+    /// Created by an earlier unanswered attempt of this call, confirmed by a 409 on the retry.
+    ConfirmedExisting,
+    /// An error whose advice is to reconcile first: the user may exist.
+    Reconcile,
+    /// An error whose advice is that the same request may be sent again.
+    RetryLater,
+    /// An error whose advice is not to send it again.
+    Rejected,
 }
 
-#[tokio::test]
-async fn every_user_ends_known_and_none_is_created_twice() {
-    let server = MockServer::start().await;
-    let state = Arc::new(Mutex::new(State::default()));
-    Mock::given(method("POST"))
-        .and(path("/v2/users"))
-        .respond_with(Chaos {
-            state: state.clone(),
-        })
-        .mount(&server)
-        .await;
-    let policy = RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        max_retry_after: Duration::from_millis(50),
-        max_total: Duration::from_secs(10),
-    };
-    let client = OnboardingClient::builder(server.uri())
-        .retry_policy(policy.clone())
-        .timeout(TIMEOUT)
-        .bitpanda(token())
-        .unwrap();
+/// Per-seed figures.
+#[derive(Debug, Default)]
+struct Figures {
+    users: usize,
+    created: usize,
+    created_off_spec: usize,
+    confirmed_existing: usize,
+    reconcile: usize,
+    retry_later: usize,
+    rejected: usize,
+    requests: u32,
+    server_creations: usize,
+    duplicates: usize,
+}
 
-    let started = Instant::now();
+/// Registers `USERS` users with `setup` against a chaotic server, checks every invariant, and
+/// returns the figures.
+async fn run(setup: Setup, seed: u64) -> Figures {
+    let ledger = Arc::new(Mutex::new(Ledger::default()));
+    let server = {
+        let ledger = ledger.clone();
+        ScriptedServer::start(move |request, _| answer(setup, seed, &ledger, request)).await
+    };
+    let client = setup.client(&server.url());
+    let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..USERS {
         let client = client.clone();
+        let slot = slots.clone().acquire_owned().await.expect("open semaphore");
         tasks.spawn(async move {
             let mut new_user = user();
-            let external_id = format!("partner-user-{i:04}");
-            new_user.external_id = Some(external_id.clone());
-            new_user.email = format!("user{i}@example.com");
+            new_user.email = format!("user{i}.{seed:x}@example.com");
+            new_user.external_id = match setup {
+                Setup::BitpandaWithExternalId => Some(format!("partner-user-{i:04}")),
+                _ => None,
+            };
+            let key = match setup {
+                Setup::BitpandaWithExternalId => new_user.external_id.clone().unwrap(),
+                _ => new_user.email.clone(),
+            };
             let result = client.create_user(&new_user).await;
-            (external_id, result)
+            drop(slot);
+            (key, result)
         });
     }
     let mut ends = BTreeMap::new();
     while let Some(joined) = tasks.join_next().await {
-        let (external_id, result) = joined.expect("no task panicked");
-        let end = match result {
-            Ok(created) => {
-                assert!(created.attempts >= 1 && created.attempts <= policy.max_attempts);
-                match created.id {
-                    Some(id) => End::Created(id),
-                    None => End::Confirmed,
-                }
-            }
-            Err(OnboardingError::OutcomeUnknown { attempts, .. }) => {
-                assert!(attempts <= policy.max_attempts);
-                End::Unknown
-            }
-            Err(
-                error @ (OnboardingError::Rejected { .. }
-                | OnboardingError::RateLimited { .. }
-                | OnboardingError::Unavailable { .. }
-                | OnboardingError::ServerError { .. }),
-            ) => End::NotCreated(
-                error.kind(),
-                error
-                    .provider_codes()
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect(),
-            ),
-            Err(other) => panic!("{external_id}: an end outside the contract: {other:?}"),
-        };
-        assert!(ends.insert(external_id, end).is_none(), "one end per user");
+        let (key, result) = joined.expect("no task panicked");
+        let end = end_of(setup, &key, result);
+        assert!(ends.insert(key, end).is_none(), "one end per user");
     }
-    let elapsed = started.elapsed();
     assert_eq!(ends.len(), USERS, "every user is accounted for");
 
-    let state = state.lock().unwrap();
-    // Never created twice.
-    let distinct: BTreeSet<&String> = state.creations.iter().collect();
+    let ledger = ledger.lock().unwrap();
+    let mut figures = Figures {
+        users: ends.len(),
+        requests: ledger.attempts.values().sum(),
+        server_creations: ledger.creations,
+        ..Figures::default()
+    };
+    figures.duplicates = ledger.created.values().map(|ids| ids.len() - 1).sum();
     assert_eq!(
-        distinct.len(),
-        state.creations.len(),
-        "a user was created twice"
+        figures.duplicates, 0,
+        "{setup:?} seed {seed:x}: a user was created twice"
     );
-    // Never more attempts than the policy allows.
-    for (external_id, attempts) in &state.attempts {
-        assert!(
-            *attempts <= policy.max_attempts,
-            "{external_id}: {attempts} attempts"
-        );
+    for (key, attempts) in &ledger.attempts {
+        assert!(*attempts <= 3, "{key}: {attempts} attempts");
     }
+    assert_eq!(figures.users, USERS);
+    assert!(figures.requests as usize >= figures.users, "{figures:?}");
+    assert_eq!(
+        figures.server_creations,
+        ledger.created.len(),
+        "{figures:?}"
+    );
     // What the caller was told agrees with what the server holds.
-    for (external_id, end) in &ends {
-        let held = state.created.get(external_id);
+    for (key, end) in &ends {
+        let held = ledger.created.get(key).map(|ids| ids[0].as_str());
         match end {
-            End::Created(id) => assert_eq!(held, Some(id), "{external_id}"),
-            End::Confirmed => {
-                assert!(
-                    held.is_some(),
-                    "{external_id}: confirmed but not on the server"
-                );
-                assert!(state.conflicts.get(external_id).is_some_and(|n| *n >= 1));
+            End::Created { id, off_spec } => {
+                assert_eq!(held, Some(id.as_str()), "{key}");
+                figures.created += 1;
+                figures.created_off_spec += usize::from(*off_spec);
             }
-            End::NotCreated(kind, codes) => {
+            End::ConfirmedExisting => {
+                assert!(held.is_some(), "{key}: confirmed but not on the server");
+                assert!(ledger.conflicts.get(key).is_some_and(|n| *n >= 1), "{key}");
+                figures.confirmed_existing += 1;
+            }
+            End::Reconcile => figures.reconcile += 1,
+            End::RetryLater => {
+                // Sending it again must not make a second user: either nothing was created, or
+                // the create is keyed by an external_id.
+                assert!(
+                    held.is_none() || setup == Setup::BitpandaWithExternalId,
+                    "{key}: told to retry, but the server holds it: a retry would duplicate it"
+                );
+                figures.retry_later += 1;
+            }
+            End::Rejected => {
                 assert!(
                     held.is_none(),
-                    "{external_id}: LOST: the server created it as {held:?}, the caller was told {kind} {codes:?}"
+                    "LOST {key}: the server created it, the caller was told not to retry"
                 );
-                assert!(!codes.is_empty(), "{external_id}: the reason is known");
+                figures.rejected += 1;
             }
-            End::Unknown => {}
         }
     }
-    // The seed exercises every end.
-    let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
-    for end in ends.values() {
-        let name = match end {
-            End::Created(_) => "created",
-            End::Confirmed => "confirmed_by_409",
-            End::NotCreated(kind, _) => kind,
-            End::Unknown => "outcome_unknown",
-        };
-        *tally.entry(name).or_default() += 1;
-    }
-    let requests: u32 = state.attempts.values().sum();
     println!(
-        "chaos: {USERS} users, {requests} requests, {} created on the server, ends {tally:?}, fates {:?}, {elapsed:?}",
-        state.creations.len(),
-        state.fates
+        "chaos {setup:?} seed {seed:#x}: {figures:?}; server fates {:?}",
+        ledger.fates
     );
-    for name in ["created", "confirmed_by_409", "rejected", "outcome_unknown"] {
-        assert!(
-            tally.contains_key(name),
-            "the seed never reached {name}: {tally:?}"
+    figures
+}
+
+/// The end of one registration, checked against the contract of [`CreatedUser`] and
+/// [`RetryAdvice`].
+fn end_of(setup: Setup, key: &str, result: Result<CreatedUser, OnboardingError>) -> End {
+    match result {
+        Ok(CreatedUser::Created {
+            id,
+            attempts,
+            off_spec,
+            ..
+        }) => {
+            assert!((1..=3).contains(&attempts), "{key}: {attempts}");
+            End::Created { id, off_spec }
+        }
+        Ok(CreatedUser::ConfirmedExisting { attempts, .. }) => {
+            assert_eq!(
+                setup,
+                Setup::BitpandaWithExternalId,
+                "{key}: only a create keyed by an external_id is confirmed by a conflict"
+            );
+            assert!((2..=3).contains(&attempts), "{key}: {attempts}");
+            End::ConfirmedExisting
+        }
+        Ok(other) => panic!("{key}: an end outside the contract: {other:?}"),
+        Err(error) => {
+            if let OnboardingError::Conflict { .. } = error {
+                panic!("{key}: a first-time user met a conflict: {error:?}");
+            }
+            match error.retry_advice() {
+                RetryAdvice::ReconcileFirst => End::Reconcile,
+                RetryAdvice::RetrySafe => End::RetryLater,
+                RetryAdvice::DoNotRetry => {
+                    assert!(
+                        !error.provider_codes().is_empty(),
+                        "{key}: a refusal carries the provider's reason: {error:?}"
+                    );
+                    End::Rejected
+                }
+                other => panic!("{key}: unknown advice {other:?}"),
+            }
+        }
+    }
+}
+
+/// Runs every seed for `setup`, checks that the seeds reach every end the setup can produce,
+/// and returns the figures.
+async fn every_seed(setup: Setup, expected_ends: &[&str]) {
+    let mut total = Figures::default();
+    for seed in SEEDS {
+        let figures = run(setup, seed).await;
+        total.created += figures.created;
+        total.created_off_spec += figures.created_off_spec;
+        total.confirmed_existing += figures.confirmed_existing;
+        total.reconcile += figures.reconcile;
+        total.retry_later += figures.retry_later;
+        total.rejected += figures.rejected;
+    }
+    let reached = [
+        ("created", total.created),
+        ("created_off_spec", total.created_off_spec),
+        ("confirmed_existing", total.confirmed_existing),
+        ("reconcile", total.reconcile),
+        ("retry_later", total.retry_later),
+        ("rejected", total.rejected),
+    ];
+    for (name, count) in reached {
+        assert_eq!(
+            count > 0,
+            expected_ends.contains(&name),
+            "{setup:?}: end {name} reached {count} times; expected ends {expected_ends:?}"
         );
     }
-    assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn bitpanda_with_external_id_never_duplicates_and_confirms_by_conflict() {
+    every_seed(
+        Setup::BitpandaWithExternalId,
+        &[
+            "created",
+            "created_off_spec",
+            "confirmed_existing",
+            "reconcile",
+            "retry_later",
+            "rejected",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn bitpanda_without_external_id_never_resends_what_may_have_been_created() {
+    every_seed(
+        Setup::BitpandaWithoutExternalId,
+        &[
+            "created",
+            "created_off_spec",
+            "reconcile",
+            "retry_later",
+            "rejected",
+        ],
+    )
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn wealthyhood_never_duplicates_an_email() {
+    every_seed(
+        Setup::Wealthyhood,
+        &[
+            "created",
+            "created_off_spec",
+            "reconcile",
+            "retry_later",
+            "rejected",
+        ],
+    )
+    .await;
 }
 
 #[test]
 fn the_xorshift_is_deterministic_and_spread() {
     let a: Vec<u64> = {
-        let mut rng = XorShift::new(SEED);
+        let mut rng = XorShift::new(SEEDS[0]);
         (0..5).map(|_| rng.next()).collect()
     };
     let b: Vec<u64> = {
-        let mut rng = XorShift::new(SEED);
+        let mut rng = XorShift::new(SEEDS[0]);
         (0..5).map(|_| rng.next()).collect()
     };
     assert_eq!(a, b);

@@ -1,16 +1,22 @@
-//! The facade over real HTTP on loopback (`wiremock`): what is sent, how every documented status
+//! The facade over real HTTP on loopback (`wiremock`, and `common::ScriptedServer` where time matters): what is sent, how every documented status
 //! maps onto [`OnboardingError`], retries and their limits, and what is never sent.
 
 use std::time::Duration;
 
-use onboarding::{OnboardingClient, OnboardingError, PartnerCredential, UserContext};
+use onboarding::{
+    CreatedUser, ErrorKind, OnboardingClient, OnboardingError, PartnerCredential, RetryAdvice,
+    UserContext,
+};
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 mod common;
 
-use common::{IDENTIFIER, TOKEN, fast_policy as quick_policy, token, update, user};
+use common::{
+    IDENTIFIER, Reply, ScriptedServer, TOKEN, fast_policy as quick_policy, json_response, token,
+    update, user,
+};
 
 fn bitpanda(server: &MockServer) -> OnboardingClient {
     OnboardingClient::builder(server.uri())
@@ -68,8 +74,15 @@ async fn bitpanda_create_sends_the_mapped_body_with_the_bearer_token() {
         .create_user(&user())
         .await
         .expect("created");
-    assert_eq!(created.id.as_deref(), Some("bp-1"));
-    assert_eq!(created.attempts, 1);
+    assert_eq!(
+        created,
+        CreatedUser::Created {
+            provider: onboarding::Provider::Bitpanda,
+            id: "bp-1".into(),
+            attempts: 1,
+            off_spec: false
+        }
+    );
 }
 
 #[tokio::test]
@@ -85,7 +98,7 @@ async fn wealthyhood_create_returns_the_object_id() {
         .create_user(&user())
         .await
         .expect("created");
-    assert_eq!(created.id.as_deref(), Some("64f0c51e7fb3fc001234a001"));
+    assert_eq!(created.id(), Some("64f0c51e7fb3fc001234a001"));
 }
 
 #[tokio::test]
@@ -140,17 +153,17 @@ async fn an_invalid_user_sends_no_request_at_all() {
 async fn asking_a_provider_for_what_it_cannot_do_is_a_typed_error() {
     let server = MockServer::start().await;
     let error = btcdirect(&server).create_user(&user()).await.unwrap_err();
-    assert_eq!(error.kind(), "unsupported");
+    assert_eq!(error.kind(), ErrorKind::Unsupported);
     let error = bitpanda(&server)
         .update_user(&update(), &identifier())
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "unsupported");
+    assert_eq!(error.kind(), ErrorKind::Unsupported);
     let error = wealthyhood(&server)
         .update_user(&update(), &identifier())
         .await
         .unwrap_err();
-    assert_eq!(error.kind(), "unsupported");
+    assert_eq!(error.kind(), ErrorKind::Unsupported);
     assert!(requests(&server).await.is_empty());
 }
 
@@ -182,20 +195,20 @@ async fn every_documented_bitpanda_status_maps_to_its_kind() {
     let body =
         json!({"errors": [{"code": "duplicate_external_id", "detail": "Duplicate external_id"}]});
     let table = [
-        (400, "rejected", 1),
-        (401, "unauthorized", 1),
-        (404, "rejected", 1),
-        (409, "conflict", 1),
-        (422, "rejected", 1),
-        (429, "rate_limited", 3),
-        (500, "server_error", 1),
-        (503, "unavailable", 3),
+        (400, ErrorKind::Rejected, 1),
+        (401, ErrorKind::Unauthorized, 1),
+        (404, ErrorKind::Rejected, 1),
+        (409, ErrorKind::Conflict, 1),
+        (422, ErrorKind::Rejected, 1),
+        (429, ErrorKind::RateLimited, 3),
+        (500, ErrorKind::ServerError, 3),
+        (503, ErrorKind::Unavailable, 3),
     ];
     for (status, kind, attempts) in table {
         let (error, seen) = error_for("bitpanda", status, body.clone()).await;
         assert_eq!(error.kind(), kind, "{status}: {error}");
         assert_eq!(seen, attempts, "{status}: attempts the server saw");
-        if kind != "rate_limited" && kind != "unavailable" {
+        if kind != ErrorKind::RateLimited && kind != ErrorKind::Unavailable {
             assert_eq!(
                 error.provider_codes(),
                 ["duplicate_external_id"],
@@ -209,13 +222,13 @@ async fn every_documented_bitpanda_status_maps_to_its_kind() {
 async fn every_wealthyhood_status_maps_to_its_kind() {
     let body = json!({"message": "User already exists", "code": "CONFLICT"});
     let table = [
-        (400, "rejected"),
-        (401, "unauthorized"),
-        (409, "conflict"),
-        (500, "server_error"),
-        (429, "rate_limited"),
-        (503, "unavailable"),
-        (403, "unauthorized"),
+        (400, ErrorKind::Rejected),
+        (401, ErrorKind::Unauthorized),
+        (409, ErrorKind::Conflict),
+        (500, ErrorKind::ServerError),
+        (429, ErrorKind::RateLimited),
+        (503, ErrorKind::Unavailable),
+        (403, ErrorKind::Unauthorized),
     ];
     for (status, kind) in table {
         let (error, _) = error_for("wealthyhood", status, body.clone()).await;
@@ -239,9 +252,9 @@ async fn every_btcdirect_er_code_maps_to_a_kind_and_field() {
         let (error, seen) = error_for("btcdirect", 400, body).await;
         assert_eq!(seen, 1, "{code}: a 400 is not retried");
         let expected = if code.starts_with("ER7") || code.starts_with("ER8") {
-            "unauthorized"
+            ErrorKind::Unauthorized
         } else {
-            "rejected"
+            ErrorKind::Rejected
         };
         assert_eq!(error.kind(), expected, "{code}");
         assert_eq!(error.provider_codes(), [code]);
@@ -280,7 +293,7 @@ async fn rate_limits_are_retried_after_the_providers_wait_then_succeed() {
         .create_user(&user())
         .await
         .expect("created on the retry");
-    assert_eq!((created.id.as_deref(), created.attempts), (Some("bp-2"), 2));
+    assert_eq!((created.id(), created.attempts()), (Some("bp-2"), 2));
     assert_eq!(requests(&server).await.len(), 2);
 }
 
@@ -301,57 +314,45 @@ async fn maintenance_then_success_for_an_undocumented_503() {
         .create_user(&user())
         .await
         .expect("created");
-    assert_eq!(created.attempts, 2);
+    assert_eq!(created.attempts(), 2);
 }
 
-#[tokio::test]
+// Timeouts run on Tokio's paused clock against `common::ScriptedServer` (on the test's runtime):
+// the server holds the request unanswered, the client's 10 s timeout passes in no real time.
+
+#[tokio::test(start_paused = true)]
 async fn an_unanswered_create_is_reported_as_outcome_unknown_and_not_repeated() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(201)
-                .set_body_json(wealthyhood_created())
-                .set_delay(Duration::from_secs(2)),
-        )
-        .mount(&server)
-        .await;
-    let client = OnboardingClient::builder(server.uri())
+    let server = ScriptedServer::start(|_, _| Reply::Never).await;
+    let client = OnboardingClient::builder(server.url())
         .retry_policy(quick_policy())
-        .timeout(Duration::from_millis(200))
+        .timeout(Duration::from_secs(10))
         .wealthyhood(token())
         .unwrap();
     let error = client.create_user(&user()).await.unwrap_err();
-    assert_eq!(error.kind(), "outcome_unknown", "{error}");
+    assert_eq!(error.kind(), ErrorKind::OutcomeUnknown, "{error}");
+    assert_eq!(error.retry_advice(), RetryAdvice::ReconcileFirst);
     assert_eq!(
-        requests(&server).await.len(),
+        server.seen(),
         1,
         "a create of unknown outcome is never repeated"
     );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn bitpanda_with_external_id_retries_and_a_409_confirms_the_first_attempt() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(201)
-                .set_body_json(json!({"data": {"id": "bp-3"}}))
-                .set_delay(Duration::from_secs(2)),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(409)
-                .set_body_json(json!({"errors": [{"detail": "Duplicate external_id"}]})),
-        )
-        .mount(&server)
-        .await;
-    let client = OnboardingClient::builder(server.uri())
+    let conflict = json_response(
+        409,
+        &[],
+        &json!({"errors": [{"detail": "Duplicate external_id"}]}),
+    );
+    let server = ScriptedServer::start(move |_, n| match n {
+        1 => Reply::Never,
+        _ => Reply::Now(conflict.clone()),
+    })
+    .await;
+    let client = OnboardingClient::builder(server.url())
         .retry_policy(quick_policy())
-        .timeout(Duration::from_millis(200))
+        .timeout(Duration::from_secs(2))
         .bitpanda(token())
         .unwrap();
     assert!(
@@ -362,29 +363,26 @@ async fn bitpanda_with_external_id_retries_and_a_409_confirms_the_first_attempt(
         .create_user(&user())
         .await
         .expect("the first attempt created the user");
-    assert_eq!((created.id, created.attempts), (None, 2));
+    assert_eq!(
+        created,
+        CreatedUser::ConfirmedExisting {
+            provider: onboarding::Provider::Bitpanda,
+            attempts: 2
+        }
+    );
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn btcdirect_patch_is_retried_after_a_timeout() {
-    let server = MockServer::start().await;
-    Mock::given(method("PATCH"))
-        .respond_with(
-            ResponseTemplate::new(202)
-                .set_body_json(json!({}))
-                .set_delay(Duration::from_secs(2)),
-        )
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(202).set_body_json(json!({})))
-        .mount(&server)
-        .await;
-    let client = OnboardingClient::builder(server.uri())
+    let accepted = json_response(202, &[], &json!({}));
+    let server = ScriptedServer::start(move |_, n| match n {
+        1 => Reply::Never,
+        _ => Reply::Now(accepted.clone()),
+    })
+    .await;
+    let client = OnboardingClient::builder(server.url())
         .retry_policy(quick_policy())
-        .timeout(Duration::from_millis(200))
+        .timeout(Duration::from_secs(2))
         .btcdirect(PartnerCredential::api_key(TOKEN).unwrap())
         .unwrap();
     let updated = client
@@ -392,6 +390,7 @@ async fn btcdirect_patch_is_retried_after_a_timeout() {
         .await
         .expect("updated on the retry");
     assert_eq!(updated.attempts, 2);
+    assert_eq!(server.seen(), 2);
 }
 
 #[tokio::test]
@@ -410,7 +409,7 @@ async fn a_refused_connection_is_retried_up_to_the_limit_then_reported() {
 }
 
 #[tokio::test]
-async fn an_off_spec_body_is_an_unexpected_response_with_a_masked_excerpt() {
+async fn a_201_without_a_readable_id_is_outcome_unknown_to_reconcile_and_masked() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(
@@ -420,7 +419,8 @@ async fn an_off_spec_body_is_an_unexpected_response_with_a_masked_excerpt() {
         .mount(&server)
         .await;
     let error = bitpanda(&server).create_user(&user()).await.unwrap_err();
-    assert_eq!(error.kind(), "unexpected_response");
+    assert_eq!(error.kind(), ErrorKind::OutcomeUnknown, "{error}");
+    assert_eq!(error.retry_advice(), RetryAdvice::ReconcileFirst);
     let shown = error.to_string();
     assert!(
         !shown.contains("jean@example.com") && !shown.contains("123123412"),
@@ -433,7 +433,7 @@ fn plain_http_to_a_remote_host_is_refused_unless_opted_in() {
     let error = OnboardingClient::builder("http://api.example.com")
         .bitpanda(token())
         .unwrap_err();
-    assert_eq!(error.kind(), "invalid_configuration");
+    assert_eq!(error.kind(), ErrorKind::InvalidConfiguration);
     assert!(
         OnboardingClient::builder("http://api.example.com")
             .allow_insecure_http(true)
@@ -455,21 +455,9 @@ fn the_client_debug_shows_no_credential() {
 
 #[tokio::test]
 async fn a_redirect_is_not_followed_so_the_credential_never_reaches_another_host() {
-    let elsewhere = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": {"id": "stolen"}})))
-        .mount(&elsewhere)
-        .await;
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(307)
-                .insert_header("location", format!("{}/v2/users", elsewhere.uri()).as_str()),
-        )
-        .mount(&server)
-        .await;
+    let (server, elsewhere) = common::redirecting_server().await;
     let error = bitpanda(&server).create_user(&user()).await.unwrap_err();
-    assert_eq!(error.kind(), "unexpected_response", "{error}");
+    assert_eq!(error.kind(), ErrorKind::UnexpectedResponse, "{error}");
     assert_eq!(requests(&server).await.len(), 1);
     assert!(
         requests(&elsewhere).await.is_empty(),

@@ -4,11 +4,12 @@ use btcdirect_client::{Credentials, PartnerCredential, UserContext};
 use client_support::ResponseObserver;
 
 use super::{Endpoint, Outcome, UpdatedUser};
+use crate::call::{CallSpec, Success};
 use crate::credentials::{BtcDirectLogin, TokenCache, TokenSource};
 use crate::error::OnboardingError;
 use crate::model::UserUpdate;
 use crate::provider::{Operation, Provider};
-use crate::{call, mapping};
+use crate::{call, mapping, outcome};
 
 /// How a [`BtcDirectClient`] authenticates the partner: renewing bearer tokens from a
 /// [`TokenSource`] (usually [`BtcDirectLogin`]), or a fixed [`PartnerCredential`] (an API key,
@@ -69,6 +70,13 @@ impl std::fmt::Debug for BtcDirectClient {
     }
 }
 
+/// BTC Direct's update: a `PATCH`, idempotent.
+const UPDATE: CallSpec = CallSpec {
+    provider: Provider::BtcDirect,
+    operation: Operation::UpdateUser,
+    idempotent: true,
+};
+
 impl BtcDirectClient {
     pub(crate) fn new(endpoint: Endpoint, partner: PartnerAuth) -> Self {
         Self { endpoint, partner }
@@ -78,7 +86,7 @@ impl BtcDirectClient {
     ///
     /// The update is validated first: any violation returns [`OnboardingError::InvalidInput`]
     /// with all of them, and nothing is sent. The `PATCH` is idempotent, so an unanswered
-    /// attempt is retried.
+    /// attempt, or one answered with a 5xx, is retried.
     pub async fn update_user(
         &self,
         update: &UserUpdate,
@@ -94,12 +102,7 @@ impl BtcDirectClient {
                     .await
             }
         };
-        let (status, attempts) = outcome.map_err(|(error, _, _)| error)?;
-        Ok(UpdatedUser {
-            provider: Provider::BtcDirect,
-            status,
-            attempts,
-        })
+        outcome::updated(UPDATE, outcome)
     }
 
     /// One update under the retry policy with these credentials; the value is the HTTP status.
@@ -108,7 +111,7 @@ impl BtcDirectClient {
         body: &btcdirect_client::types::UpdateUserRequest,
         partner: PartnerCredential,
         user: UserContext,
-    ) -> Outcome<u16> {
+    ) -> Outcome<Success<btcdirect_client::types::User>> {
         let endpoint = &self.endpoint;
         let observer = ResponseObserver::default();
         let credentials = Credentials::new(partner, user).observed_by(observer.clone());
@@ -117,15 +120,9 @@ impl BtcDirectClient {
             endpoint.http.clone(),
             credentials,
         );
-        call::run(
-            Provider::BtcDirect,
-            &endpoint.policy,
-            Operation::UpdateUser,
-            true,
-            &observer,
-            || client.update_user(body),
-        )
+        call::run(UPDATE, &endpoint.policy, &observer, || {
+            client.update_user(body)
+        })
         .await
-        .map(|(response, attempts)| (response.status().as_u16(), attempts))
     }
 }

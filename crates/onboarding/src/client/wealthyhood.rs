@@ -1,13 +1,12 @@
 //! [`WealthyhoodClient`]: registers users with Wealthyhood (`POST /users`).
 
-use client_support::{BearerCredentials, ResponseObserver};
-
 use super::{CreatedUser, Endpoint};
+use crate::call::CallSpec;
 use crate::credentials::TokenCache;
 use crate::error::OnboardingError;
 use crate::model::NewUser;
 use crate::provider::{Operation, Provider};
-use crate::{call, mapping};
+use crate::{call, mapping, outcome};
 
 /// Registers users with Wealthyhood; build it with
 /// [`ClientBuilder::wealthyhood`](crate::ClientBuilder::wealthyhood). Cloning is cheap: clones
@@ -35,39 +34,30 @@ impl WealthyhoodClient {
     /// Creates `user` with Wealthyhood.
     ///
     /// The user is validated first: any violation returns [`OnboardingError::InvalidInput`] with
-    /// all of them, and nothing is sent. An unanswered attempt is
-    /// [`OnboardingError::OutcomeUnknown`], never repeated.
+    /// all of them, and nothing is sent. An attempt that may have been applied (no answer, 5xx)
+    /// is returned at once, advising to reconcile first, never repeated: Wealthyhood's unique
+    /// email does not make the create repeatable (see [`crate::retry`]).
     pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
         let body = mapping::wealthyhood_request(user)?;
+        let spec = CallSpec {
+            provider: Provider::Wealthyhood,
+            operation: Operation::CreateUser,
+            idempotent: false,
+        };
         let endpoint = &self.endpoint;
-        let (response, attempts) = endpoint
+        let outcome = endpoint
             .with_renewal(&self.tokens, |token| {
-                let observer = ResponseObserver::default();
-                let credentials = BearerCredentials::from_secret(token).observed_by(observer.clone());
-                let client = wealthyhood_client::Client::new_with_client(
-                    &endpoint.base_url,
-                    endpoint.http.clone(),
-                    credentials,
-                );
+                let (client, observer) =
+                    endpoint.bearer_client(token, wealthyhood_client::Client::new_with_client);
                 let body = &body;
                 async move {
-                    call::run(
-                        Provider::Wealthyhood,
-                        &endpoint.policy,
-                        Operation::CreateUser,
-                        false,
-                        &observer,
-                        || client.create_user(body),
-                    )
+                    call::run(spec, &endpoint.policy, &observer, || {
+                        client.create_user(body)
+                    })
                     .await
                 }
             })
-            .await
-            .map_err(|(error, _, _)| error)?;
-        Ok(CreatedUser {
-            provider: Provider::Wealthyhood,
-            id: Some(response.into_inner().id.to_string()),
-            attempts,
-        })
+            .await;
+        outcome::created(spec, outcome, |created| created.id.to_string())
     }
 }

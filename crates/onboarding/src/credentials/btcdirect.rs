@@ -7,10 +7,11 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use btcdirect_client::types::{AuthenticateRequest, PartnerTokens, RefreshRequest};
+use client_support::ResponseObserver;
 use progenitor_client::{Error as ClientError, ResponseValue};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{AccessToken, TokenError, TokenFuture, TokenRequest, TokenSource};
+use super::{AccessToken, TokenError, TokenFuture, TokenRequest, TokenSource, not_redirected};
 use crate::transport;
 
 /// How long a BTC Direct partner token is valid: one hour, as BTC Direct documents.
@@ -39,10 +40,11 @@ impl BtcDirectLogin {
     }
 
     async fn login(&self, request: TokenRequest<'_>) -> Result<AccessToken, TokenError> {
+        let observer = ResponseObserver::default();
         let client = btcdirect_client::Client::new_with_client(
             request.base_url,
             request.http.clone(),
-            btcdirect_client::Credentials::token_request(),
+            btcdirect_client::Credentials::token_request().observed_by(observer.clone()),
         );
         let refresh_token = self
             .refresh_token
@@ -53,7 +55,8 @@ impl BtcDirectLogin {
             let body = RefreshRequest {
                 refresh_token: refresh_token.expose_secret().to_owned(),
             };
-            match client.refresh_token(&body).await.map_err(token_error) {
+            let refreshed = client.refresh_token(&body).await.map_err(token_error);
+            match not_redirected(&observer).and(refreshed) {
                 Ok(tokens) => return Ok(self.keep(tokens)),
                 Err(TokenError::Refused { .. }) => {}
                 Err(error) => {
@@ -70,8 +73,9 @@ impl BtcDirectLogin {
             username: self.username.expose_secret().to_owned(),
             password: self.password.expose_secret().to_owned(),
         };
-        let tokens = client.authenticate(&body).await.map_err(token_error)?;
-        Ok(self.keep(tokens))
+        let tokens = client.authenticate(&body).await.map_err(token_error);
+        not_redirected(&observer)?;
+        Ok(self.keep(tokens?))
     }
 
     /// Keeps the new refresh token and hands out the token.
@@ -119,12 +123,12 @@ fn token_error(error: ClientError<btcdirect_client::types::ErrorResponse>) -> To
             status: None,
             detail: "the answer did not decode as {token, refreshToken}".into(),
         },
-        ClientError::InvalidRequest(_) | ClientError::InvalidUpgrade(_) | ClientError::Custom(_) => {
-            TokenError::Unusable {
-                status: None,
-                detail: "the request could not be made".into(),
-            }
-        }
+        ClientError::InvalidRequest(_)
+        | ClientError::InvalidUpgrade(_)
+        | ClientError::Custom(_) => TokenError::Unusable {
+            status: None,
+            detail: "the request could not be made".into(),
+        },
     }
 }
 

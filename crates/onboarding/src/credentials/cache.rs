@@ -95,7 +95,11 @@ impl TokenCache {
             }
         }
         let fetched = self.shared.source.fetch_token(request).await;
-        let mut slot = self.shared.slot.write().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self
+            .shared
+            .slot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         slot.renewals += 1;
         let generation = slot.renewals;
         match fetched.and_then(|token| cached(token, generation)) {
@@ -121,7 +125,11 @@ impl TokenCache {
 
     /// Drops `refused` if it is still the cached token, so the next call renews.
     pub(crate) fn invalidate(&self, refused: &CachedToken) {
-        let mut slot = self.shared.slot.write().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = self
+            .shared
+            .slot
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         if slot
             .token
             .as_ref()
@@ -132,7 +140,10 @@ impl TokenCache {
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Slot> {
-        self.shared.slot.read().unwrap_or_else(PoisonError::into_inner)
+        self.shared
+            .slot
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -145,9 +156,9 @@ fn cached(token: AccessToken, generation: u64) -> Result<CachedToken, TokenError
             detail: "the token is empty or not a valid HTTP header value".into(),
         })?;
     let now = Instant::now();
-    let renew_at = token.expires_at.map(|expires_at| {
-        expires_at - renewal_lead(expires_at.saturating_duration_since(now))
-    });
+    let renew_at = token
+        .expires_at
+        .map(|expires_at| expires_at - renewal_lead(expires_at.saturating_duration_since(now)));
     Ok(CachedToken {
         bearer,
         secret: token.secret,

@@ -7,7 +7,9 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use super::{AccessToken, TokenError, TokenFuture, TokenRequest, TokenSource};
+use client_support::ResponseObserver;
+
+use super::{AccessToken, TokenError, TokenFuture, TokenRequest, TokenSource, not_redirected};
 use crate::transport;
 
 /// How the client authenticates at the token endpoint (RFC 6749 §2.3.1).
@@ -106,16 +108,16 @@ impl ClientCredentials {
                 form.push(("client_secret", self.client_secret.expose_secret()));
             }
             ClientAuthentication::BasicAuth => {
-                request = request.basic_auth(
-                    &self.client_id,
-                    Some(self.client_secret.expose_secret()),
-                );
+                request =
+                    request.basic_auth(&self.client_id, Some(self.client_secret.expose_secret()));
             }
         }
         let request = request.form(&form).build().map_err(|e| unreachable(&e))?;
-        let response = client_support::execute_bounded(http, request, None)
+        let observer = ResponseObserver::default();
+        let response = client_support::execute_bounded(http, request, Some(&observer))
             .await
             .map_err(|e| unreachable(&e))?;
+        not_redirected(&observer)?;
         let status = response.status();
         let body = response.bytes().await.map_err(|e| unreachable(&e))?;
         if status.is_success() {

@@ -78,7 +78,7 @@ impl Target {
             Target::Bitpanda | Target::Wealthyhood => client
                 .create_user(&user())
                 .await
-                .map(|created| (created.attempts, created.id)),
+                .map(|created| (created.attempts(), created.id().map(str::to_owned))),
             Target::BtcDirect => client
                 .update_user(&update(), &UserContext::identifier(IDENTIFIER).unwrap())
                 .await
@@ -101,6 +101,27 @@ pub fn wealthyhood_created() -> serde_json::Value {
         "id": "64f0c51e7fb3fc001234a001", "email": "user@example.com", "portfolios": [],
         "createdAt": "2024-10-03T10:30:00Z", "updatedAt": "2024-10-03T10:30:00Z"
     })
+}
+
+/// A Bitpanda stand-in answering every `POST` with a 307 to a second server, which answers 201
+/// with the id `stolen` to anything: `(server, elsewhere)`.
+pub async fn redirecting_server() -> (wiremock::MockServer, wiremock::MockServer) {
+    use wiremock::matchers::{any, method};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let elsewhere = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(serde_json::json!({"data": {"id": "stolen"}})),
+        )
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    let location = format!("{}/v2/users", elsewhere.uri());
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", location.as_str()))
+        .mount(&server)
+        .await;
+    (server, elsewhere)
 }
 
 /// One parsed request: method, path and body.
@@ -203,4 +224,104 @@ impl RawServer {
     pub fn seen(&self) -> u32 {
         self.requests.load(Ordering::SeqCst) as u32
     }
+}
+
+/// What a [`ScriptedServer`] does with one request.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// Answer at once with these bytes (a whole HTTP/1.1 response, see [`response`]).
+    Now(Vec<u8>),
+    /// Answer after this much Tokio time.
+    After(Duration, Vec<u8>),
+    /// Never answer: keep the connection open until the client gives up and closes it.
+    Never,
+}
+
+/// A loopback HTTP/1.1 server running on the test's own Tokio runtime, so a paused test clock
+/// governs both sides: the client's timeouts and the server's delays. Every request is answered
+/// as `script(request, n)` says, `n` counting requests from 1; every connection is closed after
+/// one request.
+///
+/// Running on the same runtime is what makes the paused clock safe with real sockets: Tokio
+/// advances a paused clock only when every task is idle, and with both ends on one runtime a
+/// request or answer in flight always has a task ready to read it (loopback delivers a write to
+/// the peer's socket before `write` returns). A server on another thread (`wiremock`) would let
+/// the clock jump to the client's timeout while the server is still answering.
+pub struct ScriptedServer {
+    pub address: SocketAddr,
+    /// Every request read, with the (Tokio) time it was read.
+    pub requests: Arc<std::sync::Mutex<Vec<(tokio::time::Instant, RawRequest)>>>,
+}
+
+impl ScriptedServer {
+    pub async fn start<S>(script: S) -> Self
+    where
+        S: Fn(&RawRequest, usize) -> Reply + Send + Sync + 'static,
+    {
+        // A deep accept queue: a connection the queue has no room for waits for the kernel's
+        // SYN retransmission, in real time, while the paused clock jumps ahead.
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+        let listener = socket.listen(4096).unwrap();
+        let address = listener.local_addr().unwrap();
+        let requests = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        let script = Arc::new(script);
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let seen = seen.clone();
+                let script = script.clone();
+                tokio::spawn(async move {
+                    let Some(request) = read_request(&mut stream).await else {
+                        return;
+                    };
+                    let reply = {
+                        let mut seen = seen.lock().unwrap();
+                        seen.push((tokio::time::Instant::now(), request.clone()));
+                        script(&request, seen.len())
+                    };
+                    let bytes = match reply {
+                        Reply::Now(bytes) => bytes,
+                        Reply::After(delay, bytes) => {
+                            tokio::time::sleep(delay).await;
+                            bytes
+                        }
+                        Reply::Never => {
+                            // Wait for the client to close; read nothing more of it.
+                            let mut sink = [0u8; 1024];
+                            while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+                            return;
+                        }
+                    };
+                    let _ = stream.write_all(&bytes).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        Self { address, requests }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    pub fn seen(&self) -> u32 {
+        self.requests.lock().unwrap().len() as u32
+    }
+
+    /// The (Tokio) time between one request and the next, for each retry.
+    pub fn gaps(&self) -> Vec<Duration> {
+        let requests = self.requests.lock().unwrap();
+        requests
+            .windows(2)
+            .map(|pair| pair[1].0.duration_since(pair[0].0))
+            .collect()
+    }
+}
+
+/// A JSON response with `status`, `headers` and `body`.
+pub fn json_response(status: u16, headers: &[(&str, &str)], body: &serde_json::Value) -> Vec<u8> {
+    let mut all = vec![("content-type", "application/json")];
+    all.extend_from_slice(headers);
+    response(status, &all, body.to_string().as_bytes())
 }
