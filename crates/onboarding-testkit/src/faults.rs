@@ -21,8 +21,9 @@ pub enum MaintenanceBody {
 /// A 2xx body that is off the spec.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OffSpecBody {
-    /// The provider's own variant: the user is created and its id sent, but elsewhere than the
-    /// schema says or next to fields of the wrong type (Bitpanda: `{"id": …}` without `data`;
+    /// The provider's own variant: the user is created and its id sent where the schema says,
+    /// but with a type or neighbours the schema refuses (Bitpanda: `{"data": {"id": 7}}`, the id
+    /// a number, and the user's id becomes `"7"`;
     /// Wealthyhood: `portfolios: null` and a `createdAt` that is not a date-time; BTC Direct:
     /// `email: 42` and a `registrationDate` that is not a date-time).
     Default,

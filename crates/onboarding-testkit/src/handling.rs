@@ -471,10 +471,17 @@ impl State {
     }
 
     /// A success body off the spec that still carries the id (see [`OffSpecBody::Default`]).
-    fn off_spec_body(&self, request: Option<&Value>) -> Value {
+    fn off_spec_body(&mut self, request: Option<&Value>) -> Value {
         let id = self.users.last().map(|u| u.id.clone()).unwrap_or_default();
         match self.provider {
-            Provider::Bitpanda => json!({"id": id}),
+            Provider::Bitpanda => {
+                // The id as a number where the spec has a string; the user keeps that id.
+                let number = self.next_id;
+                if let Some(user) = self.users.last_mut() {
+                    user.id = number.to_string();
+                }
+                json!({"data": {"id": number}})
+            }
             Provider::Wealthyhood => json!({
                 "id": id,
                 "email": request.and_then(|b| b.get("email")).cloned().unwrap_or_default(),

@@ -6,8 +6,8 @@ mod support;
 use std::time::Duration;
 
 use onboarding::{
-    BtcDirectLogin, ClientCredentials, FixedToken, NewUser, OnboardingClient, OnboardingError,
-    RetryPolicy, TokenError, UserContext, UserUpdate,
+    BtcDirectLogin, ClientCredentials, CreatedUser, FixedToken, NewUser, OnboardingClient,
+    OnboardingError, RetryAdvice, RetryPolicy, TokenError, UserContext, UserUpdate,
 };
 use onboarding_testkit::{
     Answer, BTCDIRECT_PASSWORD, BTCDIRECT_USERNAME, CLIENT_ID, CLIENT_SECRET, Endpoint,
@@ -90,7 +90,7 @@ async fn operate(client: &OnboardingClient, external_id: &str) -> Result<u32, On
         _ => client
             .create_user(&user(external_id))
             .await
-            .map(|created| created.attempts),
+            .map(|created| created.attempts()),
     }
 }
 
@@ -251,22 +251,42 @@ async fn maintenance_with_a_json_or_a_text_body_is_retried() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_500_after_create_reaches_the_caller_and_the_user_exists_once() {
+async fn a_500_after_create_is_never_a_second_user() {
     let kit = onboarding_testkit::start().await;
-    for provider in [Provider::Bitpanda, Provider::Wealthyhood] {
-        let fake = kit.fake(provider);
-        fake.fail_next(1, Fault::ServerErrorAfterCreate);
-        let error = call(&kit, provider, "after500").await.unwrap_err();
-        assert!(
-            matches!(error, OnboardingError::ServerError { status: 500, .. }),
-            "{provider}: {error:?}"
-        );
-        assert_eq!(fake.users().len(), 1, "{provider}");
-        assert_eq!(outcomes(fake), [(Outcome::Created, Answer::Status(500))]);
-    }
-    kit.bitpanda.assert_one_create_for_external_id("after500");
+    // Wealthyhood: the create may have been applied, so the caller is told to reconcile first.
+    kit.wealthyhood.fail_next(1, Fault::ServerErrorAfterCreate);
+    let error = call(&kit, Provider::Wealthyhood, "after500")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, OnboardingError::ServerError { status: 500, .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.retry_advice(), RetryAdvice::ReconcileFirst);
+    assert_eq!(
+        outcomes(&kit.wealthyhood),
+        [(Outcome::Created, Answer::Status(500))]
+    );
     kit.wealthyhood
         .assert_one_create_for_email("after500@example.com");
+    // Bitpanda with an external_id: the retry meets 409, which confirms the first create.
+    kit.bitpanda.fail_next(1, Fault::ServerErrorAfterCreate);
+    let created = client(&kit, Provider::Bitpanda)
+        .create_user(&user("after500"))
+        .await
+        .unwrap();
+    assert!(
+        matches!(created, CreatedUser::ConfirmedExisting { attempts: 2, .. }),
+        "{created:?}"
+    );
+    assert_eq!(
+        outcomes(&kit.bitpanda),
+        [
+            (Outcome::Created, Answer::Status(500)),
+            (Outcome::Duplicate, Answer::Status(409))
+        ]
+    );
+    kit.bitpanda.assert_one_create_for_external_id("after500");
 }
 
 #[tokio::test(start_paused = true)]
@@ -287,7 +307,10 @@ async fn no_answer_after_create_is_outcome_unknown_or_confirmed_by_the_retry() {
     kit.bitpanda.fail_next(1, Fault::NoAnswerAfterCreate);
     let client = client(&kit, Provider::Bitpanda);
     let created = client.create_user(&user("held")).await.unwrap();
-    assert_eq!((created.id, created.attempts), (None, 2));
+    assert!(
+        matches!(created, CreatedUser::ConfirmedExisting { attempts: 2, .. }),
+        "{created:?}"
+    );
     assert_eq!(
         outcomes(&kit.bitpanda),
         [
@@ -342,24 +365,22 @@ async fn a_slow_answer_within_the_timeout_succeeds_and_a_slower_one_is_unknown()
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_2xx_off_the_spec_is_reported_and_never_resent() {
+async fn a_2xx_off_the_spec_still_gives_the_id_and_is_never_resent() {
     let kit = onboarding_testkit::start().await;
     for provider in [Provider::Bitpanda, Provider::Wealthyhood] {
         let fake = kit.fake(provider);
         fake.fail_next(1, Fault::OffSpecSuccess(OffSpecBody::Default));
-        let error = call(&kit, provider, "offspec").await.unwrap_err();
+        let created = client(&kit, provider)
+            .create_user(&user("offspec"))
+            .await
+            .unwrap_or_else(|e| panic!("{provider}: {e:?}"));
+        let users = fake.users();
+        assert_eq!(users.len(), 1);
         assert!(
-            matches!(
-                error,
-                OnboardingError::UnexpectedResponse {
-                    status: Some(201),
-                    ..
-                }
-            ),
-            "{provider}: {error:?}"
+            matches!(&created, CreatedUser::Created { id, off_spec: true, attempts: 1, .. } if id == users[0].id()),
+            "{provider}: {created:?}"
         );
         fake.assert_user_requests(1);
-        assert_eq!(fake.users().len(), 1);
     }
 }
 

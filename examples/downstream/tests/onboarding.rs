@@ -13,12 +13,12 @@ async fn registers_a_customer_once_even_through_throttling() {
         .bitpanda(credentials)
         .expect("client");
 
-    let id = downstream_service::register_customer(&bitpanda, "shop-customer-42")
+    let created = downstream_service::register_customer(&bitpanda, "shop-customer-42")
         .await
         .expect("registered");
 
     // What the fake provider received: a token request, one 429, then one create.
-    assert!(id.is_some());
+    assert_eq!(created.id(), Some(kit.bitpanda.users()[0].id()));
     kit.bitpanda
         .assert_one_create_for_external_id("shop-customer-42");
     kit.bitpanda.assert_outcome_count(Outcome::TokenIssued, 1);
