@@ -151,6 +151,12 @@ impl FakeProvider {
             .when(Arc::new(predicate), Some(times), fault);
     }
 
+    /// Consults `picker` for every call (after the rules added before it): the fault it returns
+    /// is played. For faults drawn at random with a seed, or by the attempt of a user.
+    pub fn fail_with(&self, picker: impl Fn(&Call<'_>) -> Option<Fault> + Send + Sync + 'static) {
+        self.state().script.pick(Arc::new(picker));
+    }
+
     /// Forgets every scripted fault.
     pub fn clear_faults(&self) {
         self.state().script.clear();

@@ -52,6 +52,9 @@ pub enum Fault {
     /// The user is created (or updated), then no answer ever comes: the connection is held
     /// open until the client gives up (or the kit stops).
     NoAnswerAfterCreate,
+    /// No answer ever comes, and nothing is created: the connection is held open until the
+    /// client gives up (or the kit stops).
+    NoAnswer,
     /// The connection is reset (TCP RST) as soon as the request is read. Nothing is created.
     ResetConnection,
     /// The request is handled as usual, and the answer sent after this delay (on Tokio's clock,
@@ -189,10 +192,15 @@ enum Trigger {
     },
 }
 
-/// A fault and when it applies.
-struct Rule {
-    fault: Fault,
-    trigger: Trigger,
+/// A function that picks the fault for a call, or none.
+pub type FaultPicker = Arc<dyn Fn(&Call<'_>) -> Option<Fault> + Send + Sync>;
+
+/// One entry of a script.
+enum Rule {
+    /// A fault and when it applies.
+    Counted { fault: Fault, trigger: Trigger },
+    /// A picker consulted for every call.
+    Picked(FaultPicker),
 }
 
 /// The scripted faults of one fake, in the order they were added: the first rule that applies
@@ -205,7 +213,7 @@ pub(crate) struct FaultScript {
 impl FaultScript {
     pub(crate) fn next(&mut self, endpoint: Endpoint, times: usize, fault: Fault) {
         if times > 0 {
-            self.rules.push(Rule {
+            self.rules.push(Rule::Counted {
                 fault,
                 trigger: Trigger::Next {
                     endpoint,
@@ -215,8 +223,12 @@ impl FaultScript {
         }
     }
 
+    pub(crate) fn pick(&mut self, picker: FaultPicker) {
+        self.rules.push(Rule::Picked(picker));
+    }
+
     pub(crate) fn when(&mut self, predicate: CallPredicate, times: Option<usize>, fault: Fault) {
-        self.rules.push(Rule {
+        self.rules.push(Rule::Counted {
             fault,
             trigger: Trigger::When {
                 predicate,
@@ -231,31 +243,43 @@ impl FaultScript {
 
     /// The fault for `call`, spending one use of its rule.
     pub(crate) fn take(&mut self, call: &Call<'_>) -> Option<Fault> {
-        let index = self.rules.iter().position(|rule| match &rule.trigger {
-            Trigger::Next {
-                endpoint,
-                remaining,
-            } => *endpoint == call.endpoint && *remaining > 0,
-            Trigger::When {
-                predicate,
-                remaining,
-            } => remaining.is_none_or(|n| n > 0) && predicate(call),
-        })?;
-        let rule = &mut self.rules[index];
-        let fault = rule.fault.clone();
-        let spent = match &mut rule.trigger {
-            Trigger::Next { remaining, .. } => {
-                *remaining -= 1;
-                *remaining == 0
+        for index in 0..self.rules.len() {
+            let (fault, trigger) = match &mut self.rules[index] {
+                Rule::Picked(picker) => match picker(call) {
+                    Some(fault) => return Some(fault),
+                    None => continue,
+                },
+                Rule::Counted { fault, trigger } => (fault, trigger),
+            };
+            let applies = match trigger {
+                Trigger::Next {
+                    endpoint,
+                    remaining,
+                } => *endpoint == call.endpoint && *remaining > 0,
+                Trigger::When {
+                    predicate,
+                    remaining,
+                } => remaining.is_none_or(|n| n > 0) && predicate(call),
+            };
+            if !applies {
+                continue;
             }
-            Trigger::When { remaining, .. } => remaining.as_mut().is_some_and(|n| {
-                *n -= 1;
-                *n == 0
-            }),
-        };
-        if spent {
-            self.rules.remove(index);
+            let fault = fault.clone();
+            let spent = match trigger {
+                Trigger::Next { remaining, .. } => {
+                    *remaining -= 1;
+                    *remaining == 0
+                }
+                Trigger::When { remaining, .. } => remaining.as_mut().is_some_and(|n| {
+                    *n -= 1;
+                    *n == 0
+                }),
+            };
+            if spent {
+                self.rules.remove(index);
+            }
+            return Some(fault);
         }
-        Some(fault)
+        None
     }
 }

@@ -202,6 +202,7 @@ impl State {
         let fault = self.script.take(call);
         match &fault {
             Some(Fault::ResetConnection) => return (Outcome::Reset, Reply::Reset),
+            Some(Fault::NoAnswer) => return (Outcome::Unanswered, Reply::Hold),
             Some(Fault::TooManyRequests { retry_after }) => {
                 return (Outcome::Throttled, self.throttled(*retry_after));
             }

@@ -25,8 +25,9 @@
 //!   ER701/ER702/ER800/ER801);
 //! - **plays scripted faults** ([`Fault`]) for the next N calls or for calls a predicate picks:
 //!   429 with `Retry-After`, 503 maintenance (JSON or plain text), 500 after creating the user,
-//!   no answer after creating the user, a connection reset, a slow answer, a 2xx off the spec, a
-//!   documented error; and a rate limit ([`RateLimit`], a token bucket);
+//!   no answer after creating the user (or without creating it), a connection reset, a slow
+//!   answer, a 2xx off the spec, a documented error; or faults a function picks per call
+//!   ([`FakeProvider::fail_with`]); and a rate limit ([`RateLimit`], a token bucket);
 //! - **records what it received** ([`ReceivedRequest`], whose `Debug` shows no header value and
 //!   no body value), the users it holds ([`StoredUser`]), counts per [`Outcome`], and offers
 //!   assertions such as [`FakeProvider::assert_one_create_for_external_id`].
@@ -64,7 +65,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::watch;
 
 pub use fake::FakeProvider;
-pub use faults::{Call, CallPredicate, Fault, MaintenanceBody, OffSpecBody};
+pub use faults::{Call, CallPredicate, Fault, FaultPicker, MaintenanceBody, OffSpecBody};
 pub use journal::{Answer, JournalDetail, OutcomeCounts, ReceivedRequest, StoredUser};
 pub use provider::{
     BITPANDA_TOKEN_PATH, BTCDIRECT_AUTHENTICATE_PATH, BTCDIRECT_REFRESH_PATH, Endpoint, Outcome,

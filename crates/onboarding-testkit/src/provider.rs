@@ -141,6 +141,8 @@ pub enum Outcome {
     Unavailable,
     /// The connection was reset before anything was done.
     Reset,
+    /// Held without an answer before anything was done ([`crate::Fault::NoAnswer`]).
+    Unanswered,
     /// A token was issued (token or refresh endpoint).
     TokenIssued,
     /// A token request was refused (bad client credentials, unknown refresh token).

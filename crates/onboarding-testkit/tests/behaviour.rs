@@ -591,3 +591,31 @@ async fn the_journal_debug_shows_no_tokens_and_no_personal_data() {
         Some(format!("Bearer {token}").as_str())
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_picker_chooses_faults_per_call_and_no_answer_creates_nothing() {
+    let kit = onboarding_testkit::start().await;
+    let fake = &kit.bitpanda;
+    fake.fail_with(|call| match call.json_str("/external_id") {
+        Some("silent") => Some(Fault::NoAnswer),
+        Some("busy") if call.sequence() == 1 => Some(Fault::too_many_requests(1)),
+        _ => None,
+    });
+    assert_eq!(send_user(fake, &byol("fine")).await.status, 201);
+    assert_eq!(send_user(fake, &byol("busy")).await.status, 429);
+    assert_eq!(send_user(fake, &byol("busy")).await.status, 201);
+    let bearer = format!("Bearer {}", fake.access_token());
+    let unanswered = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+        .post(format!("{}/v2/users", fake.url()))
+        .header("authorization", bearer)
+        .json(&byol("silent"))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(unanswered.is_timeout(), "{unanswered}");
+    assert_eq!(fake.users().len(), 2);
+    fake.assert_outcome_count(Outcome::Unanswered, 1);
+}
