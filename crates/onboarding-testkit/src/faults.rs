@@ -48,9 +48,12 @@ pub enum Fault {
         retry_after: Option<u64>,
     },
     /// The user is created (or updated), then the answer is `500` in the provider's shape.
+    /// When the call creates nothing (a duplicate, an invalid body, a refused credential), the
+    /// usual answer is sent instead.
     ServerErrorAfterCreate,
     /// The user is created (or updated), then no answer ever comes: the connection is held
-    /// open until the client gives up (or the kit stops).
+    /// open until the client gives up (or the kit stops). When the call creates nothing, the
+    /// usual answer is sent instead.
     NoAnswerAfterCreate,
     /// No answer ever comes, and nothing is created: the connection is held open until the
     /// client gives up (or the kit stops).
@@ -60,7 +63,8 @@ pub enum Fault {
     /// The request is handled as usual, and the answer sent after this delay (on Tokio's clock,
     /// so a paused clock skips it).
     Slow(Duration),
-    /// The user is created (or updated), and the 2xx body is off the spec.
+    /// The user is created (or updated), and the 2xx body is off the spec. When the call
+    /// creates nothing, the usual answer is sent instead.
     OffSpecSuccess(OffSpecBody),
     /// A documented error in the provider's shape, instead of handling the request: `status`
     /// with `code` (for BTC Direct an `ERnnn` code, whose page message and solution are used;

@@ -234,12 +234,13 @@ impl State {
         };
         let succeeded = matches!(outcome, Outcome::Created | Outcome::Updated);
         match fault {
-            Fault::ServerErrorAfterCreate => {
+            Fault::ServerErrorAfterCreate if succeeded => {
                 let problem = Problem::new(500, "internal_error", "Internal server error.");
                 reply = self.problem_reply(&problem);
             }
-            Fault::NoAnswerAfterCreate => reply = Reply::Hold,
+            Fault::NoAnswerAfterCreate if succeeded => reply = Reply::Hold,
             Fault::Slow(delay) => {
+                // Whatever the answer is, it comes late.
                 if let Reply::Answer { delay: slot, .. } = &mut reply {
                     *slot = Some(delay);
                 }
