@@ -1,6 +1,7 @@
 //! Property: for arbitrary and mutated request bodies, each fake's verdict (refused as invalid,
 //! or accepted) equals an independent `jsonschema` verdict on the spec's request schema (the
-//! spec compiled as it stands by `xtask::lint::validator`, formats on), over real loopback HTTP.
+//! spec's schema compiled as it stands, formats on; see `support::oracle`), over real loopback
+//! HTTP.
 //!
 //! Cases per provider: 256 by default; `PROPTEST_CASES=N` for more.
 
@@ -15,7 +16,7 @@ use onboarding_testkit::{Outcome, Provider, TestKit};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Map, Value, json};
-use support::{request_oracle, sample_body, send_user};
+use support::{request_oracle, sample_body, send_user_with};
 
 /// Strings that sit on either side of the specs' formats and patterns.
 const EDGE_STRINGS: &[&str] = &[
@@ -201,11 +202,12 @@ fn check_provider(provider: Provider) {
     let fake = kit.fake(provider);
     fake.set_token_lifetime(Duration::from_secs(86_400 * 365));
     let oracle = request_oracle(provider);
+    let client = reqwest::Client::new();
     let mut runner = TestRunner::new(Config::default());
     let verdicts = std::cell::Cell::new([0usize; 2]);
     runner
         .run(&body(provider), |body| {
-            runtime.block_on(send_user(fake, &body));
+            runtime.block_on(send_user_with(&client, fake, &body));
             let outcome = fake.requests().last().map(|r| r.outcome());
             let fake_accepts = outcome != Some(Outcome::Invalid);
             let spec_accepts = oracle.is_valid(&body);
