@@ -3,8 +3,9 @@
 //! OpenAPI 3.0 schemas are not JSON Schema: `nullable`, boolean `exclusiveMinimum` /
 //! `exclusiveMaximum`, `$ref`s into `#/components/schemas` (whose siblings OpenAPI ignores) and
 //! annotations such as `example` or `x-…` differ. [`to_json_schema`] converts one schema object;
-//! [`SpecSchemas`] holds the validators (draft 2020-12, formats checked: `email`, `date`,
-//! `date-time`, `uuid`, …) for every request and response body of one spec.
+//! The kit compiles, once per process, a validator (draft 2020-12, formats checked: `email`,
+//! `date`, `date-time`, `uuid`, …) for every request and response body of each spec;
+//! [`request_is_valid`] and [`response_is_valid`] ask them.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -233,9 +234,9 @@ fn operation_key(method: &str, path: &str) -> String {
     format!("{} {path}", method.to_ascii_uppercase())
 }
 
-/// Whether `body` satisfies the request schema of `provider`'s user operation, as the kit
-/// judges it (the converted schema, formats on). Tests compare this with an independent
-/// validator; the kit itself answers with [`crate::Verdict`].
+/// Whether `body` satisfies the request schema of `provider`'s user operation, as the fake
+/// judges it (the converted schema, formats on). A body refused here gets the provider's 4xx
+/// ([`crate::Outcome::Invalid`]).
 pub fn request_is_valid(provider: Provider, body: &Value) -> bool {
     let (method, path) = provider.user_operation();
     schemas(provider)

@@ -6,6 +6,7 @@ mod support;
 
 use std::time::Duration;
 
+use onboarding_testkit::spec;
 use onboarding_testkit::{
     Answer, BTCDIRECT_API_KEY, BTCDIRECT_PASSWORD, BTCDIRECT_USERNAME, CLIENT_ID, CLIENT_SECRET,
     Endpoint, FakeProvider, Fault, OffSpecBody, Outcome, Provider, RateLimit, WEALTHYHOOD_AUDIENCE,
