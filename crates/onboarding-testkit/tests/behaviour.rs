@@ -43,6 +43,9 @@ async fn a_valid_create_gets_201_with_a_body_valid_against_the_response_schema()
         assert_eq!(answer.status, status, "{provider}: {:?}", answer.body);
         let oracle = response_oracle(provider, status);
         assert!(oracle.is_valid(&answer.body), "{provider}: {}", answer.body);
+        assert!(spec::response_is_valid(provider, status, &answer.body));
+        assert!(spec::request_is_valid(provider, &sample_body(provider)));
+        assert!(!spec::request_is_valid(provider, &json!({})));
         fake.assert_outcome_count(outcome, 1);
         assert_eq!(fake.users().len(), 1);
     }
