@@ -116,6 +116,7 @@ pub struct Credentials {
     partner: Option<PartnerCredential>,
     user: Option<UserContext>,
     observer: Option<ResponseObserver>,
+    timeout: Option<std::time::Duration>,
 }
 
 impl Credentials {
@@ -125,6 +126,7 @@ impl Credentials {
             partner: Some(partner),
             user: Some(user),
             observer: None,
+            timeout: None,
         }
     }
 
@@ -135,12 +137,20 @@ impl Credentials {
             partner: None,
             user: None,
             observer: None,
+            timeout: None,
         }
     }
 
     /// The same credentials, reporting every response's status and headers to `observer`.
     pub fn observed_by(mut self, observer: ResponseObserver) -> Self {
         self.observer = Some(observer);
+        self
+    }
+
+    /// The same credentials, setting `timeout` on every request (for an HTTP client built
+    /// elsewhere); `None` leaves the client's own.
+    pub fn with_timeout(mut self, timeout: Option<std::time::Duration>) -> Self {
+        self.timeout = timeout;
         self
     }
 }
@@ -158,6 +168,10 @@ impl RequestContext for Credentials {
 
     fn observer(&self) -> Option<&ResponseObserver> {
         self.observer.as_ref()
+    }
+
+    fn timeout(&self) -> Option<std::time::Duration> {
+        self.timeout
     }
 }
 

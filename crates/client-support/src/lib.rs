@@ -76,6 +76,11 @@ pub trait RequestContext {
 
     /// The observer told about each response, if any.
     fn observer(&self) -> Option<&ResponseObserver>;
+
+    /// A timeout for the whole request, set on each request (over the HTTP client's own), if any.
+    fn timeout(&self) -> Option<Duration> {
+        None
+    }
 }
 
 /// A secret that is checked to make a valid header value, kept in a [`SecretString`] (zeroised
@@ -123,16 +128,18 @@ impl std::fmt::Debug for HeaderSecret {
 pub struct BearerCredentials {
     token: HeaderSecret,
     observer: Option<ResponseObserver>,
+    timeout: Option<Duration>,
 }
 
 impl BearerCredentials {
     /// Credentials from an access token; rejects an empty token or one with characters not
     /// allowed in a header, without repeating it.
     pub fn bearer(token: &str) -> Result<Self, InvalidCredential> {
-        Ok(Self {
-            token: HeaderSecret::new("access token", "Bearer ", token)?,
-            observer: None,
-        })
+        Ok(Self::from_secret(HeaderSecret::new(
+            "access token",
+            "Bearer ",
+            token,
+        )?))
     }
 
     /// Credentials from a token already checked and kept as a [`HeaderSecret`] with the
@@ -141,7 +148,15 @@ impl BearerCredentials {
         Self {
             token,
             observer: None,
+            timeout: None,
         }
+    }
+
+    /// The same credentials, setting `timeout` on every request (for an HTTP client built
+    /// elsewhere, whose own timeouts may be missing); `None` leaves the client's.
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// The same credentials, reporting every response's status and headers to `observer`.
@@ -166,6 +181,10 @@ impl RequestContext for BearerCredentials {
 
     fn observer(&self) -> Option<&ResponseObserver> {
         self.observer.as_ref()
+    }
+
+    fn timeout(&self) -> Option<Duration> {
+        self.timeout
     }
 }
 
@@ -278,6 +297,9 @@ macro_rules! provider_client_hooks {
                 _info: &progenitor_client::OperationInfo,
             ) -> Result<(), progenitor_client::Error<E>> {
                 $crate::RequestContext::apply_auth(&self.inner, request.headers_mut());
+                if let Some(timeout) = $crate::RequestContext::timeout(&self.inner) {
+                    *request.timeout_mut() = Some(timeout);
+                }
                 Ok(())
             }
 

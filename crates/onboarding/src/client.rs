@@ -65,6 +65,8 @@ pub(crate) struct Endpoint {
     pub(crate) base_url: String,
     pub(crate) http: reqwest::Client,
     pub(crate) policy: RetryPolicy,
+    /// Set on every request when the HTTP client is the service's and a timeout was asked for.
+    pub(crate) request_timeout: Option<Duration>,
 }
 
 /// How a call through the retry loop ended: the value and the attempts, or the [`Failure`].
@@ -80,6 +82,7 @@ impl Endpoint {
         let request = TokenRequest {
             http: &self.http,
             base_url: &self.base_url,
+            timeout: self.request_timeout,
         };
         tokens
             .token(request)
@@ -136,7 +139,9 @@ impl Endpoint {
         new_client: fn(&str, reqwest::Client, BearerCredentials) -> C,
     ) -> (C, ResponseObserver) {
         let observer = ResponseObserver::default();
-        let credentials = BearerCredentials::from_secret(token).observed_by(observer.clone());
+        let credentials = BearerCredentials::from_secret(token)
+            .observed_by(observer.clone())
+            .with_timeout(self.request_timeout);
         let client = new_client(&self.base_url, self.http.clone(), credentials);
         (client, observer)
     }
@@ -162,7 +167,7 @@ pub(crate) fn refuses_token(error: &OnboardingError) -> bool {
 #[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
-    timeout: Duration,
+    timeout: Option<Duration>,
     allow_insecure_http: bool,
     policy: RetryPolicy,
     http: Option<reqwest::Client>,
@@ -187,18 +192,19 @@ impl ClientBuilder {
     pub fn new(base_url: impl Into<String>) -> Self {
         Self {
             base_url: base_url.into(),
-            timeout: client_support::DEFAULT_TIMEOUT,
+            timeout: None,
             allow_insecure_http: false,
             policy: RetryPolicy::default(),
             http: None,
         }
     }
 
-    /// The per-request timeout (connect and whole request) of the HTTP client the builder
-    /// builds. Default 15 s. Not applied to a client given with
-    /// [`http_client`](Self::http_client), whose own timeouts hold.
+    /// The per-request timeout: connect and whole request for the HTTP client the builder
+    /// builds (default 15 s); with a client given to [`http_client`](Self::http_client), set on
+    /// every request (provider and token endpoint) over the client's own, and only when asked
+    /// for here.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
@@ -234,7 +240,8 @@ impl ClientBuilder {
     ///   custom headers (BTC Direct's `X-Api-Key`, `User-Identifier`, `User-Authorization`) and a
     ///   307/308 repeats the body: with such a client, use BTC Direct's partner login rather than
     ///   an API key.
-    /// - The facade's [`timeout`](Self::timeout) does not apply: set one on the client.
+    /// - **Bounded time, when asked.** The client's own timeouts hold; a
+    ///   [`timeout`](Self::timeout) set on this builder is set on every request as well.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -249,7 +256,7 @@ impl ClientBuilder {
     ) -> Result<BitpandaClient, OnboardingError> {
         Ok(BitpandaClient::new(
             self.endpoint(Provider::Bitpanda)?,
-            TokenCache::new(tokens),
+            TokenCache::new(Provider::Bitpanda, tokens),
         ))
     }
 
@@ -261,7 +268,7 @@ impl ClientBuilder {
     ) -> Result<WealthyhoodClient, OnboardingError> {
         Ok(WealthyhoodClient::new(
             self.endpoint(Provider::Wealthyhood)?,
-            TokenCache::new(tokens),
+            TokenCache::new(Provider::Wealthyhood, tokens),
         ))
     }
 
@@ -283,16 +290,21 @@ impl ClientBuilder {
         let invalid = |reason| OnboardingError::InvalidConfiguration { provider, reason };
         let base_url = transport::checked_base_url(&self.base_url, self.allow_insecure_http)
             .map_err(invalid)?;
-        let http = match self.http {
-            Some(http) => http,
-            None => client_support::http_client(self.timeout)
-                .map_err(|e| invalid(format!("could not build the HTTP client: {e}")))?,
+        let (http, request_timeout) = match self.http {
+            Some(http) => (http, self.timeout),
+            None => {
+                let timeout = self.timeout.unwrap_or(client_support::DEFAULT_TIMEOUT);
+                let http = client_support::http_client(timeout)
+                    .map_err(|e| invalid(format!("could not build the HTTP client: {e}")))?;
+                (http, None)
+            }
         };
         Ok(Endpoint {
             provider,
             base_url,
             http,
             policy: self.policy,
+            request_timeout,
         })
     }
 }

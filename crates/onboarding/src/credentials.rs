@@ -8,7 +8,8 @@
 //!   half its lifetime, for a token that lives shorter than twice the margin).
 //! - Many calls that find the token stale share one renewal: the first asks the source, the
 //!   others wait for its answer (64 concurrent calls at expiry make exactly one token request,
-//!   and so does a burst of calls that meet a token endpoint that is down).
+//!   and so does a burst of calls that meet a token endpoint that is down). A renewal that fails
+//!   while the cached token has not yet expired keeps that token until it does.
 //! - When a provider refuses the token anyway (HTTP 401; BTC Direct ER701, ER702, ER800 or
 //!   ER801, which it sends with a 400), the call drops that token, renews once and sends again:
 //!   the refused request created nothing, so repeating it is safe. A second refusal is
@@ -20,10 +21,12 @@
 //!   carrying a [`TokenError`], and the provider request is never sent.
 //!
 //! Expiry is measured on [`tokio::time::Instant`], so tests drive it with Tokio's paused clock.
+//! Each renewal is a tracing event (`access token renewed`: provider, renewal number, lifetime in
+//! seconds; `access token renewal failed`: provider and the [`TokenError`]), never the token.
 //!
 //! # Built-in sources
 //!
-//! - [`FixedToken`]: a token the service renews itself (today's behaviour); never expires.
+//! - [`FixedToken`]: a token the service obtains and renews itself, handed out as is.
 //! - [`ClientCredentials`]: OAuth 2.0 client credentials (RFC 6749 §4.4). For Bitpanda with the
 //!   token URL Bitpanda gives the partner (its path is not public); for Wealthyhood with
 //!   [`ClientCredentials::auth0`] (`POST {issuer}/oauth/token` with an `audience`).
@@ -40,10 +43,12 @@
 //! # Why not the `oauth2` crate
 //!
 //! `oauth2` 5.0 was weighed and not taken. Its `reqwest` integration depends on reqwest 0.12
-//! while this workspace uses 0.13, so `Cargo.lock` would hold two versions of reqwest and of
-//! hyper's stack (the workspace allows one version of each dependency); without that
-//! integration it still brings `rand` 0.8, `sha2`, `base64` 0.22, `thiserror` 1 and
-//! `serde_path_to_error` for PKCE, authorization-code and device flows the facade never uses.
+//! while this workspace uses 0.13, so `Cargo.lock` would hold two versions of reqwest (the
+//! workspace allows one version of each dependency). Without that
+//! integration it still adds a second `rand` (0.8 beside 0.10) and a second `thiserror` (1
+//! beside 2), plus `sha2` and `serde_path_to_error`, for PKCE, authorization-code and device
+//! flows the facade never uses.
+//!
 //! The client-credentials exchange is one form POST and one JSON answer
 //! ([`ClientCredentials`]), sent through the facade's own HTTP client so it shares its pool,
 //! its bounded reads and its no-redirect rule.
@@ -105,6 +110,9 @@ pub struct TokenRequest<'a> {
     pub http: &'a reqwest::Client,
     /// The provider's base URL, checked and without a trailing `/`.
     pub base_url: &'a str,
+    /// A timeout to set on the token request, when the service asked for one over its own
+    /// HTTP client's ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// An access token and when it stops being valid. `Debug` prints `AccessToken(***)` and the

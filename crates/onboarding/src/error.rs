@@ -547,3 +547,177 @@ pub fn masked_excerpt(body: &[u8]) -> String {
         words.join(" ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems() -> Vec<ProviderProblem> {
+        Vec::new()
+    }
+
+    /// One error of each kind, with the advice it must give.
+    fn every_kind() -> Vec<(OnboardingError, ErrorKind, RetryAdvice)> {
+        let provider = Provider::Bitpanda;
+        let operation = Operation::CreateUser;
+        vec![
+            (
+                OnboardingError::InvalidInput(ValidationReport::new(provider)),
+                ErrorKind::InvalidInput,
+                RetryAdvice::DoNotRetry,
+            ),
+            (
+                OnboardingError::Unsupported {
+                    provider,
+                    operation,
+                },
+                ErrorKind::Unsupported,
+                RetryAdvice::DoNotRetry,
+            ),
+            (
+                OnboardingError::InvalidConfiguration {
+                    provider,
+                    reason: "r".into(),
+                },
+                ErrorKind::InvalidConfiguration,
+                RetryAdvice::DoNotRetry,
+            ),
+            (
+                OnboardingError::Rejected {
+                    provider,
+                    status: 422,
+                    problems: problems(),
+                },
+                ErrorKind::Rejected,
+                RetryAdvice::DoNotRetry,
+            ),
+            (
+                OnboardingError::Conflict {
+                    provider,
+                    problems: problems(),
+                },
+                ErrorKind::Conflict,
+                RetryAdvice::DoNotRetry,
+            ),
+            (
+                OnboardingError::Unauthorized {
+                    provider,
+                    status: 401,
+                    problems: problems(),
+                },
+                ErrorKind::Unauthorized,
+                RetryAdvice::DoNotRetry,
+            ),
+            (
+                OnboardingError::CredentialUnavailable {
+                    provider,
+                    error: TokenError::Unreachable {
+                        detail: "connection failed".into(),
+                    },
+                },
+                ErrorKind::CredentialUnavailable,
+                RetryAdvice::RetrySafe,
+            ),
+            (
+                OnboardingError::CredentialUnavailable {
+                    provider,
+                    error: TokenError::Refused {
+                        status: 401,
+                        codes: vec!["invalid_client".into()],
+                    },
+                },
+                ErrorKind::CredentialUnavailable,
+                RetryAdvice::DoNotRetry,
+            ),
+            (
+                OnboardingError::RateLimited {
+                    provider,
+                    retry_after: None,
+                    attempts: 3,
+                },
+                ErrorKind::RateLimited,
+                RetryAdvice::RetrySafe,
+            ),
+            (
+                OnboardingError::Unavailable {
+                    provider,
+                    retry_after: None,
+                    attempts: 3,
+                },
+                ErrorKind::Unavailable,
+                RetryAdvice::RetrySafe,
+            ),
+            (
+                OnboardingError::ServerError {
+                    provider,
+                    operation,
+                    advice: RetryAdvice::ReconcileFirst,
+                    status: 500,
+                    problems: problems(),
+                },
+                ErrorKind::ServerError,
+                RetryAdvice::ReconcileFirst,
+            ),
+            (
+                OnboardingError::Transport {
+                    provider,
+                    attempts: 3,
+                    detail: "connection failed".into(),
+                    source: None,
+                },
+                ErrorKind::Transport,
+                RetryAdvice::RetrySafe,
+            ),
+            (
+                OnboardingError::OutcomeUnknown {
+                    provider,
+                    operation,
+                    advice: RetryAdvice::RetrySafe,
+                    attempts: 3,
+                    detail: "timed out".into(),
+                    source: None,
+                },
+                ErrorKind::OutcomeUnknown,
+                RetryAdvice::RetrySafe,
+            ),
+            (
+                OnboardingError::UnexpectedResponse {
+                    provider,
+                    status: Some(202),
+                    excerpt: "x".into(),
+                },
+                ErrorKind::UnexpectedResponse,
+                RetryAdvice::ReconcileFirst,
+            ),
+            (
+                OnboardingError::UnexpectedResponse {
+                    provider,
+                    status: Some(307),
+                    excerpt: "x".into(),
+                },
+                ErrorKind::UnexpectedResponse,
+                RetryAdvice::DoNotRetry,
+            ),
+        ]
+    }
+
+    #[test]
+    fn every_kind_has_its_advice_and_a_distinct_snake_case_name() {
+        let mut names = std::collections::BTreeSet::new();
+        for (error, kind, advice) in every_kind() {
+            assert_eq!(error.kind(), kind, "{error:?}");
+            assert_eq!(error.retry_advice(), advice, "{error:?}");
+            let name = kind.name();
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{name}"
+            );
+            assert_eq!(kind.to_string(), name);
+            names.insert(name);
+            if !matches!(error, OnboardingError::InvalidInput(_)) {
+                assert_eq!(error.provider(), Some(Provider::Bitpanda));
+            }
+        }
+        assert_eq!(names.len(), 13, "one name per kind: {names:?}");
+    }
+}

@@ -420,9 +420,30 @@ pub(crate) fn join_given_names(given_names: &[String]) -> String {
     given_names.join(" ")
 }
 
+/// The characters of [`join_given_names`], counted without building the joined string.
+pub(crate) fn joined_given_names_chars(given_names: &[String]) -> usize {
+    let names: usize = given_names.iter().map(|name| name.chars().count()).sum();
+    names + given_names.len().saturating_sub(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joined_given_names_are_counted_as_joined() {
+        for names in [
+            vec![],
+            vec!["Γιώργος".to_owned()],
+            vec!["Γιώργος".to_owned(), "Νικόλαος".to_owned(), "".to_owned()],
+        ] {
+            assert_eq!(
+                joined_given_names_chars(&names),
+                join_given_names(&names).chars().count(),
+                "{names:?}"
+            );
+        }
+    }
 
     #[test]
     fn debug_of_an_empty_user_shows_empty_strings_not_markers() {

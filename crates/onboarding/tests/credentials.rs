@@ -578,6 +578,43 @@ async fn one_shared_http_client_carries_every_provider_and_token_request() {
 }
 
 #[tokio::test]
+async fn a_timeout_asked_of_the_builder_bounds_every_request_of_a_supplied_client() {
+    let slow = |body: Value| {
+        ResponseTemplate::new(200)
+            .set_body_json(body)
+            .set_delay(Duration::from_secs(5))
+    };
+    let tokens = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(slow(json!({"access_token": "token-1"})))
+        .mount(&tokens)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(slow(json!({"data": {"id": "bp-1"}})))
+        .mount(&server)
+        .await;
+    let token_url = format!("{}/oauth/token", tokens.uri());
+    let client = builder(&server)
+        .timeout(Duration::from_millis(100))
+        .bitpanda(ClientCredentials::new(&token_url, "client-1", CLIENT_SECRET).unwrap())
+        .unwrap();
+    match client.create_user(&user()).await {
+        Err(OnboardingError::CredentialUnavailable {
+            error: TokenError::Unreachable { detail },
+            ..
+        }) => assert_eq!(detail, "timed out"),
+        other => panic!("expected the token request to time out, got {other:?}"),
+    }
+    let fixed = builder(&server)
+        .timeout(Duration::from_millis(100))
+        .bitpanda(FixedToken::new("fixed-token").unwrap())
+        .unwrap();
+    let error = fixed.create_user(&user()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::OutcomeUnknown, "{error}");
+}
+
+#[tokio::test]
 async fn a_redirect_followed_by_a_supplied_client_is_not_taken_and_loses_the_token() {
     let (server, elsewhere) = common::redirecting_server().await;
     let following = reqwest::Client::new();

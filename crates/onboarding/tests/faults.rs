@@ -348,6 +348,32 @@ async fn a_retry_after_that_overflows_is_ignored_and_backoff_used() {
     }
 }
 
+#[tokio::test(start_paused = true)]
+async fn no_wait_starts_that_would_end_past_max_total() {
+    // Retry-After 4 s, a 10 s budget: the waits end at about 4 s and 8 s; a third wait would end
+    // past 10 s, so the call stops after three attempts although the policy allows ten.
+    let policy = RetryPolicy {
+        max_attempts: 10,
+        max_retry_after: Duration::from_secs(30),
+        max_total: Duration::from_secs(10),
+        ..fast_policy()
+    };
+    let server = throttling(Some("4".into())).await;
+    let client = Target::Bitpanda.client(&server.url(), policy, TIMEOUT);
+    let started = tokio::time::Instant::now();
+    let error = failed(Target::Bitpanda, Target::Bitpanda.call(&client).await);
+    assert!(
+        matches!(error, OnboardingError::RateLimited { attempts: 3, .. }),
+        "{error:?}"
+    );
+    assert_eq!(server.seen(), 3);
+    assert!(
+        started.elapsed() <= Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 // ---- 503 then success, 500 ---------------------------------------------------------------------
 
 #[tokio::test]

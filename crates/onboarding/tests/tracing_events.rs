@@ -129,3 +129,63 @@ async fn events_carry_call_facts_and_no_personal_data() {
         }
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn token_renewals_are_traced_without_the_token_or_the_client_secret() {
+    const SECRET: &str = "tracing-client-secret";
+    let recorder = Recorder::default();
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    let tokens = MockServer::start().await;
+    let issued = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    Mock::given(method("POST"))
+        .respond_with(move |_: &wiremock::Request| {
+            let n = issued.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            ResponseTemplate::new(200).set_body_json(
+                json!({"access_token": format!("tracing-access-token-{n}"), "expires_in": 600}),
+            )
+        })
+        .mount(&tokens)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(wiremock::matchers::header(
+            "authorization",
+            "Bearer tracing-access-token-2",
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": {"id": "bp-9"}})))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"errors": []})))
+        .mount(&server)
+        .await;
+    let credentials = onboarding::ClientCredentials::new(
+        &format!("{}/oauth/token", tokens.uri()),
+        "client-1",
+        SECRET,
+    )
+    .unwrap();
+    let client = OnboardingClient::builder(server.uri())
+        .retry_policy(RetryPolicy::never())
+        .bitpanda(credentials)
+        .unwrap();
+    let user: NewUser = serde_json::from_str(fixtures::USER_JSON).unwrap();
+    client
+        .create_user(&user)
+        .await
+        .expect("created after one renewal");
+
+    let events = recorder.0.lock().unwrap().clone();
+    let renewals: Vec<&String> = events
+        .iter()
+        .filter(|e| e.contains("access token renewed"))
+        .collect();
+    assert_eq!(renewals.len(), 2, "{events:#?}");
+    assert!(renewals.iter().all(|e| e.contains("provider=bitpanda")));
+    for event in &events {
+        assert!(
+            !event.contains("tracing-access-token") && !event.contains(SECRET),
+            "{event}"
+        );
+    }
+}

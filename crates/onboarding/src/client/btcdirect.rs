@@ -26,7 +26,10 @@ enum Partner {
 impl PartnerAuth {
     /// Renewing partner tokens from `source`.
     pub fn tokens(source: impl TokenSource + 'static) -> Self {
-        Self(Partner::Tokens(TokenCache::new(source)))
+        Self(Partner::Tokens(TokenCache::new(
+            Provider::BtcDirect,
+            source,
+        )))
     }
 }
 
@@ -114,7 +117,9 @@ impl BtcDirectClient {
     ) -> Outcome<Success<btcdirect_client::types::User>> {
         let endpoint = &self.endpoint;
         let observer = ResponseObserver::default();
-        let credentials = Credentials::new(partner, user).observed_by(observer.clone());
+        let credentials = Credentials::new(partner, user)
+            .observed_by(observer.clone())
+            .with_timeout(endpoint.request_timeout);
         let client = btcdirect_client::Client::new_with_client(
             &endpoint.base_url,
             endpoint.http.clone(),

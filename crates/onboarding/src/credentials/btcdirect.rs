@@ -22,7 +22,8 @@ pub const BTCDIRECT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 /// The first token comes from `authenticate`; later ones from `refresh` with the refresh token
 /// that came with the last token, falling back to `authenticate` when BTC Direct refuses the
 /// refresh (the refresh token lives a month). Username, password and refresh token are held in
-/// [`SecretString`]s; `Debug` prints `BtcDirectLogin(***)`.
+/// [`SecretString`]s; `Debug` prints `BtcDirectLogin(***)`. The generated request and response
+/// bodies hold plain copies only while a call is in flight, and are never printed.
 pub struct BtcDirectLogin {
     username: SecretString,
     password: SecretString,
@@ -44,7 +45,9 @@ impl BtcDirectLogin {
         let client = btcdirect_client::Client::new_with_client(
             request.base_url,
             request.http.clone(),
-            btcdirect_client::Credentials::token_request().observed_by(observer.clone()),
+            btcdirect_client::Credentials::token_request()
+                .observed_by(observer.clone())
+                .with_timeout(request.timeout),
         );
         let refresh_token = self
             .refresh_token

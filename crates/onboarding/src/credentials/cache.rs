@@ -9,6 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 
 use super::{AccessToken, RENEWAL_MARGIN, TokenError, TokenRequest, TokenSource};
+use crate::provider::Provider;
 
 /// A token as the cache holds it: checked once as a header value, with when to renew it.
 pub(crate) struct CachedToken {
@@ -45,6 +46,7 @@ struct Slot {
 }
 
 struct Shared {
+    provider: Provider,
     source: Box<dyn TokenSource>,
     slot: RwLock<Slot>,
     /// Held by the one caller renewing; the others queue here.
@@ -58,10 +60,11 @@ pub(crate) struct TokenCache {
 }
 
 impl TokenCache {
-    /// A cache in front of `source`, holding no token yet.
-    pub(crate) fn new(source: impl TokenSource + 'static) -> Self {
+    /// A cache in front of `source`, holding no token yet; `provider` names it in tracing.
+    pub(crate) fn new(provider: Provider, source: impl TokenSource + 'static) -> Self {
         Self {
             shared: Arc::new(Shared {
+                provider,
                 source: Box::new(source),
                 slot: RwLock::new(Slot::default()),
                 renewal: tokio::sync::Mutex::new(()),
@@ -102,14 +105,20 @@ impl TokenCache {
             .unwrap_or_else(PoisonError::into_inner);
         slot.renewals += 1;
         let generation = slot.renewals;
+        let provider = self.shared.provider;
         match fetched.and_then(|token| cached(token, generation)) {
             Ok(token) => {
+                let lifetime_s = token
+                    .expires_at
+                    .map(|at| at.saturating_duration_since(Instant::now()).as_secs());
+                tracing::info!(%provider, renewal = generation, lifetime_s, "access token renewed");
                 let token = Arc::new(token);
                 slot.token = Some(Arc::clone(&token));
                 slot.last_error = None;
                 Ok(token)
             }
             Err(error) => {
+                tracing::warn!(%provider, renewal = generation, %error, "access token renewal failed");
                 slot.last_error = Some(error.clone());
                 // A token inside its renewal margin still works until it expires.
                 match slot.token.as_ref().filter(|t| t.unexpired(Instant::now())) {

@@ -95,13 +95,17 @@ impl ClientCredentials {
         self
     }
 
-    async fn exchange(&self, http: &reqwest::Client) -> Result<AccessToken, TokenError> {
+    async fn exchange(&self, token_request: TokenRequest<'_>) -> Result<AccessToken, TokenError> {
+        let http = token_request.http;
         let mut form = vec![("grant_type", "client_credentials")];
         form.extend(self.audience.as_deref().map(|a| ("audience", a)));
         form.extend(self.scope.as_deref().map(|s| ("scope", s)));
         let mut request = http
             .post(&self.token_url)
             .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(timeout) = token_request.timeout {
+            request = request.timeout(timeout);
+        }
         match self.authentication {
             ClientAuthentication::RequestBody => {
                 form.push(("client_id", &self.client_id));
@@ -189,7 +193,7 @@ fn refusal(status: u16, body: &[u8]) -> TokenError {
 
 impl TokenSource for ClientCredentials {
     fn fetch_token<'a>(&'a self, request: TokenRequest<'a>) -> TokenFuture<'a> {
-        Box::pin(self.exchange(request.http))
+        Box::pin(self.exchange(request))
     }
 }
 
@@ -202,5 +206,77 @@ impl fmt::Debug for ClientCredentials {
             .field("audience", &self.audience)
             .field("authentication", &self.authentication)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grant_gives_the_token_and_its_lifetime() {
+        let token = granted(
+            200,
+            br#"{"access_token":"abc","token_type":"bearer","expires_in":600,"scope":"x"}"#,
+        )
+        .expect("granted");
+        assert_eq!(token.secret().expose_secret(), "abc");
+        assert!(token.expires_at().is_some());
+        let forever = granted(200, br#"{"access_token":"abc"}"#).expect("granted");
+        assert_eq!(
+            forever.expires_at(),
+            None,
+            "no expires_in: kept until refused"
+        );
+    }
+
+    #[test]
+    fn an_off_spec_grant_is_unusable() {
+        for body in [
+            &br#"{"token":"abc"}"#[..],
+            br#"{"access_token":"abc","token_type":"mac"}"#,
+            b"<html>",
+        ] {
+            assert!(
+                matches!(
+                    granted(200, body),
+                    Err(TokenError::Unusable {
+                        status: Some(200),
+                        ..
+                    })
+                ),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    #[test]
+    fn a_4xx_is_a_refusal_with_the_oauth_code_anything_else_unusable() {
+        let refused = refusal(
+            400,
+            br#"{"error":"invalid_grant","error_description":"secret"}"#,
+        );
+        assert_eq!(
+            refused,
+            TokenError::Refused {
+                status: 400,
+                codes: vec!["invalid_grant".into()]
+            }
+        );
+        assert!(!refused.to_string().contains("secret"));
+        assert_eq!(
+            refusal(401, b"nope"),
+            TokenError::Refused {
+                status: 401,
+                codes: Vec::new()
+            }
+        );
+        for status in [302, 429, 500, 503] {
+            assert!(
+                matches!(refusal(status, b""), TokenError::Unusable { .. }),
+                "{status}"
+            );
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! Bitpanda's rules, per partner mode.
 
+use std::fmt::Display;
+
 use super::{Checker, codes, rules};
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser};
 
@@ -51,7 +53,7 @@ fn check_investment_as_a_service(
         name_rules(
             checker,
             name,
-            &format!("given_names[{index}]"),
+            format_args!("given_names[{index}]"),
             "first_name",
         );
     }
@@ -112,8 +114,8 @@ fn check_investment_as_a_service(
             if let Some(date) = date {
                 checker.date(
                     date,
-                    &format!("bitpanda.verification.{name}"),
-                    &format!("verification.{name}"),
+                    format_args!("bitpanda.verification.{name}"),
+                    format_args!("verification.{name}"),
                 );
             }
         }
@@ -131,7 +133,7 @@ fn check_investment_as_a_service(
     }
 }
 
-fn name_rules(checker: &mut Checker, name: &str, field: &str, provider_field: &str) {
+fn name_rules(checker: &mut Checker, name: &str, field: impl Display + Copy, provider_field: &str) {
     if checker.required(name, field, provider_field) {
         checker.ensure(
             name.chars().all(rules::is_bitpanda_name_char),

@@ -2,6 +2,8 @@
 
 use chrono::NaiveDate;
 
+use std::fmt::Display;
+
 use super::{COUNTRY_UPPER, Checker, EMAIL_SHAPE, codes, rules};
 use crate::model::UserUpdate;
 
@@ -13,7 +15,7 @@ pub(super) fn check(checker: &mut Checker, update: &UserUpdate, today: NaiveDate
             rules::is_email(&update.email),
             "email",
             "email",
-            &format!("{EMAIL_SHAPE} (ER001)"),
+            format_args!("{EMAIL_SHAPE} (ER001)"),
         );
     }
     if rules::is_blank(&update.country) {
@@ -23,14 +25,14 @@ pub(super) fn check(checker: &mut Checker, update: &UserUpdate, today: NaiveDate
             codes::is_country(&update.country),
             "country",
             "country",
-            &format!("{COUNTRY_UPPER} (ER061)"),
+            format_args!("{COUNTRY_UPPER} (ER061)"),
         );
     }
 
     for (index, name) in update.given_names.iter().enumerate() {
-        let field = format!("given_names[{index}]");
-        if checker.required(name, &field, "firstName") {
-            plain_text(checker, name, &field, "firstName", "ER126");
+        let field = format_args!("given_names[{index}]");
+        if checker.required(name, field, "firstName") {
+            plain_text(checker, name, field, "firstName", "ER126");
         }
     }
     if let Some(family_name) =
@@ -79,7 +81,7 @@ pub(super) fn check(checker: &mut Checker, update: &UserUpdate, today: NaiveDate
             codes::is_country(country),
             "btcdirect.business_country",
             "businessCountry",
-            &format!("{COUNTRY_UPPER} (ER064)"),
+            format_args!("{COUNTRY_UPPER} (ER064)"),
         );
     }
     if let Some(country) = &extension.website_country {
@@ -101,25 +103,31 @@ pub(super) fn check(checker: &mut Checker, update: &UserUpdate, today: NaiveDate
     for (index, document) in extension.identity_documents.iter().enumerate() {
         checker.ensure(
             rules::is_base64(&document.data),
-            &format!("btcdirect.identity_documents[{index}].data"),
-            &format!("identityDocument[{index}].data"),
+            format_args!("btcdirect.identity_documents[{index}].data"),
+            format_args!("identityDocument[{index}].data"),
             "must be the file in standard base64, padded, without whitespace",
         );
     }
 }
 
 /// BTC Direct's name rule: no emoji, no `<` or `>`. Both are reported if both are broken.
-fn plain_text(checker: &mut Checker, value: &str, field: &str, provider_field: &str, code: &str) {
+fn plain_text(
+    checker: &mut Checker,
+    value: &str,
+    field: impl Display + Copy,
+    provider_field: &str,
+    code: &str,
+) {
     checker.ensure(
         !rules::contains_emoji(value),
         field,
         provider_field,
-        &format!("must not contain emoji ({code})"),
+        format_args!("must not contain emoji ({code})"),
     );
     checker.ensure(
         !rules::contains_angle_bracket(value),
         field,
         provider_field,
-        &format!("must not contain `<` or `>` ({code})"),
+        format_args!("must not contain `<` or `>` ({code})"),
     );
 }

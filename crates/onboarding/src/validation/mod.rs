@@ -17,7 +17,7 @@ mod codes;
 mod rules;
 mod wealthyhood;
 
-use std::fmt;
+use std::fmt::{self, Display};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -177,6 +177,10 @@ const DATE_YEAR: &str =
     "must have a four-digit year (0000 to 9999): the spec's `format: date` allows no other";
 
 /// Collects violations for one provider; the per-provider rule sets share its helpers.
+///
+/// Field names and reasons are taken as [`Display`] values (a `&str`, or `format_args!` for an
+/// indexed path such as `given_names[1]`) and turned into strings only when a rule is broken, so
+/// a valid user costs no allocation for them.
 pub(crate) struct Checker {
     report: ValidationReport,
 }
@@ -190,23 +194,37 @@ impl Checker {
 
     pub(crate) fn fail(
         &mut self,
-        field: impl Into<String>,
-        provider_field: impl Into<String>,
-        reason: impl Into<String>,
+        field: impl Display,
+        provider_field: impl Display,
+        reason: impl Display,
     ) {
-        self.report
-            .push(Violation::new(field, provider_field, reason));
+        self.report.push(Violation::new(
+            field.to_string(),
+            provider_field.to_string(),
+            reason.to_string(),
+        ));
     }
 
     /// Records a violation unless `ok`.
-    pub(crate) fn ensure(&mut self, ok: bool, field: &str, provider_field: &str, reason: &str) {
+    pub(crate) fn ensure(
+        &mut self,
+        ok: bool,
+        field: impl Display,
+        provider_field: impl Display,
+        reason: impl Display,
+    ) {
         if !ok {
             self.fail(field, provider_field, reason);
         }
     }
 
     /// A required string: reports it when blank and returns whether it is there.
-    pub(crate) fn required(&mut self, value: &str, field: &str, provider_field: &str) -> bool {
+    pub(crate) fn required(
+        &mut self,
+        value: &str,
+        field: impl Display,
+        provider_field: impl Display,
+    ) -> bool {
         let present = !rules::is_blank(value);
         self.ensure(present, field, provider_field, "is required");
         present
@@ -216,8 +234,8 @@ impl Checker {
     pub(crate) fn not_blank_if_given<'a>(
         &mut self,
         value: Option<&'a str>,
-        field: &str,
-        provider_field: &str,
+        field: impl Display,
+        provider_field: impl Display,
     ) -> Option<&'a str> {
         let value = value?;
         if rules::is_blank(value) {
@@ -227,13 +245,23 @@ impl Checker {
         Some(value)
     }
 
-    pub(crate) fn email(&mut self, value: &str, field: &str, provider_field: &str) {
+    pub(crate) fn email<F: Display + Copy, P: Display + Copy>(
+        &mut self,
+        value: &str,
+        field: F,
+        provider_field: P,
+    ) {
         if self.required(value, field, provider_field) {
             self.ensure(rules::is_email(value), field, provider_field, EMAIL_SHAPE);
         }
     }
 
-    pub(crate) fn country(&mut self, value: &str, field: &str, provider_field: &str) {
+    pub(crate) fn country(
+        &mut self,
+        value: &str,
+        field: impl Display,
+        provider_field: impl Display,
+    ) {
         self.ensure(
             codes::is_country(value),
             field,
@@ -242,14 +270,24 @@ impl Checker {
         );
     }
 
-    pub(crate) fn required_country(&mut self, value: &str, field: &str, provider_field: &str) {
+    pub(crate) fn required_country<F: Display + Copy, P: Display + Copy>(
+        &mut self,
+        value: &str,
+        field: F,
+        provider_field: P,
+    ) {
         if self.required(value, field, provider_field) {
             self.country(value, field, provider_field);
         }
     }
 
     /// A date the body carries: reports it unless its year has four digits; returns whether it has.
-    pub(crate) fn date(&mut self, value: NaiveDate, field: &str, provider_field: &str) -> bool {
+    pub(crate) fn date(
+        &mut self,
+        value: NaiveDate,
+        field: impl Display,
+        provider_field: impl Display,
+    ) -> bool {
         let ok = rules::is_four_digit_year(value.year());
         self.ensure(ok, field, provider_field, DATE_YEAR);
         ok

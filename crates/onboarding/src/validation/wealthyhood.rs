@@ -1,7 +1,7 @@
 //! Wealthyhood's rules.
 
 use super::Checker;
-use crate::model::{EmploymentInfo, NewUser, join_given_names};
+use crate::model::{EmploymentInfo, NewUser, joined_given_names_chars};
 
 /// Employment statuses for which Wealthyhood requires an industry.
 const STATUSES_NEEDING_INDUSTRY: [&str; 3] = ["FullTime", "PartTime", "SelfEmployed"];
@@ -19,10 +19,10 @@ pub(super) fn check(checker: &mut Checker, user: &NewUser) {
         );
     }
     for (index, name) in user.given_names.iter().enumerate() {
-        checker.required(name, &format!("given_names[{index}]"), "firstName");
+        checker.required(name, format_args!("given_names[{index}]"), "firstName");
     }
     checker.ensure(
-        join_given_names(&user.given_names).chars().count() <= MAX_NAME_CHARS,
+        joined_given_names_chars(&user.given_names) <= MAX_NAME_CHARS,
         "given_names",
         "firstName",
         "must be at most 100 characters once joined with spaces",
@@ -104,12 +104,12 @@ fn check_employment(checker: &mut Checker, employment: &EmploymentInfo) {
     const PREFIX: &str = "wealthyhood.employment_info";
     checker.required(
         &employment.income_range_id,
-        &format!("{PREFIX}.income_range_id"),
+        format_args!("{PREFIX}.income_range_id"),
         "employmentInfo.incomeRangeId",
     );
     checker.required(
         &employment.employment_status,
-        &format!("{PREFIX}.employment_status"),
+        format_args!("{PREFIX}.employment_status"),
         "employmentInfo.employmentStatus",
     );
     if employment.sources_of_wealth.is_empty() {
@@ -122,8 +122,8 @@ fn check_employment(checker: &mut Checker, employment: &EmploymentInfo) {
     for (index, source) in employment.sources_of_wealth.iter().enumerate() {
         checker.required(
             source,
-            &format!("{PREFIX}.sources_of_wealth[{index}]"),
-            &format!("employmentInfo.sourcesOfWealth[{index}]"),
+            format_args!("{PREFIX}.sources_of_wealth[{index}]"),
+            format_args!("employmentInfo.sourcesOfWealth[{index}]"),
         );
     }
     if STATUSES_NEEDING_INDUSTRY.contains(&employment.employment_status.as_str()) {
@@ -132,14 +132,14 @@ fn check_employment(checker: &mut Checker, employment: &EmploymentInfo) {
                 .industry
                 .as_deref()
                 .is_some_and(|industry| !industry.trim().is_empty()),
-            &format!("{PREFIX}.industry"),
+            format_args!("{PREFIX}.industry"),
             "employmentInfo.industry",
             "is required when the employment status is FullTime, PartTime or SelfEmployed",
         );
     } else {
         checker.not_blank_if_given(
             employment.industry.as_deref(),
-            &format!("{PREFIX}.industry"),
+            format_args!("{PREFIX}.industry"),
             "employmentInfo.industry",
         );
     }
