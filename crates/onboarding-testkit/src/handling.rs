@@ -113,6 +113,22 @@ impl State {
         );
     }
 
+    /// What the fake keeps of a body: all of it, or with [`JournalDetail::Keys`] only the
+    /// identifying keys.
+    fn kept(&self, body: &Value) -> Value {
+        match (self.detail, body) {
+            (JournalDetail::Keys, Value::Object(members)) => Value::Object(
+                members
+                    .iter()
+                    .filter(|(key, _)| IDENTIFYING_KEYS.contains(&key.as_str()))
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect(),
+            ),
+            (JournalDetail::Keys, _) => Value::Null,
+            (JournalDetail::Full, body) => body.clone(),
+        }
+    }
+
     fn store(&mut self, key: String, user: StoredUser) {
         self.by_key.insert(key, self.users.len());
         self.users.push(user);
@@ -143,16 +159,12 @@ impl State {
             Reply::Reset => Answer::Reset,
         };
         let full = self.detail == JournalDetail::Full;
-        let json = match (full, json) {
-            (false, Some(Value::Object(body))) if endpoint == Endpoint::User => {
-                Some(Value::Object(
-                    body.into_iter()
-                        .filter(|(key, _)| IDENTIFYING_KEYS.contains(&key.as_str()))
-                        .collect(),
-                ))
+        let json = match (self.detail, json) {
+            (JournalDetail::Full, json) => json,
+            (JournalDetail::Keys, Some(body)) if endpoint == Endpoint::User => {
+                Some(self.kept(&body))
             }
-            (false, _) => None,
-            (true, json) => json,
+            (JournalDetail::Keys, _) => None,
         };
         self.journal.push(ReceivedRequest {
             provider: self.provider,

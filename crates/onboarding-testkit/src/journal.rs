@@ -15,9 +15,9 @@ pub enum JournalDetail {
     /// Headers and the whole body (the default).
     #[default]
     Full,
-    /// No headers, and of a user request's body only the keys that identify the user
-    /// (`external_id`, `email`): enough for the assertions, small enough for load runs of many
-    /// thousand requests.
+    /// No headers, no token request bodies, and of a user request's body (and of a stored
+    /// user's) only the keys that identify the user (`external_id`, `email`): enough for the
+    /// assertions, small enough for load runs of many thousand requests.
     Keys,
 }
 

@@ -623,3 +623,24 @@ async fn a_picker_chooses_faults_per_call_and_no_answer_creates_nothing() {
     assert_eq!(fake.users().len(), 2);
     fake.assert_outcome_count(Outcome::Unanswered, 1);
 }
+
+#[tokio::test]
+async fn a_keys_only_journal_keeps_what_the_assertions_need() {
+    let kit = onboarding_testkit::start().await;
+    let fake = &kit.bitpanda;
+    fake.set_journal_detail(onboarding_testkit::JournalDetail::Keys);
+    let body = with(
+        sample_body(Provider::Bitpanda),
+        "external_id",
+        json!("kept-1"),
+    );
+    assert_eq!(send_user(fake, &body).await.status, 201);
+    fake.assert_one_create_for_external_id("kept-1");
+    let request = &fake.user_requests()[0];
+    assert_eq!(
+        request.json(),
+        Some(&json!({"external_id": "kept-1", "email": "username@domain.com"}))
+    );
+    assert_eq!(request.header("authorization"), None);
+    assert_eq!(fake.users()[0].body(), request.json().unwrap());
+}

@@ -73,7 +73,7 @@ impl State {
             id: id.clone(),
             external_id: external_id.map(str::to_owned),
             email: body.get("email").and_then(Value::as_str).map(str::to_owned),
-            body: body.clone(),
+            body: self.kept(body),
             updates: 0,
         };
         match key {
@@ -130,7 +130,7 @@ impl State {
                 id,
                 external_id: None,
                 email: Some(email.to_owned()),
-                body: body.clone(),
+                body: self.kept(body),
                 updates: 0,
             },
         );
