@@ -32,12 +32,18 @@
 //!   no body value), the users it holds ([`StoredUser`]), counts per [`Outcome`], and offers
 //!   assertions such as [`FakeProvider::assert_one_create_for_external_id`].
 //!
-//! ```no_run
-//! # async fn demo() {
+//! ```
+//! use onboarding_testkit::{Fault, Outcome};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
 //! let kit = onboarding_testkit::start().await;
-//! // Point the facade at kit.bitpanda.url() with kit.bitpanda.access_token(), register a user,
-//! // then:
-//! kit.bitpanda.assert_one_create_for_external_id("ext-1");
+//! kit.bitpanda.fail_next(1, Fault::too_many_requests(1));
+//! // Point the facade at kit.bitpanda.url() with client credentials for kit.bitpanda.token_url()
+//! // (or a fixed kit.bitpanda.access_token()), register a user, then assert what the fake saw:
+//! // kit.bitpanda.assert_one_create_for_external_id("ext-1");
+//! kit.bitpanda.assert_outcome_count(Outcome::Created, 0);
+//! assert!(kit.bitpanda.url().starts_with("http://127.0.0.1:"));
 //! # }
 //! ```
 //!
