@@ -194,12 +194,14 @@ impl State {
     ) -> (Outcome, Reply) {
         let provider = self.provider;
         let endpoint = match route {
-            Route::Found(endpoint) => endpoint,
+            Route::Found(endpoint @ (Endpoint::User | Endpoint::Token | Endpoint::Refresh)) => {
+                endpoint
+            }
             Route::WrongMethod => {
                 let problem = Problem::new(405, "method_not_allowed", "Method not allowed.");
                 return (Outcome::NotRouted, self.problem_reply(&problem));
             }
-            Route::NotFound => {
+            Route::Found(Endpoint::Other) | Route::NotFound => {
                 let problem = Problem::new(404, "not_found", "No such endpoint.");
                 return (Outcome::NotRouted, self.problem_reply(&problem));
             }
@@ -234,12 +236,10 @@ impl State {
             }
             _ => {}
         }
-        let (outcome, mut reply) = match endpoint {
-            Endpoint::User => self.user_operation(call, body_check, now),
-            Endpoint::Token | Endpoint::Refresh => {
-                self.token_operation(endpoint, call, body_check, now)
-            }
-            Endpoint::Other => unreachable!("routed above"),
+        let (outcome, mut reply) = if endpoint == Endpoint::User {
+            self.user_operation(call, body_check, now)
+        } else {
+            self.token_operation(endpoint, call, body_check, now)
         };
         let Some(fault) = fault.filter(Fault::after_handling) else {
             return (outcome, reply);

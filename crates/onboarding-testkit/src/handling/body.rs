@@ -15,11 +15,7 @@ pub(super) fn check_body(
     json: Option<&Value>,
 ) -> Result<(), Problem> {
     let Some(body) = json.filter(|_| is_json(&incoming.headers)) else {
-        return Err(match provider {
-            Provider::BtcDirect => Problem::btcdirect(["ER999"]),
-            Provider::Wealthyhood => Problem::new(400, "BAD_REQUEST", "The body is not JSON."),
-            Provider::Bitpanda => Problem::new(400, "bad_request", "The body is not JSON."),
-        });
+        return Err(not_json(provider));
     };
     let Some(validator) = schemas(provider).request(&incoming.method, &incoming.path) else {
         return Ok(());
@@ -85,4 +81,13 @@ pub(super) fn parse_body(headers: &http::HeaderMap, body: &[u8]) -> Option<Value
         return Some(Value::Object(fields));
     }
     serde_json::from_slice(body).ok()
+}
+
+/// The provider's answer to a body that is not JSON.
+pub(super) fn not_json(provider: Provider) -> Problem {
+    match provider {
+        Provider::BtcDirect => Problem::btcdirect(["ER999"]),
+        Provider::Wealthyhood => Problem::new(400, "BAD_REQUEST", "The body is not JSON."),
+        Provider::Bitpanda => Problem::new(400, "bad_request", "The body is not JSON."),
+    }
 }

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 
+use super::body::not_json;
 use super::{Problem, Reply, State, json_reply, now_rfc3339};
 use crate::auth::{check_bearer, check_btcdirect};
 use crate::faults::Call;
@@ -38,13 +39,13 @@ impl State {
         let body = match (body_check, call.json) {
             (Ok(()), Some(body)) => body,
             (Err(problem), _) => return (Outcome::Invalid, self.problem_reply(&problem)),
-            (Ok(()), None) => unreachable!("a checked body is JSON"),
+            (Ok(()), None) => return (Outcome::Invalid, self.problem_reply(&not_json(provider))),
         };
-        match (provider, identifier) {
-            (Provider::Bitpanda, _) => self.bitpanda_create(body),
-            (Provider::Wealthyhood, _) => self.wealthyhood_create(body),
-            (Provider::BtcDirect, Some(identifier)) => self.btcdirect_update(&identifier, body),
-            (Provider::BtcDirect, None) => unreachable!("checked above"),
+        // Only BTC Direct names a user in the headers.
+        match identifier {
+            Some(identifier) => self.btcdirect_update(&identifier, body),
+            None if provider == Provider::Bitpanda => self.bitpanda_create(body),
+            None => self.wealthyhood_create(body),
         }
     }
 
@@ -138,7 +139,12 @@ impl State {
     }
 
     fn btcdirect_update(&mut self, identifier: &str, body: &Value) -> (Outcome, Reply) {
-        let index = self.by_key[identifier];
+        let Some(&index) = self.by_key.get(identifier) else {
+            return (
+                Outcome::Unauthorized,
+                self.problem_reply(&Problem::btcdirect(["ER705"])),
+            );
+        };
         let user = &mut self.users[index];
         if let (Value::Object(stored), Value::Object(update)) = (&mut user.body, body) {
             for (key, value) in update {
