@@ -644,3 +644,20 @@ async fn a_keys_only_journal_keeps_what_the_assertions_need() {
     assert_eq!(request.header("authorization"), None);
     assert_eq!(fake.users()[0].body(), request.json().unwrap());
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_btcdirect_user_token_expires_on_tokio_time() {
+    let kit = onboarding_testkit::start().await;
+    let fake = &kit.btcdirect;
+    let user = format!("Bearer {}", fake.user_token(IDENTIFIER));
+    let (method, path) = Provider::BtcDirect.user_operation();
+    let headers = [
+        ("x-api-key", BTCDIRECT_API_KEY),
+        ("user-authorization", user.as_str()),
+    ];
+    let body = sample_body(Provider::BtcDirect);
+    assert_eq!(send(fake, method, path, &headers, &body).await.status, 202);
+    tokio::time::advance(fake.token_lifetime()).await;
+    let expired = send(fake, method, path, &headers, &body).await;
+    assert_eq!(codes(&expired.body), ["ER701"]);
+}
