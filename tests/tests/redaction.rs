@@ -102,9 +102,13 @@ fn check<T: DeserializeOwned + Debug>(provider: &str, media: &Value) -> usize {
         let debug = format!("{typed:?}");
         let (mut hidden, mut shown) = (Vec::new(), Vec::new());
         split(&document, schema, value, &mut hidden, &mut shown);
+        // A marked value that also occurs inside an unmarked one (the same date in two fields)
+        // cannot be told apart in the text, so it is not searched for.
         let leaked: Vec<&String> = hidden
             .iter()
-            .filter(|v| v.chars().count() >= SHORTEST_SEARCHED && debug.contains(v.as_str()))
+            .filter(|v| v.chars().count() >= SHORTEST_SEARCHED)
+            .filter(|v| !shown.iter().any(|s| s.contains(v.as_str())))
+            .filter(|v| debug.contains(v.as_str()))
             .collect();
         assert!(
             leaked.is_empty(),
@@ -113,12 +117,8 @@ fn check<T: DeserializeOwned + Debug>(provider: &str, media: &Value) -> usize {
         if !hidden.is_empty() {
             assert!(debug.contains("***"), "{provider}/{name}: {debug}");
         }
-        let visible = shown
-            .iter()
-            .filter(|v| !hidden.contains(v))
-            .find(|v| debug.contains(v.as_str()));
         assert!(
-            visible.is_some() || shown.iter().all(|v| hidden.contains(v)),
+            shown.is_empty() || shown.iter().any(|v| debug.contains(v.as_str())),
             "{provider}/{name}: no unmarked value shows, the check sees nothing: {shown:?}\n{debug}"
         );
     }

@@ -10,16 +10,20 @@ usage: cargo xtask <command>
 
 commands:
   lint              check every specs/*.yaml (operationId and summary, property descriptions,
-                    response bodies progenitor can type, examples against their schemas,
-                    x-inferred notes); one `file: place: problem` line per problem
+                    response bodies progenitor can type, examples against their schemas with
+                    OpenAPI 3.0 semantics, x-inferred notes, x-sensitive on properties whose
+                    names suggest personal data); one `file: place: problem` line per problem
   codegen           lint, then regenerate crates/*-client/src/generated.rs from specs/*.yaml
+                    (types holding x-sensitive fields get a Debug that prints ***)
   codegen --check   lint, then write nothing; fail with a diff when a generated file is stale
   diff [BASE] [--fail-on-breaking]
                     compare specs/*.yaml with their version at git revision BASE (default HEAD)
                     and print a Markdown report of breaking and non-breaking changes; exit 1 on a
                     breaking change only with --fail-on-breaking
   surface NAME      print the public surface of crates/NAME-client (what the snapshot shows)
-  help              show this message";
+  help              show this message
+
+Every command acts on the checkout it is run from (found at run time).";
 
 fn main() -> ExitCode {
     xtask::render::quiet_generator_panics();

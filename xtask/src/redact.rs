@@ -247,8 +247,9 @@ fn plan(types: &[(bool, Item)], shapes: &[Shape]) -> (BTreeMap<String, Redaction
     (plan, unmatched)
 }
 
-/// Removes `Debug` from the `#[derive(...)]` attributes of `attrs`; whether there was one.
-fn remove_derived_debug(attrs: &mut [Attribute]) -> bool {
+/// Removes `Debug` from the `#[derive(...)]` attributes of `attrs` (and a derive left empty);
+/// whether there was one.
+fn remove_derived_debug(attrs: &mut Vec<Attribute>) -> bool {
     let mut found = false;
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
@@ -264,6 +265,12 @@ fn remove_derived_debug(attrs: &mut [Attribute]) -> bool {
             *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
         }
     }
+    attrs.retain(|attr| {
+        !(attr.path().is_ident("derive")
+            && attr
+                .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
+                .is_ok_and(|paths| paths.is_empty()))
+    });
     found
 }
 
@@ -276,8 +283,9 @@ fn shown(hidden: bool, access: TokenStream) -> TokenStream {
     }
 }
 
-/// The body of `fmt` for `fields` called `name`; `key(prefix, field key)` builds the plan key,
-/// `access(field key, field)` how the field is reached.
+/// The body of `fmt` for `fields` shown as `name`: `hidden(key)` says whether the field with
+/// `key` (its Rust name, or its position in a tuple) prints `***`, and `access(position, field)`
+/// how the field is reached (`&self.name`, `&self.0`, or a binding in a `match` arm).
 fn debug_fields(
     name: &str,
     fields: &Fields,
@@ -613,6 +621,18 @@ mod tests {
             error,
             "x-sensitive properties found no generated type to redact: #/components/schemas/Ghost (secret)"
         );
+    }
+
+    #[test]
+    fn a_derive_left_empty_is_removed() {
+        let mut attrs: Vec<Attribute> = vec![
+            syn::parse_quote!(#[derive(Debug)]),
+            syn::parse_quote!(#[serde(transparent)]),
+        ];
+        assert!(remove_derived_debug(&mut attrs));
+        assert_eq!(attrs.len(), 1);
+        assert!(attrs[0].path().is_ident("serde"));
+        assert!(!remove_derived_debug(&mut attrs), "nothing left to remove");
     }
 
     #[test]

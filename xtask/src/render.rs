@@ -1,4 +1,7 @@
-//! Turns one checked spec into the text of its generated Rust file.
+//! Turns one checked spec into the text of its generated Rust file: progenitor (with the
+//! settings below), then the redacting `Debug` of [`redact`], then prettyplease under the
+//! `@generated` header. [`render`] is the whole step; panics inside the generator are caught and
+//! reported without touching the process's panic hook (see [`quiet_generator_panics`]).
 
 use std::panic::{self, AssertUnwindSafe};
 

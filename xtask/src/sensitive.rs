@@ -128,16 +128,19 @@ fn properties<'a>(
     }
 }
 
-/// Every object schema of `document` as a [`Shape`].
+/// Every object schema of `document` as a [`Shape`]. A property is sensitive when [`mark`] says
+/// so, or when the object schema itself is marked `x-sensitive: true`.
 pub fn shapes(document: &Value) -> Vec<Shape> {
     object_schemas(document)
         .into_iter()
         .map(|(at, schema)| {
             let mut all = Map::new();
             properties(document, schema, &mut all);
+            // A schema marked as a whole makes every property it has sensitive.
+            let whole = schema.get(EXTENSION) == Some(&Value::Bool(true));
             let sensitive = all
                 .iter()
-                .filter(|(_, property)| mark(document, property) == Some(true))
+                .filter(|(_, property)| whole || mark(document, property) == Some(true))
                 .map(|(name, _)| name.clone())
                 .collect();
             Shape {
@@ -237,6 +240,36 @@ pub fn problems(document: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shapes_take_marks_from_properties_refs_items_and_whole_objects() {
+        let document = serde_json::json!({
+            "components": {"schemas": {
+                "Name": {"type": "string", "x-sensitive": true},
+                "Person": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"$ref": "#/components/schemas/Name"},
+                        "phones": {"type": "array", "items": {"type": "string", "x-sensitive": true}},
+                        "nick": {"type": "string", "x-sensitive": false},
+                        "age": {"type": "integer"}
+                    }
+                },
+                "Secret": {
+                    "type": "object",
+                    "x-sensitive": true,
+                    "properties": {"a": {"type": "string"}, "b": {"type": "string"}}
+                }
+            }}
+        });
+        let shapes = shapes(&document);
+        let sensitive = |at: &str| -> Vec<String> {
+            let shape = shapes.iter().find(|s| s.at == at).unwrap();
+            shape.sensitive.iter().cloned().collect()
+        };
+        assert_eq!(sensitive("#/components/schemas/Person"), ["name", "phones"]);
+        assert_eq!(sensitive("#/components/schemas/Secret"), ["a", "b"]);
+    }
 
     #[test]
     fn names_split_into_lower_case_words() {
