@@ -172,21 +172,14 @@ pub mod types {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("BitpandaTax")
                 .field("id", &::std::format_args!("***"))
-                .field("residence", &::std::format_args!("***"))
+                .field("residence", &self.residence)
                 .finish()
         }
     }
     ///Alpha-2 ISO 3166 code of the country of tax residence.
-    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct BitpandaTaxResidence(::std::string::String);
-    impl ::std::fmt::Debug for BitpandaTaxResidence {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("BitpandaTaxResidence")
-                .field(&::std::format_args!("***"))
-                .finish()
-        }
-    }
     impl ::std::ops::Deref for BitpandaTaxResidence {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -296,23 +289,23 @@ pub mod types {
     impl ::std::fmt::Debug for BitpandaVerification {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("BitpandaVerification")
-                .field("address", &::std::format_args!("***"))
+                .field("address", &self.address)
                 .field("birth_date", &::std::format_args!("***"))
                 .field("birth_place", &::std::format_args!("***"))
-                .field("document_type", &::std::format_args!("***"))
+                .field("document_type", &self.document_type)
                 .field("expiration_date", &::std::format_args!("***"))
                 .field("files", &::std::format_args!("***"))
                 .field("gender", &::std::format_args!("***"))
                 .field("issuing_authority", &::std::format_args!("***"))
-                .field("issuing_country", &::std::format_args!("***"))
+                .field("issuing_country", &self.issuing_country)
                 .field("issuing_date", &::std::format_args!("***"))
-                .field("language", &::std::format_args!("***"))
+                .field("language", &self.language)
                 .field("mrz_code", &::std::format_args!("***"))
                 .field("national_id", &::std::format_args!("***"))
-                .field("provider", &::std::format_args!("***"))
+                .field("provider", &self.provider)
                 .field("report", &::std::format_args!("***"))
                 .field("token", &::std::format_args!("***"))
-                .field("verification_date", &::std::format_args!("***"))
+                .field("verification_date", &self.verification_date)
                 .finish()
         }
     }
@@ -338,23 +331,16 @@ pub mod types {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("BitpandaVerificationAddress")
                 .field("city", &::std::format_args!("***"))
-                .field("country_of_residence", &::std::format_args!("***"))
+                .field("country_of_residence", &self.country_of_residence)
                 .field("street", &::std::format_args!("***"))
                 .field("zip_code", &::std::format_args!("***"))
                 .finish()
         }
     }
     ///Alpha-2 ISO 3166 code of the country of residence.
-    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct BitpandaVerificationAddressCountryOfResidence(::std::string::String);
-    impl ::std::fmt::Debug for BitpandaVerificationAddressCountryOfResidence {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("BitpandaVerificationAddressCountryOfResidence")
-                .field(&::std::format_args!("***"))
-                .finish()
-        }
-    }
     impl ::std::ops::Deref for BitpandaVerificationAddressCountryOfResidence {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -412,16 +398,9 @@ pub mod types {
         }
     }
     ///Alpha-2 ISO 3166 code of the country that issued the identity document.
-    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct BitpandaVerificationIssuingCountry(::std::string::String);
-    impl ::std::fmt::Debug for BitpandaVerificationIssuingCountry {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("BitpandaVerificationIssuingCountry")
-                .field(&::std::format_args!("***"))
-                .finish()
-        }
-    }
     impl ::std::ops::Deref for BitpandaVerificationIssuingCountry {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -658,9 +637,9 @@ pub mod types {
                 .field("language", &self.language)
                 .field("last_name", &::std::format_args!("***"))
                 .field("phone", &::std::format_args!("***"))
-                .field("tax", &::std::format_args!("***"))
+                .field("tax", &self.tax)
                 .field("terms", &self.terms)
-                .field("verification", &::std::format_args!("***"))
+                .field("verification", &self.verification)
                 .finish()
         }
     }

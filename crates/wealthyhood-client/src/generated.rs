@@ -24,23 +24,16 @@ pub mod types {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("Address")
                 .field("city", &::std::format_args!("***"))
-                .field("country_code", &::std::format_args!("***"))
+                .field("country_code", &self.country_code)
                 .field("line1", &::std::format_args!("***"))
                 .field("postal_code", &::std::format_args!("***"))
                 .finish()
         }
     }
     ///Two-letter ISO country code of the user's residential address.
-    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct AddressCountryCode(::std::string::String);
-    impl ::std::fmt::Debug for AddressCountryCode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("AddressCountryCode")
-                .field(&::std::format_args!("***"))
-                .finish()
-        }
-    }
     impl ::std::ops::Deref for AddressCountryCode {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -131,16 +124,16 @@ pub mod types {
     impl ::std::fmt::Debug for CreateUserRequest {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CreateUserRequest")
-                .field("address", &::std::format_args!("***"))
+                .field("address", &self.address)
                 .field("date_of_birth", &::std::format_args!("***"))
                 .field("email", &::std::format_args!("***"))
-                .field("employment_info", &::std::format_args!("***"))
+                .field("employment_info", &self.employment_info)
                 .field("first_name", &::std::format_args!("***"))
                 .field("language", &self.language)
                 .field("last_name", &::std::format_args!("***"))
                 .field("nationality", &::std::format_args!("***"))
                 .field("residency_country", &self.residency_country)
-                .field("tax_residency", &::std::format_args!("***"))
+                .field("tax_residency", &self.tax_residency)
                 .finish()
         }
     }
@@ -561,23 +554,16 @@ pub mod types {
     impl ::std::fmt::Debug for TaxResidency {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("TaxResidency")
-                .field("country_code", &::std::format_args!("***"))
-                .field("proof_type", &::std::format_args!("***"))
+                .field("country_code", &self.country_code)
+                .field("proof_type", &self.proof_type)
                 .field("value", &::std::format_args!("***"))
                 .finish()
         }
     }
     ///Two-letter ISO country code of the user's tax residency.
-    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct TaxResidencyCountryCode(::std::string::String);
-    impl ::std::fmt::Debug for TaxResidencyCountryCode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("TaxResidencyCountryCode")
-                .field(&::std::format_args!("***"))
-                .finish()
-        }
-    }
     impl ::std::ops::Deref for TaxResidencyCountryCode {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -691,11 +677,11 @@ pub mod types {
     impl ::std::fmt::Debug for User {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("User")
-                .field("address", &::std::format_args!("***"))
+                .field("address", &self.address)
                 .field("created_at", &self.created_at)
                 .field("date_of_birth", &::std::format_args!("***"))
                 .field("email", &::std::format_args!("***"))
-                .field("employment_info", &::std::format_args!("***"))
+                .field("employment_info", &self.employment_info)
                 .field("first_name", &::std::format_args!("***"))
                 .field("id", &self.id)
                 .field("language", &self.language)
@@ -703,7 +689,7 @@ pub mod types {
                 .field("nationalities", &::std::format_args!("***"))
                 .field("portfolios", &self.portfolios)
                 .field("residency_country", &self.residency_country)
-                .field("tax_residency", &::std::format_args!("***"))
+                .field("tax_residency", &self.tax_residency)
                 .field("updated_at", &self.updated_at)
                 .finish()
         }
@@ -734,7 +720,7 @@ pub mod types {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("UserAddress")
                 .field("city", &::std::format_args!("***"))
-                .field("country_code", &::std::format_args!("***"))
+                .field("country_code", &self.country_code)
                 .field("line1", &::std::format_args!("***"))
                 .field("postal_code", &::std::format_args!("***"))
                 .finish()
@@ -917,8 +903,8 @@ pub mod types {
     impl ::std::fmt::Debug for UserTaxResidency {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("UserTaxResidency")
-                .field("country_code", &::std::format_args!("***"))
-                .field("proof_type", &::std::format_args!("***"))
+                .field("country_code", &self.country_code)
+                .field("proof_type", &self.proof_type)
                 .field("value", &::std::format_args!("***"))
                 .finish()
         }
