@@ -8,24 +8,14 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 /// The three providers, in the order snapshots list them.
-pub const PROVIDERS: [&str; 3] = ["bitpanda", "btcdirect", "wealthyhood"];
+pub const PROVIDER_NAMES: [&str; 3] = ["bitpanda", "btcdirect", "wealthyhood"];
 
-/// The workspace root (`<root>/tests` is this crate).
+/// The workspace root of the checkout under test, found at run time.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
+    spec_support::workspace_root().unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// `specs/<provider>.yaml` parsed as JSON values.
-pub fn spec(provider: &str) -> Value {
-    let path = workspace_root()
-        .join("specs")
-        .join(format!("{provider}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+pub use spec_support::spec;
 
 /// Whether `operation` is a spec's user operation (create or update), the one tagged `users`;
 /// BTC Direct's spec also holds the partner-token operations, tagged `authentication`.
@@ -108,7 +98,7 @@ pub fn scratch_workspace(generated: impl Fn(&str) -> String) -> tempfile::TempDi
     let dir = tempfile::tempdir().expect("temp dir");
     let root = workspace_root();
     fs::create_dir_all(dir.path().join("specs")).expect("create specs/");
-    for provider in PROVIDERS {
+    for provider in PROVIDER_NAMES {
         let spec = format!("specs/{provider}.yaml");
         fs::copy(root.join(&spec), dir.path().join(&spec)).expect("copy spec");
         let src = dir.path().join(format!("crates/{provider}-client/src"));
@@ -120,9 +110,9 @@ pub fn scratch_workspace(generated: impl Fn(&str) -> String) -> tempfile::TempDi
     dir
 }
 
-/// The generated file of every provider under `root`, in [`PROVIDERS`] order.
+/// The generated file of every provider under `root`, in [`PROVIDER_NAMES`] order.
 pub fn generated_files(root: &Path) -> Vec<String> {
-    PROVIDERS
+    PROVIDER_NAMES
         .iter()
         .map(|p| {
             let path = root.join(format!("crates/{p}-client/src/generated.rs"));
@@ -133,9 +123,9 @@ pub fn generated_files(root: &Path) -> Vec<String> {
 
 /// Parses a spec, applies `edit` to the document and writes it back as YAML.
 pub fn edit_document(text: &str, edit: impl Fn(&mut Value)) -> String {
-    let mut document: Value = serde_yaml::from_str(text).expect("spec parses");
+    let mut document = spec_support::parse_yaml(text).expect("spec parses");
     edit(&mut document);
-    serde_yaml::to_string(&document).expect("spec serialises")
+    spec_support::to_yaml(&document).expect("spec serialises")
 }
 
 /// The user operation object of a spec document (see [`operation`]).

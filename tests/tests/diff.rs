@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{Map, Value, json};
-use workspace_tests::{PROVIDERS, operation_mut, spec, workspace_root};
+use workspace_tests::{PROVIDER_NAMES, operation_mut, spec, workspace_root};
 use xtask::diff::{
     Change, Severity, SpecDiff, SpecStatus, diff_documents, render_markdown, render_report,
 };
@@ -20,7 +20,7 @@ use Severity::{Breaking, NonBreaking};
 fn base() -> Value {
     let path = workspace_root().join("tests/fixtures/diff/base.yaml");
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    yaml_serde::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The object at JSON pointer `pointer` in `document`.
@@ -528,7 +528,7 @@ fn security_requirement_added_and_removed() {
 
 #[test]
 fn the_committed_specs_against_themselves_report_no_changes() {
-    for provider in PROVIDERS {
+    for provider in PROVIDER_NAMES {
         let document = spec(provider);
         let changes = diff_documents(&document, &document);
         assert_eq!(changes, [], "{provider}");
@@ -644,7 +644,7 @@ fn run_compares_the_work_tree_with_a_revision() {
     at(&mut edited, "/paths").remove("/users/{id}");
     fs::write(
         root.join("specs/kept.yaml"),
-        serde_yaml::to_string(&edited).unwrap(),
+        yaml_serde::to_string(&edited).unwrap(),
     )
     .unwrap();
     fs::remove_file(root.join("specs/dropped.yaml")).unwrap();

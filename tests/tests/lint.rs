@@ -6,7 +6,7 @@ use std::fs;
 
 use serde_json::{Value, json};
 use workspace_tests::{
-    PROVIDERS, SENTINEL, edit_document, generated_files, operation_mut, scratch_workspace,
+    PROVIDER_NAMES, SENTINEL, edit_document, generated_files, operation_mut, scratch_workspace,
     workspace_root,
 };
 use xtask::codegen::{self, CodegenError, Mode};
@@ -20,7 +20,7 @@ fn lint_lines(provider: &str, edit: impl Fn(&mut Value)) -> Vec<String> {
     let original = fs::read_to_string(&spec).unwrap();
     fs::write(&spec, edit_document(&original, edit)).unwrap();
     let reports = lint::run(dir.path()).unwrap();
-    assert_eq!(reports.len(), PROVIDERS.len(), "one report per spec");
+    assert_eq!(reports.len(), PROVIDER_NAMES.len(), "one report per spec");
     reports
         .into_iter()
         .flat_map(|report| report.problems)
@@ -131,7 +131,7 @@ fn a_nested_inline_property_without_a_description_is_reported() {
             .or_insert_with(|| json!({}))["address"] = json!({
             "type": "object",
             "description": "Postal address.",
-            "properties": {"line1": {"type": "string"}},
+            "properties": {"line1": {"type": "string", "x-sensitive": true}},
         });
     });
     assert_eq!(
@@ -203,6 +203,66 @@ fn an_inferred_decision_without_a_note_is_reported() {
         [
             "specs/btcdirect.yaml: #/paths/~1api~1v2~1user/patch/responses/202: x-inferred: true without a non-empty x-inferred-note",
             "specs/btcdirect.yaml: #/paths/~1api~1v2~1user/patch/responses/400: x-inferred: true without a non-empty x-inferred-note",
+        ]
+    );
+}
+
+#[test]
+fn an_unmarked_property_whose_name_suggests_personal_data_is_reported() {
+    let lines = lint_lines("wealthyhood", |d| {
+        at(d, "/components/schemas/CreateUserRequest/properties/email").remove("x-sensitive");
+    });
+    assert_eq!(
+        lines,
+        [
+            "specs/wealthyhood.yaml: #/components/schemas/CreateUserRequest/properties/email: the name suggests personal data: mark it `x-sensitive: true` (or `x-sensitive: false` if it holds none)"
+        ]
+    );
+}
+
+#[test]
+fn x_sensitive_false_says_deliberately_that_a_property_holds_no_personal_data() {
+    let lines = lint_lines("wealthyhood", |d| {
+        at(d, "/components/schemas/CreateUserRequest/properties/email")
+            .insert("x-sensitive".into(), json!(false));
+    });
+    assert_eq!(lines, Vec::<String>::new());
+}
+
+#[test]
+fn names_that_describe_personal_data_rather_than_hold_it_are_not_reported() {
+    let lines = lint_lines("wealthyhood", |d| {
+        let properties = at(d, "/components/schemas/CreateUserRequest/properties");
+        for name in [
+            "documentType",
+            "document_side",
+            "emailVerified",
+            "countryCode",
+        ] {
+            properties.insert(
+                name.into(),
+                json!({"type": "string", "description": "Not personal."}),
+            );
+        }
+        properties.insert(
+            "hasTaxNumber".into(),
+            json!({"type": "boolean", "description": "A yes or no."}),
+        );
+    });
+    assert_eq!(lines, Vec::<String>::new());
+}
+
+#[test]
+fn an_x_sensitive_that_is_not_a_boolean_is_reported() {
+    let lines = lint_lines("wealthyhood", |d| {
+        at(d, "/components/schemas/CreateUserRequest/properties/email")
+            .insert("x-sensitive".into(), json!("yes"));
+    });
+    assert_eq!(
+        lines,
+        [
+            "specs/wealthyhood.yaml: #/components/schemas/CreateUserRequest/properties/email: x-sensitive must be true or false",
+            "specs/wealthyhood.yaml: #/components/schemas/CreateUserRequest/properties/email: the name suggests personal data: mark it `x-sensitive: true` (or `x-sensitive: false` if it holds none)",
         ]
     );
 }

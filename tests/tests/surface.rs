@@ -2,7 +2,7 @@
 //! result types) and types (fields with JSON name, Rust type and required-ness; enum values; the
 //! checks constrained strings make). A spec edit shows here as a line or two.
 
-use workspace_tests::{PROVIDERS, workspace_root};
+use workspace_tests::{PROVIDER_NAMES, workspace_root};
 
 fn surface(provider: &str) -> String {
     let path = workspace_root().join(format!("crates/{provider}-client/src/generated.rs"));
@@ -41,7 +41,7 @@ fn every_surface_names_exactly_its_documented_routes() {
         ("wealthyhood", &["create_user: POST /users"]),
     ];
     for (provider, route) in routes {
-        assert!(PROVIDERS.contains(&provider));
+        assert!(PROVIDER_NAMES.contains(&provider));
         let text = surface(provider);
         let operations: Vec<&str> = text
             .lines()

@@ -27,30 +27,33 @@ use criterion::{Criterion, SamplingMode};
 mod ratios;
 use progenitor::Generator;
 use ratios::print_ratios;
+use xtask::sensitive::Shape;
 use xtask::workspace::{self, SpecTarget};
 
 /// Every spec of the workspace: its target, its text, and the document progenitor reads.
-fn specs(root: &Path) -> Vec<(SpecTarget, String, openapiv3::OpenAPI)> {
+fn specs(root: &Path) -> Vec<(SpecTarget, String, openapiv3::OpenAPI, Vec<Shape>)> {
     workspace::discover(root)
         .expect("specs/ is readable")
         .into_iter()
         .map(|target| {
             let spec = target.spec_display();
             let text = std::fs::read_to_string(root.join(&target.spec)).expect("spec is readable");
-            let document = xtask::lint::check(&spec, &text).expect("committed spec is clean");
-            (target, text, document)
+            let raw = xtask::lint::check(&spec, &text).expect("committed spec is clean");
+            let shapes = xtask::sensitive::shapes(&raw);
+            let document = xtask::preflight::typed(&spec, raw).expect("a typed document");
+            (target, text, document, shapes)
         })
         .collect()
 }
 
 fn codegen(criterion: &mut Criterion) {
-    let root = workspace::root();
+    let root = workspace::root().expect("the workspace root");
     let specs = specs(&root);
     assert!(!specs.is_empty(), "no specs under {}", root.display());
     let settings = xtask::render::settings();
     let tokens: Vec<_> = specs
         .iter()
-        .map(|(_, _, document)| {
+        .map(|(_, _, document, _)| {
             Generator::new(&settings)
                 .generate_tokens(document)
                 .expect("progenitor generates")
@@ -72,7 +75,7 @@ fn codegen(criterion: &mut Criterion) {
         b.iter(|| {
             specs
                 .iter()
-                .map(|(_, _, document)| {
+                .map(|(_, _, document, _)| {
                     Generator::new(&settings)
                         .generate_tokens(black_box(document))
                         .expect("progenitor generates")
@@ -84,7 +87,7 @@ fn codegen(criterion: &mut Criterion) {
         b.iter(|| {
             specs
                 .iter()
-                .map(|(target, text, _)| {
+                .map(|(target, text, _, _)| {
                     xtask::lint::check(&target.spec_display(), black_box(text)).expect("clean")
                 })
                 .collect::<Vec<_>>()
@@ -95,9 +98,13 @@ fn codegen(criterion: &mut Criterion) {
             specs
                 .iter()
                 .zip(&tokens)
-                .map(|((target, _, _), tokens)| {
-                    xtask::render::format_file(&target.spec_display(), black_box(tokens.clone()))
-                        .expect("formats")
+                .map(|((target, _, _, shapes), tokens)| {
+                    xtask::render::format_file(
+                        &target.spec_display(),
+                        black_box(tokens.clone()),
+                        shapes,
+                    )
+                    .expect("formats")
                 })
                 .collect::<Vec<_>>()
         })

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::lint;
 use crate::preflight::SpecError;
 use crate::render;
-use crate::workspace::{self, SpecTarget};
+use crate::workspace::{self, FileError, SpecTarget};
 
 /// Whether to write stale files or only report them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,12 +88,20 @@ impl fmt::Display for CodegenError {
 
 impl std::error::Error for CodegenError {}
 
+impl From<FileError> for CodegenError {
+    fn from(error: FileError) -> Self {
+        CodegenError::Io {
+            path: error.path,
+            source: error.source,
+        }
+    }
+}
+
 /// The generated text for every spec under `root`, paired with its target, or every problem.
 ///
 /// Reads and writes nothing but the specs; this is what both modes and the freshness test use.
 pub fn render_all(root: &Path) -> Result<Vec<(SpecTarget, String)>, CodegenError> {
-    let io_error = |path: PathBuf| move |source| CodegenError::Io { path, source };
-    let targets = workspace::discover(root).map_err(io_error(root.join(workspace::SPECS_DIR)))?;
+    let targets = workspace::discover(root)?;
     let mut rendered = Vec::new();
     let mut problems = Vec::new();
     for target in targets {
@@ -113,8 +121,7 @@ pub fn render_all(root: &Path) -> Result<Vec<(SpecTarget, String)>, CodegenError
             ));
             continue;
         }
-        let text = fs::read_to_string(root.join(&target.spec))
-            .map_err(io_error(root.join(&target.spec)))?;
+        let text = workspace::read(root, &target.spec)?;
         match lint::check(&spec, &text).and_then(|document| {
             render::render(&spec, &document).map_err(|p| vec![SpecError::new(&spec, p)])
         }) {

@@ -787,7 +787,7 @@ fn git(root: &Path, args: &[&str]) -> Result<String, DiffError> {
 
 /// Parses spec text (YAML) shown as `spec`.
 fn parse(spec: &str, text: &str) -> Result<Value, DiffError> {
-    serde_yaml::from_str(text).map_err(|e| DiffError::Spec {
+    yaml_serde::from_str(text).map_err(|e| DiffError::Spec {
         spec: spec.to_owned(),
         problem: format!("invalid YAML: {e}"),
     })

@@ -5,13 +5,21 @@
 //! the checked-in file, or feed a broken spec and assert on the error.
 //!
 //! Data flows one way: `specs/*.yaml` → [`lint`] (which includes [`preflight`]) → progenitor →
-//! prettyplease → `crates/<provider>-client/src/generated.rs`. This crate depends on no crate of the workspace.
+//! [`redact`] (a `Debug` that hides `x-sensitive` fields) → prettyplease →
+//! `crates/<provider>-client/src/generated.rs`. The one step from a parsed spec to the file's text
+//! is [`render::render`]. The workspace root is found at run time ([`workspace::root`]).
+//!
+//! The only workspace crate this one depends on is `spec-support` (reading specs, their examples
+//! and OpenAPI 3.0 validation), which itself depends on none: in particular nothing here depends
+//! on a generated client, so the tool builds while a generated client does not.
 
 pub mod codegen;
 pub mod diff;
 pub mod lint;
 pub mod preflight;
+pub mod redact;
 pub mod render;
+pub mod sensitive;
 pub mod surface;
 pub mod workspace;
 

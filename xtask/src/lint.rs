@@ -9,21 +9,26 @@
 //! - every schema property has a `description` (a property that is a `$ref` may take it from the
 //!   schema it refers to);
 //! - every schema-level `example` and every media-type or parameter `example` / `examples` entry
-//!   validates against its schema (JSON Schema 2020-12, formats enforced, with the spec's
-//!   `components` reachable for `$ref`s);
-//! - every `x-inferred: true` carries a non-empty `x-inferred-note`.
+//!   validates against its schema, read with OpenAPI 3.0 semantics (`nullable`, boolean
+//!   `exclusiveMinimum`; see [`spec_support::schema`]), formats enforced, with the spec's
+//!   `components` reachable for `$ref`s;
+//! - every `x-inferred: true` carries a non-empty `x-inferred-note`;
+//! - every `x-sensitive` is a boolean, and a property whose name suggests personal data carries
+//!   one (see [`sensitive`]).
 //!
 //! Places are JSON pointers into the document (`#/components/schemas/User/properties/email`),
 //! except operations, which are named `METHOD /path` as in [`preflight`].
 
-use std::fs;
 use std::path::Path;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::codegen::CodegenError;
 use crate::preflight::{self, METHODS, SpecError, pointer_segment, resolve};
-use crate::workspace::{self, SpecTarget};
+use crate::sensitive;
+use crate::workspace::{self, FileError, SpecTarget};
+
+pub use spec_support::examples::{Example, examples};
+pub use spec_support::schema::{example_problems, to_json_schema, validator};
 
 /// One spec and what the lint found in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,17 +42,11 @@ pub struct SpecReport {
 /// Lints every `specs/*.yaml` under `root`, in provider order.
 ///
 /// Fails only when a spec cannot be read; problems in a spec are in its [`SpecReport`].
-pub fn run(root: &Path) -> Result<Vec<SpecReport>, CodegenError> {
-    let targets = workspace::discover(root).map_err(|source| CodegenError::Io {
-        path: root.join(workspace::SPECS_DIR),
-        source,
-    })?;
-    targets
+pub fn run(root: &Path) -> Result<Vec<SpecReport>, FileError> {
+    workspace::discover(root)?
         .into_iter()
         .map(|target| {
-            let path = root.join(&target.spec);
-            let text =
-                fs::read_to_string(&path).map_err(|source| CodegenError::Io { path, source })?;
+            let text = workspace::read(root, &target.spec)?;
             let problems = lint(&target.spec_display(), &text);
             Ok(SpecReport { target, problems })
         })
@@ -59,11 +58,11 @@ pub fn lint(spec: &str, text: &str) -> Vec<SpecError> {
     check(spec, text).err().unwrap_or_default()
 }
 
-/// Lints `text` (the contents of `spec`) and, when it is clean, returns the typed document that
-/// progenitor reads; otherwise every problem found (at least one).
+/// Lints `text` (the contents of `spec`) and, when it is clean, returns the document as parsed
+/// (which [`crate::render::render`] takes); otherwise every problem found (at least one).
 ///
 /// This is what `cargo xtask codegen` runs first, so a spec that fails the lint is never rendered.
-pub fn check(spec: &str, text: &str) -> Result<openapiv3::OpenAPI, Vec<SpecError>> {
+pub fn check(spec: &str, text: &str) -> Result<Value, Vec<SpecError>> {
     let document = preflight::parse(spec, text)?;
     let mut problems = preflight::problems(&document);
     // Examples are validated only against a sound document: a dangling `$ref` is already
@@ -72,11 +71,13 @@ pub fn check(spec: &str, text: &str) -> Result<openapiv3::OpenAPI, Vec<SpecError
     problems.extend(operation_problems(&document));
     problems.extend(description_problems(&document));
     inferred_problems(&document, "#", &mut problems);
+    problems.extend(sensitive::problems(&document));
     if sound {
         problems.extend(example_problems(&document));
     }
     if problems.is_empty() {
-        preflight::typed(spec, document)
+        preflight::typed(spec, document.clone())?;
+        Ok(document)
     } else {
         Err(problems
             .into_iter()
@@ -248,125 +249,4 @@ fn inferred_problems(node: &Value, at: &str, problems: &mut Vec<String>) {
         }
         _ => {}
     }
-}
-
-/// One example a spec carries, with the schema it must match.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Example {
-    /// Where the example is: a JSON pointer ending in `/example` or `/examples/NAME`.
-    pub at: String,
-    /// The schema the example must match (may `$ref` the spec's components).
-    pub schema: Value,
-    /// The example value.
-    pub value: Value,
-}
-
-/// Keywords that make an object a schema, for finding schema-level `example`s.
-const SCHEMA_KEYWORDS: [&str; 8] = [
-    "type",
-    "$ref",
-    "properties",
-    "items",
-    "allOf",
-    "oneOf",
-    "anyOf",
-    "enum",
-];
-
-/// Every example in `document`: schema-level `example`s, and the `example` and `examples` entries
-/// (following `$ref`s to `#/components/examples`) of media types, parameters and headers.
-/// Entries with only an `externalValue` are skipped.
-pub fn examples(document: &Value) -> Vec<Example> {
-    let mut found = Vec::new();
-    let outside_examples =
-        |key: &str| key != "example" && key != "examples" && !key.starts_with("x-");
-    preflight::visit_objects(document, "#", &outside_examples, &mut |map, at| {
-        examples_of(document, map, at, &mut found);
-    });
-    found
-}
-
-/// The examples `map` (at `at`) carries itself: a media type's, parameter's or header's
-/// `example` / `examples` beside its `schema`, or a schema-level `example`.
-fn examples_of(document: &Value, map: &Map<String, Value>, at: &str, out: &mut Vec<Example>) {
-    if let Some(schema @ Value::Object(_)) = map.get("schema") {
-        if let Some(value) = map.get("example") {
-            out.push(Example {
-                at: format!("{at}/example"),
-                schema: schema.clone(),
-                value: value.clone(),
-            });
-        }
-        for (name, entry) in map
-            .get("examples")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(value) = resolve(document, entry).get("value") {
-                out.push(Example {
-                    at: format!("{at}/examples/{}", pointer_segment(name)),
-                    schema: schema.clone(),
-                    value: value.clone(),
-                });
-            }
-        }
-    } else if let Some(value) = map.get("example")
-        && SCHEMA_KEYWORDS.iter().any(|k| map.contains_key(*k))
-    {
-        let mut schema = map.clone();
-        schema.remove("example");
-        out.push(Example {
-            at: format!("{at}/example"),
-            schema: Value::Object(schema),
-            value: value.clone(),
-        });
-    }
-}
-
-/// A JSON Schema validator (draft 2020-12, formats enforced) for `schema`, with the `components`
-/// of `document` reachable for its `$ref`s (`#/components/schemas/…`).
-pub fn validator(document: &Value, schema: &Value) -> Result<jsonschema::Validator, String> {
-    let Value::Object(schema) = schema else {
-        return Err(format!("schema is not an object: {schema}"));
-    };
-    let mut root = Map::new();
-    root.insert(
-        "components".into(),
-        document
-            .get("components")
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Map::new())),
-    );
-    root.extend(schema.clone());
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .should_validate_formats(true)
-        .build(&Value::Object(root))
-        .map_err(|e| format!("schema does not compile: {e}"))
-}
-
-/// One line per way an example of `document` fails its schema (see [`examples`]).
-pub fn example_problems(document: &Value) -> Vec<String> {
-    let mut problems = Vec::new();
-    for example in examples(document) {
-        match validator(document, &example.schema) {
-            Ok(validator) => {
-                for error in validator.iter_errors(&example.value) {
-                    let place = error.instance_path().to_string();
-                    let place = if place.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" at {place}")
-                    };
-                    problems.push(format!(
-                        "{}: example does not match its schema{place}: {error}",
-                        example.at
-                    ));
-                }
-            }
-            Err(problem) => problems.push(format!("{}: {problem}", example.at)),
-        }
-    }
-    problems
 }

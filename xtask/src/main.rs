@@ -1,5 +1,6 @@
 //! `cargo xtask`: the maintainer's command line. See `cargo xtask help`.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use xtask::codegen::{self, FileStatus, Mode};
@@ -9,30 +10,42 @@ usage: cargo xtask <command>
 
 commands:
   lint              check every specs/*.yaml (operationId and summary, property descriptions,
-                    response bodies progenitor can type, examples against their schemas,
-                    x-inferred notes); one `file: place: problem` line per problem
+                    response bodies progenitor can type, examples against their schemas with
+                    OpenAPI 3.0 semantics, x-inferred notes, x-sensitive on properties whose
+                    names suggest personal data); one `file: place: problem` line per problem
   codegen           lint, then regenerate crates/*-client/src/generated.rs from specs/*.yaml
+                    (types holding x-sensitive fields get a Debug that prints ***)
   codegen --check   lint, then write nothing; fail with a diff when a generated file is stale
   diff [BASE] [--fail-on-breaking]
                     compare specs/*.yaml with their version at git revision BASE (default HEAD)
                     and print a Markdown report of breaking and non-breaking changes; exit 1 on a
                     breaking change only with --fail-on-breaking
   surface NAME      print the public surface of crates/NAME-client (what the snapshot shows)
-  help              show this message";
+  help              show this message
+
+Every command acts on the checkout it is run from (found at run time).";
 
 fn main() -> ExitCode {
+    xtask::render::quiet_generator_panics();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["lint"] => run_lint(),
-        ["codegen"] => run_codegen(Mode::Write),
-        ["codegen", "--check"] => run_codegen(Mode::Check),
-        ["surface", provider] => print_surface(provider),
-        ["diff", rest @ ..] => run_diff(rest),
-        ["help" | "--help" | "-h"] => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
+    if let ["help" | "--help" | "-h"] = args.as_slice() {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let root = match xtask::workspace::root() {
+        Ok(root) => root,
+        Err(error) => {
+            eprintln!("error: cannot find the workspace: {error}");
+            return ExitCode::FAILURE;
         }
+    };
+    match args.as_slice() {
+        ["lint"] => run_lint(&root),
+        ["codegen"] => run_codegen(&root, Mode::Write),
+        ["codegen", "--check"] => run_codegen(&root, Mode::Check),
+        ["surface", provider] => print_surface(&root, provider),
+        ["diff", rest @ ..] => run_diff(&root, rest),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -40,8 +53,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_lint() -> ExitCode {
-    let reports = match xtask::lint::run(&xtask::workspace::root()) {
+fn run_lint(root: &Path) -> ExitCode {
+    let reports = match xtask::lint::run(root) {
         Ok(reports) => reports,
         Err(error) => {
             eprintln!("{error}");
@@ -65,9 +78,8 @@ fn run_lint() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn run_codegen(mode: Mode) -> ExitCode {
-    let root = xtask::workspace::root();
-    let outcomes = match codegen::run(&root, mode) {
+fn run_codegen(root: &Path, mode: Mode) -> ExitCode {
+    let outcomes = match codegen::run(root, mode) {
         Ok(outcomes) => outcomes,
         Err(error) => {
             eprintln!("{error}");
@@ -92,9 +104,9 @@ fn run_codegen(mode: Mode) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn print_surface(provider: &str) -> ExitCode {
+fn print_surface(root: &Path, provider: &str) -> ExitCode {
     let target = xtask::workspace::SpecTarget::for_provider(provider);
-    let path = xtask::workspace::root().join(&target.generated);
+    let path = root.join(&target.generated);
     match std::fs::read_to_string(&path)
         .map_err(|e| e.to_string())
         .and_then(|text| xtask::surface::describe(&text))
@@ -110,7 +122,7 @@ fn print_surface(provider: &str) -> ExitCode {
     }
 }
 
-fn run_diff(args: &[&str]) -> ExitCode {
+fn run_diff(root: &Path, args: &[&str]) -> ExitCode {
     let fail_on_breaking = args.contains(&"--fail-on-breaking");
     let bases: Vec<&str> = args
         .iter()
@@ -125,7 +137,7 @@ fn run_diff(args: &[&str]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let diffs = match xtask::diff::run(&xtask::workspace::root(), base) {
+    let diffs = match xtask::diff::run(root, base) {
         Ok(diffs) => diffs,
         Err(error) => {
             eprintln!("error: {error}");

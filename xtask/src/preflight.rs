@@ -7,7 +7,9 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+pub use spec_support::{pointer_segment, resolve, visit_objects};
 
 /// One problem found in one spec: `specs/NAME.yaml: what is wrong`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +61,8 @@ pub fn check(spec: &str, text: &str) -> Result<openapiv3::OpenAPI, Vec<SpecError
 /// Parses `text` (the contents of `spec`) as YAML and checks it declares OpenAPI 3.0.x.
 pub fn parse(spec: &str, text: &str) -> Result<Value, Vec<SpecError>> {
     let fail = |problem: String| vec![SpecError::new(spec, problem)];
-    let document: Value =
-        serde_yaml::from_str(text).map_err(|e| fail(format!("invalid YAML: {e}")))?;
+    let document =
+        spec_support::parse_yaml(text).map_err(|e| fail(format!("invalid YAML: {e}")))?;
     match document.get("openapi").and_then(Value::as_str) {
         Some(version) if version.starts_with("3.0.") => Ok(document),
         Some(version) => Err(fail(format!(
@@ -91,36 +93,6 @@ pub fn typed(spec: &str, document: Value) -> Result<openapiv3::OpenAPI, Vec<Spec
     })
 }
 
-/// Escapes one JSON-pointer segment (`~` → `~0`, `/` → `~1`).
-pub fn pointer_segment(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
-/// Calls `visit(object, pointer)` for every JSON object under `node` (whose JSON pointer is
-/// `at`), each object before its members, descending into a member only where `descend(key)`.
-pub fn visit_objects<'a>(
-    node: &'a Value,
-    at: &str,
-    descend: &dyn Fn(&str) -> bool,
-    visit: &mut dyn FnMut(&'a Map<String, Value>, &str),
-) {
-    match node {
-        Value::Object(map) => {
-            visit(map, at);
-            for (key, child) in map.iter().filter(|(key, _)| descend(key)) {
-                let here = format!("{at}/{}", pointer_segment(key));
-                visit_objects(child, &here, descend, visit);
-            }
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter().enumerate() {
-                visit_objects(child, &format!("{at}/{index}"), descend, visit);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// Every `$ref` must be local (`#/…`) and point at something that exists.
 fn check_refs(root: &Value, problems: &mut Vec<String>) {
     visit_objects(root, "#", &|_| true, &mut |map, at| {
@@ -147,18 +119,6 @@ fn check_patterns(root: &Value, problems: &mut Vec<String>) {
             problems.push(format!("invalid regex pattern '{pattern}' at {at}: {e}"));
         }
     });
-}
-
-/// Follows a local `$ref` (if `node` is one) to the object it names; `node` itself otherwise.
-pub fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
-    match node
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(pointer) => root.pointer(pointer).unwrap_or(node),
-        None => node,
-    }
 }
 
 /// How progenitor classifies a response body: a JSON schema, another media type, or nothing.

@@ -1,8 +1,15 @@
-//! Turns one checked spec into the text of its generated Rust file.
+//! Turns one checked spec into the text of its generated Rust file: progenitor (with the
+//! settings below), then the redacting `Debug` of [`redact`], then prettyplease under the
+//! `@generated` header. [`render`] is the whole step; panics inside the generator are caught and
+//! reported without touching the process's panic hook (see [`quiet_generator_panics`]).
 
 use std::panic::{self, AssertUnwindSafe};
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use serde_json::Value;
+
+use crate::redact;
+use crate::sensitive::{self, Shape};
 
 /// The first line of every generated file; `{spec}` is the spec's path, e.g. `specs/bitpanda.yaml`.
 pub fn header(spec: &str) -> String {
@@ -25,17 +32,39 @@ pub fn settings() -> GenerationSettings {
     settings
 }
 
+/// Source paths of the generator crates whose panics [`generate_tokens`] catches and reports.
+const GENERATOR_CRATES: [&str; 2] = ["progenitor-impl", "typify-impl"];
+
+/// Installs, once, a process-wide panic hook that keeps panics raised inside progenitor or typify
+/// off stderr and passes every other panic to the hook that was there before.
+///
+/// Only the `cargo xtask` binary calls this, first thing in `main`, before any thread exists:
+/// [`generate_tokens`] already turns those panics into errors, so the hook only spares the user
+/// a second, raw copy of the message. Library callers (the tests) keep their own hook: nothing in
+/// this crate swaps the hook while generating, which would race with panics on other threads.
+pub fn quiet_generator_panics() {
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let from_generator = info.location().is_some_and(|location| {
+            GENERATOR_CRATES
+                .iter()
+                .any(|name| location.file().contains(name))
+        });
+        if !from_generator {
+            previous(info);
+        }
+    }));
+}
+
 /// The token stream progenitor generates for `document`, or a one-line description of why not.
 ///
-/// A panic inside progenitor or typify is caught (and kept off stderr) and reported as an error,
-/// so a spec the preflight did not foresee still cannot crash the tool.
+/// A panic inside progenitor or typify is caught and reported as an error, so a spec the
+/// preflight did not foresee still cannot crash the tool. The panic hook is left alone (see
+/// [`quiet_generator_panics`]).
 pub fn generate_tokens(document: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, String> {
-    let previous_hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
         Generator::new(&settings()).generate_tokens(document)
     }));
-    panic::set_hook(previous_hook);
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => Err(format!("progenitor rejected the spec: {e}")),
@@ -50,14 +79,30 @@ pub fn generate_tokens(document: &openapiv3::OpenAPI) -> Result<proc_macro2::Tok
     }
 }
 
-/// Formats generated tokens deterministically with prettyplease, under the `@generated` header.
-pub fn format_file(spec: &str, tokens: proc_macro2::TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens)
+/// Post-processes generated tokens and formats them deterministically with prettyplease, under
+/// the `@generated` header: every type holding a field of `shapes` marked sensitive gets a
+/// redacting `Debug` ([`redact::apply`]).
+pub fn format_file(
+    spec: &str,
+    tokens: proc_macro2::TokenStream,
+    shapes: &[Shape],
+) -> Result<String, String> {
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
+    redact::apply(&mut file, shapes)?;
     Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }
 
-/// Generates and formats the client for `document` in one step.
-pub fn render(spec: &str, document: &openapiv3::OpenAPI) -> Result<String, String> {
-    format_file(spec, generate_tokens(document)?)
+/// The final text of the generated file for `document`, the spec `spec` (e.g.
+/// `specs/bitpanda.yaml`) parsed as JSON, in one step: progenitor, then the redacting `Debug`
+/// for `x-sensitive` fields, then prettyplease under the `@generated` header.
+///
+/// This is the one entry point from a parsed spec to the file's text (`cargo xtask codegen`
+/// writes what it returns). It takes the document as parsed rather than typed because
+/// `x-sensitive` may sit beside a `$ref`, which the typed model drops. It does not lint: run
+/// [`crate::lint::check`] first for the full set of problems.
+pub fn render(spec: &str, document: &Value) -> Result<String, String> {
+    let typed: openapiv3::OpenAPI = serde_json::from_value(document.clone())
+        .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
+    format_file(spec, generate_tokens(&typed)?, &sensitive::shapes(document))
 }

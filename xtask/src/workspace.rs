@@ -1,5 +1,7 @@
 //! Where things live: the workspace root, the specs and the generated file each one feeds.
 
+use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
 
 /// Directory, relative to the workspace root, that holds the hand-curated OpenAPI documents.
@@ -36,20 +38,50 @@ impl SpecTarget {
     }
 }
 
-/// The workspace root, found from this crate's manifest directory (`<root>/xtask`).
-pub fn root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| manifest_dir.to_path_buf())
+/// The root of the checkout the tool runs from, looked up at run time (never a path compiled
+/// into the binary, which would name whichever checkout built it): see
+/// [`spec_support::root`].
+pub fn root() -> Result<PathBuf, String> {
+    spec_support::workspace_root()
+}
+
+/// A file or directory that could not be read or written.
+#[derive(Debug)]
+pub struct FileError {
+    /// The file or directory concerned.
+    pub path: PathBuf,
+    /// The underlying error.
+    pub source: io::Error,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.source)
+    }
+}
+
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// The text of `relative` (a path relative to `root`, e.g. a [`SpecTarget::spec`]).
+pub fn read(root: &Path, relative: &Path) -> Result<String, FileError> {
+    let path = root.join(relative);
+    std::fs::read_to_string(&path).map_err(|source| FileError { path, source })
 }
 
 /// Every `specs/*.yaml` under `root`, sorted by provider name so output order is stable.
-pub fn discover(root: &Path) -> std::io::Result<Vec<SpecTarget>> {
+pub fn discover(root: &Path) -> Result<Vec<SpecTarget>, FileError> {
+    let dir = root.join(SPECS_DIR);
+    let fail = |source| FileError {
+        path: dir.clone(),
+        source,
+    };
     let mut providers = Vec::new();
-    for entry in std::fs::read_dir(root.join(SPECS_DIR))? {
-        let path = entry?.path();
+    for entry in std::fs::read_dir(&dir).map_err(fail)? {
+        let path = entry.map_err(fail)?.path();
         if path.extension().and_then(|e| e.to_str()) == Some("yaml")
             && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
         {

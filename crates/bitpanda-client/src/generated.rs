@@ -7,7 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///One answer to the AML questionnaire.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct BitpandaAmlAnswer {
         ///ID of the selected answer.
         pub answer_id: i64,
@@ -17,8 +17,17 @@ pub mod types {
         ///ID of the AML question being answered.
         pub question_id: i64,
     }
+    impl ::std::fmt::Debug for BitpandaAmlAnswer {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaAmlAnswer")
+                .field("answer_id", &self.answer_id)
+                .field("answer_value", &::std::format_args!("***"))
+                .field("question_id", &self.question_id)
+                .finish()
+        }
+    }
     ///One answer to the appropriateness test.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct BitpandaAppropriatenessAnswer {
         ///ID of the selected answer.
         pub answer_id: i64,
@@ -28,8 +37,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for BitpandaAppropriatenessAnswer {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaAppropriatenessAnswer")
+                .field("answer_id", &self.answer_id)
+                .field("question_id", &self.question_id)
+                .field("value", &::std::format_args!("***"))
+                .finish()
+        }
+    }
     ///Compliance information, provided by the Partner
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BitpandaExtCompliance {
         ///Politically exposed person (PEP) statuses of the user as determined by the Partner.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -43,12 +61,23 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ext_user_risk_level: ::std::option::Option<::std::string::String>,
     }
+    impl ::std::fmt::Debug for BitpandaExtCompliance {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaExtCompliance")
+                .field("ext_pep_statuses", &::std::format_args!("***"))
+                .field(
+                    "ext_user_reviewed_kyc_data_at",
+                    &self.ext_user_reviewed_kyc_data_at,
+                )
+                .field("ext_user_risk_level", &::std::format_args!("***"))
+                .finish()
+        }
+    }
     ///User's identifier at the partner side. Case insensitive. The value of this parameter must be unique for each account (user).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Debug,
         Eq,
         Hash,
         Ord,
@@ -57,6 +86,13 @@ pub mod types {
     )]
     #[serde(transparent)]
     pub struct BitpandaExternalId(pub ::std::string::String);
+    impl ::std::fmt::Debug for BitpandaExternalId {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("BitpandaExternalId")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for BitpandaExternalId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -122,8 +158,8 @@ pub mod types {
             Self(value)
         }
     }
-    ///Tax information of the user. The page collapsed this object and gives no description; fields from PROVIDERS.md.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    ///Tax information of the user. The page collapsed this object and gives no description; fields from the public request sample.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BitpandaTax {
         ///Tax identification number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -131,6 +167,14 @@ pub mod types {
         ///Alpha-2 ISO 3166 code of the country of tax residence.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub residence: ::std::option::Option<BitpandaTaxResidence>,
+    }
+    impl ::std::fmt::Debug for BitpandaTax {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaTax")
+                .field("id", &::std::format_args!("***"))
+                .field("residence", &self.residence)
+                .finish()
+        }
     }
     ///Alpha-2 ISO 3166 code of the country of tax residence.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -188,8 +232,8 @@ pub mod types {
                 })
         }
     }
-    ///KYC/verification data of the user. The page collapsed this object and gives no description; fields from PROVIDERS.md (public request sample).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    ///KYC/verification data of the user. The page collapsed this object and gives no description; fields from the public request sample.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BitpandaVerification {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<BitpandaVerificationAddress>,
@@ -242,8 +286,31 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub verification_date: ::std::option::Option<::chrono::naive::NaiveDate>,
     }
+    impl ::std::fmt::Debug for BitpandaVerification {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaVerification")
+                .field("address", &self.address)
+                .field("birth_date", &::std::format_args!("***"))
+                .field("birth_place", &::std::format_args!("***"))
+                .field("document_type", &self.document_type)
+                .field("expiration_date", &::std::format_args!("***"))
+                .field("files", &::std::format_args!("***"))
+                .field("gender", &::std::format_args!("***"))
+                .field("issuing_authority", &::std::format_args!("***"))
+                .field("issuing_country", &self.issuing_country)
+                .field("issuing_date", &::std::format_args!("***"))
+                .field("language", &self.language)
+                .field("mrz_code", &::std::format_args!("***"))
+                .field("national_id", &::std::format_args!("***"))
+                .field("provider", &self.provider)
+                .field("report", &::std::format_args!("***"))
+                .field("token", &::std::format_args!("***"))
+                .field("verification_date", &self.verification_date)
+                .finish()
+        }
+    }
     ///User's address as verified.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct BitpandaVerificationAddress {
         ///City.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -259,6 +326,16 @@ pub mod types {
         ///Postal code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub zip_code: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for BitpandaVerificationAddress {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BitpandaVerificationAddress")
+                .field("city", &::std::format_args!("***"))
+                .field("country_of_residence", &self.country_of_residence)
+                .field("street", &::std::format_args!("***"))
+                .field("zip_code", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///Alpha-2 ISO 3166 code of the country of residence.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -379,8 +456,7 @@ pub mod types {
         }
     }
     ///For Partners, using BTS "Bring Your Own License" solution: The only parameter, which must be sent in the request, is external_id. The value of this parameter must be unique for each account (user).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(deny_unknown_fields)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct BringYourOwnLicenseUser {
         ///User account level ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -388,6 +464,77 @@ pub mod types {
         pub external_id: BitpandaExternalId,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_meta: ::std::option::Option<BitpandaExternalMeta>,
+        ///ISO 639-1 language code for user account
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<BringYourOwnLicenseUserLanguage>,
+    }
+    impl ::std::fmt::Debug for BringYourOwnLicenseUser {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("BringYourOwnLicenseUser")
+                .field("account_level_id", &self.account_level_id)
+                .field("external_id", &::std::format_args!("***"))
+                .field("external_meta", &self.external_meta)
+                .field("language", &self.language)
+                .finish()
+        }
+    }
+    ///ISO 639-1 language code for user account
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct BringYourOwnLicenseUserLanguage(::std::string::String);
+    impl ::std::ops::Deref for BringYourOwnLicenseUserLanguage {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BringYourOwnLicenseUserLanguage>
+    for ::std::string::String {
+        fn from(value: BringYourOwnLicenseUserLanguage) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for BringYourOwnLicenseUserLanguage {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[a-z]{2}$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[a-z]{2}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BringYourOwnLicenseUserLanguage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BringYourOwnLicenseUserLanguage {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for BringYourOwnLicenseUserLanguage {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
     }
     ///The user to create. Either a full "Investment as a Service" user (master data, KYC/verification data and accepted terms) or a "Bring Your Own License" user, for which the only parameter which must be sent is external_id.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -441,12 +588,12 @@ pub mod types {
         pub errors: ::std::vec::Vec<ErrorDetail>,
     }
     ///For Partners, using BTS "Investment as a Service" solution: customer master data, KYC/verification data and accepted Terms & Conditions.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct InvestmentAsAServiceUser {
         ///User account level ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_level_id: ::std::option::Option<::std::string::String>,
-        ///AML (anti-money-laundering) questionnaire answers. The page gives no description (field name and item shape from PROVIDERS.md, taken from the public request sample).
+        ///AML (anti-money-laundering) questionnaire answers. The page gives no description (field name and item shape from the public request sample).
         pub aml: ::std::vec::Vec<BitpandaAmlAnswer>,
         ///Appropriateness test answers shall be provided latest before the first trade with stocks or ETFs
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -475,10 +622,38 @@ pub mod types {
         pub terms: ::std::vec::Vec<i64>,
         pub verification: BitpandaVerification,
     }
+    impl ::std::fmt::Debug for InvestmentAsAServiceUser {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("InvestmentAsAServiceUser")
+                .field("account_level_id", &self.account_level_id)
+                .field("aml", &self.aml)
+                .field("appropriateness", &self.appropriateness)
+                .field("country", &::std::format_args!("***"))
+                .field("email", &::std::format_args!("***"))
+                .field("ext_compliance", &self.ext_compliance)
+                .field("external_id", &::std::format_args!("***"))
+                .field("external_meta", &self.external_meta)
+                .field("first_name", &::std::format_args!("***"))
+                .field("language", &self.language)
+                .field("last_name", &::std::format_args!("***"))
+                .field("phone", &::std::format_args!("***"))
+                .field("tax", &self.tax)
+                .field("terms", &self.terms)
+                .field("verification", &self.verification)
+                .finish()
+        }
+    }
     ///Alpha-2 ISO 3166 country code. Represents user's citizenship.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct InvestmentAsAServiceUserCountry(::std::string::String);
+    impl ::std::fmt::Debug for InvestmentAsAServiceUserCountry {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("InvestmentAsAServiceUserCountry")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for InvestmentAsAServiceUserCountry {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -534,9 +709,16 @@ pub mod types {
         }
     }
     ///Allowed characters: uppercase/lowercase letters, comma, full stop, hyphen, apostrophe, and space. If the user has more than one first name or first and middle name, send all names in first_name field separated by a space.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct InvestmentAsAServiceUserFirstName(::std::string::String);
+    impl ::std::fmt::Debug for InvestmentAsAServiceUserFirstName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("InvestmentAsAServiceUserFirstName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for InvestmentAsAServiceUserFirstName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -560,13 +742,13 @@ pub mod types {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
-                        "^[A-Za-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u00FF\\u0100-\\u024F\\u0370-\\u03FF\\u1F00-\\u1FFF\\u0400-\\u04FF,.' -]+$",
+                        "^[A-Za-z\\u00B5\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u01BA\\u01BC-\\u01BF\\u01C4-\\u0293\\u0295-\\u02AF\\u0370-\\u0373\\u0376\\u0377\\u037B-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0560-\\u0588\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FD-\\u10FF\\u13A0-\\u13F5\\u13F8-\\u13FD\\u1C80-\\u1C8A\\u1C90-\\u1CBA\\u1CBD-\\u1CBF\\u1D00-\\u1D2B\\u1D6B-\\u1D77\\u1D79-\\u1D9A\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2134\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2183\\u2184\\u2C00-\\u2C7B\\u2C7E-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\uA640-\\uA66D\\uA680-\\uA69B\\uA722-\\uA76F\\uA771-\\uA787\\uA78B-\\uA78E\\uA790-\\uA7CD\\uA7D0\\uA7D1\\uA7D3\\uA7D5-\\uA7DC\\uA7F5\\uA7F6\\uA7FA\\uAB30-\\uAB5A\\uAB60-\\uAB68\\uAB70-\\uABBF\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFF21-\\uFF3A\\uFF41-\\uFF5A'., -]+$",
                     )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[A-Za-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u00FF\\u0100-\\u024F\\u0370-\\u03FF\\u1F00-\\u1FFF\\u0400-\\u04FF,.' -]+$\""
+                    "doesn't match pattern \"^[A-Za-z\\u00B5\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u01BA\\u01BC-\\u01BF\\u01C4-\\u0293\\u0295-\\u02AF\\u0370-\\u0373\\u0376\\u0377\\u037B-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0560-\\u0588\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FD-\\u10FF\\u13A0-\\u13F5\\u13F8-\\u13FD\\u1C80-\\u1C8A\\u1C90-\\u1CBA\\u1CBD-\\u1CBF\\u1D00-\\u1D2B\\u1D6B-\\u1D77\\u1D79-\\u1D9A\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2134\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2183\\u2184\\u2C00-\\u2C7B\\u2C7E-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\uA640-\\uA66D\\uA680-\\uA69B\\uA722-\\uA76F\\uA771-\\uA787\\uA78B-\\uA78E\\uA790-\\uA7CD\\uA7D0\\uA7D1\\uA7D3\\uA7D5-\\uA7DC\\uA7F5\\uA7F6\\uA7FA\\uAB30-\\uAB5A\\uAB60-\\uAB68\\uAB70-\\uABBF\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFF21-\\uFF3A\\uFF41-\\uFF5A'., -]+$\""
                         .into(),
                 );
             }
@@ -661,9 +843,16 @@ pub mod types {
         }
     }
     ///Allowed characters: uppercase/lowercase letters, comma, full stop, hyphen, apostrophe, and space
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct InvestmentAsAServiceUserLastName(::std::string::String);
+    impl ::std::fmt::Debug for InvestmentAsAServiceUserLastName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("InvestmentAsAServiceUserLastName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for InvestmentAsAServiceUserLastName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -687,13 +876,13 @@ pub mod types {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             {
                 ::regress::Regex::new(
-                        "^[A-Za-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u00FF\\u0100-\\u024F\\u0370-\\u03FF\\u1F00-\\u1FFF\\u0400-\\u04FF,.' -]+$",
+                        "^[A-Za-z\\u00B5\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u01BA\\u01BC-\\u01BF\\u01C4-\\u0293\\u0295-\\u02AF\\u0370-\\u0373\\u0376\\u0377\\u037B-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0560-\\u0588\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FD-\\u10FF\\u13A0-\\u13F5\\u13F8-\\u13FD\\u1C80-\\u1C8A\\u1C90-\\u1CBA\\u1CBD-\\u1CBF\\u1D00-\\u1D2B\\u1D6B-\\u1D77\\u1D79-\\u1D9A\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2134\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2183\\u2184\\u2C00-\\u2C7B\\u2C7E-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\uA640-\\uA66D\\uA680-\\uA69B\\uA722-\\uA76F\\uA771-\\uA787\\uA78B-\\uA78E\\uA790-\\uA7CD\\uA7D0\\uA7D1\\uA7D3\\uA7D5-\\uA7DC\\uA7F5\\uA7F6\\uA7FA\\uAB30-\\uAB5A\\uAB60-\\uAB68\\uAB70-\\uABBF\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFF21-\\uFF3A\\uFF41-\\uFF5A'., -]+$",
                     )
                     .unwrap()
             });
             if PATTERN.find(value).is_none() {
                 return Err(
-                    "doesn't match pattern \"^[A-Za-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u00FF\\u0100-\\u024F\\u0370-\\u03FF\\u1F00-\\u1FFF\\u0400-\\u04FF,.' -]+$\""
+                    "doesn't match pattern \"^[A-Za-z\\u00B5\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u01BA\\u01BC-\\u01BF\\u01C4-\\u0293\\u0295-\\u02AF\\u0370-\\u0373\\u0376\\u0377\\u037B-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0560-\\u0588\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FD-\\u10FF\\u13A0-\\u13F5\\u13F8-\\u13FD\\u1C80-\\u1C8A\\u1C90-\\u1CBA\\u1CBD-\\u1CBF\\u1D00-\\u1D2B\\u1D6B-\\u1D77\\u1D79-\\u1D9A\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2134\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2183\\u2184\\u2C00-\\u2C7B\\u2C7E-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\uA640-\\uA66D\\uA680-\\uA69B\\uA722-\\uA76F\\uA771-\\uA787\\uA78B-\\uA78E\\uA790-\\uA7CD\\uA7D0\\uA7D1\\uA7D3\\uA7D5-\\uA7DC\\uA7F5\\uA7F6\\uA7FA\\uAB30-\\uAB5A\\uAB60-\\uAB68\\uAB70-\\uABBF\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFF21-\\uFF3A\\uFF41-\\uFF5A'., -]+$\""
                         .into(),
                 );
             }
@@ -730,9 +919,16 @@ pub mod types {
         }
     }
     ///Phone number in E.164 standard format
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct InvestmentAsAServiceUserPhone(::std::string::String);
+    impl ::std::fmt::Debug for InvestmentAsAServiceUserPhone {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("InvestmentAsAServiceUserPhone")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for InvestmentAsAServiceUserPhone {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -822,7 +1018,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Bitpanda Technology Solutions (Whitelabel API) - Create new user
 
-Hand-curated single-operation spec for Bitpanda Technology Solutions (BTS, Bitpanda Whitelabel API, also published as "Bitpanda Enterprise") `POST /v2/users` (operation id `createUserV2`). Curated from the reference page captured in `shared/docs/bitpanda-create-user.txt` and from section 1 of `shared/docs/PROVIDERS.md`. Shapes the page renderer collapsed were filled from PROVIDERS.md; every decision the sources do not state is marked with `x-inferred: true` and an `x-inferred-note`.
+Hand-curated single-operation spec for Bitpanda Technology Solutions (BTS, Bitpanda Whitelabel API, also published as "Bitpanda Enterprise") `POST /v2/users` (operation id `createUserV2`). Curated from the public reference page "Create new user" (read 2026-11-23); shapes the page renderer collapsed come from the same reference's public request sample. Sources are listed in `specs/SOURCES.md` and named by key in `x-source` (bitpanda-page, bitpanda-sample, bitpanda-auth, bitpanda-docs). Every decision the sources do not state is marked with `x-inferred: true` and an `x-inferred-note`.
 
 Version: 1.0.0-curated*/
 pub struct Client {

@@ -7,11 +7,18 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///The user’s anwers to the AMLD5 questions. Keys are AMLD5 question ids (kyc-amld5-*), values the chosen answers.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[serde(transparent)]
     pub struct Amld5QuestionAnswers(
         pub ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     );
+    impl ::std::fmt::Debug for Amld5QuestionAnswers {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("Amld5QuestionAnswers")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for Amld5QuestionAnswers {
         type Target = ::std::collections::BTreeMap<
             ::std::string::String,
@@ -45,12 +52,20 @@ pub mod types {
         }
     }
     ///The partner's API credentials.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct AuthenticateRequest {
         ///Your partner password.
         pub password: ::std::string::String,
         ///Your partner username.
         pub username: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for AuthenticateRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("AuthenticateRequest")
+                .field("password", &::std::format_args!("***"))
+                .field("username", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///Side (or kind of capture) of the identity document.
     #[derive(
@@ -520,17 +535,33 @@ decodes; this schema exists for documentation and for mapping known codes.
         pub errors: ::std::collections::BTreeMap<::std::string::String, ErrorDetail>,
     }
     ///Identity document of the user (one uploaded document side).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct IdentityDocument {
         ///The document file, base64-encoded.
-        pub data: ::std::string::String,
-        #[serde(rename = "documentSide")]
-        pub document_side: DocumentSide,
-        #[serde(rename = "documentType")]
-        pub document_type: DocumentType,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "documentSide",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub document_side: ::std::option::Option<DocumentSide>,
+        #[serde(
+            rename = "documentType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub document_type: ::std::option::Option<DocumentType>,
+    }
+    impl ::std::fmt::Debug for IdentityDocument {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("IdentityDocument")
+                .field("data", &::std::format_args!("***"))
+                .field("document_side", &::std::format_args!("***"))
+                .field("document_type", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///A partner token, sent as `Authorization: Bearer <token>` and valid for 1 hour, with the refresh token that renews it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct PartnerTokens {
         ///Renews the token through POST /api/v1/refresh.
         #[serde(rename = "refreshToken")]
@@ -538,15 +569,30 @@ decodes; this schema exists for documentation and for mapping known codes.
         ///The partner JWT, valid for 1 hour.
         pub token: ::std::string::String,
     }
+    impl ::std::fmt::Debug for PartnerTokens {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PartnerTokens")
+                .field("refresh_token", &::std::format_args!("***"))
+                .field("token", &::std::format_args!("***"))
+                .finish()
+        }
+    }
     ///The refresh token received with the last partner token.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct RefreshRequest {
         ///The refresh token; valid for 1 month, reset each time a new token is generated.
         #[serde(rename = "refreshToken")]
         pub refresh_token: ::std::string::String,
     }
+    impl ::std::fmt::Debug for RefreshRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("RefreshRequest")
+                .field("refresh_token", &::std::format_args!("***"))
+                .finish()
+        }
+    }
     ///Update an existing user. Take note to send only valid website locales.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct UpdateUserRequest {
         ///Streetname of the users address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -661,6 +707,33 @@ decodes; this schema exists for documentation and for mapping known codes.
         )]
         pub website_language: ::std::option::Option<UpdateUserRequestWebsiteLanguage>,
     }
+    impl ::std::fmt::Debug for UpdateUserRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateUserRequest")
+                .field("address", &::std::format_args!("***"))
+                .field("address_no", &::std::format_args!("***"))
+                .field("amld5_question_answers", &::std::format_args!("***"))
+                .field("business_country", &self.business_country)
+                .field("business_name", &::std::format_args!("***"))
+                .field("chamber_of_commerce", &::std::format_args!("***"))
+                .field("city", &::std::format_args!("***"))
+                .field("country", &self.country)
+                .field("date_of_birth", &::std::format_args!("***"))
+                .field("email", &::std::format_args!("***"))
+                .field("email_code", &::std::format_args!("***"))
+                .field("first_name", &::std::format_args!("***"))
+                .field("identity_document", &::std::format_args!("***"))
+                .field("is_business", &self.is_business)
+                .field("last_name", &::std::format_args!("***"))
+                .field("newsletter_subscription", &self.newsletter_subscription)
+                .field("phone_number", &::std::format_args!("***"))
+                .field("postal_code", &::std::format_args!("***"))
+                .field("privacy_agreement", &self.privacy_agreement)
+                .field("website_country", &self.website_country)
+                .field("website_language", &self.website_language)
+                .finish()
+        }
+    }
     ///ISO 3166-1 alpha-2 country code of the country where the business is registered.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -720,9 +793,16 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
     ///Name of the business. Must not contain emoji, < or > characters (rejected with ER125 "Invalid business name.").
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateUserRequestBusinessName(::std::string::String);
+    impl ::std::fmt::Debug for UpdateUserRequestBusinessName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateUserRequestBusinessName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for UpdateUserRequestBusinessName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -833,9 +913,16 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
     ///First name of the user. Must not contain emoji, < or > characters (rejected with ER126 "Invalid first name.").
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateUserRequestFirstName(::std::string::String);
+    impl ::std::fmt::Debug for UpdateUserRequestFirstName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateUserRequestFirstName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for UpdateUserRequestFirstName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -889,9 +976,16 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
     ///Last name of the user. Must not contain emoji, < or > characters (rejected with ER127 "Invalid last name.").
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateUserRequestLastName(::std::string::String);
+    impl ::std::fmt::Debug for UpdateUserRequestLastName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateUserRequestLastName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for UpdateUserRequestLastName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -945,9 +1039,16 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
     ///Phone number of the user, in the format +countrycodenumber (no dashes, spaces or other special characters).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateUserRequestPhoneNumber(::std::string::String);
+    impl ::std::fmt::Debug for UpdateUserRequestPhoneNumber {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateUserRequestPhoneNumber")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for UpdateUserRequestPhoneNumber {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -1118,7 +1219,7 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
     ///User information updated successfully.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct User {
         ///The date and time the user account was activated.
         #[serde(
@@ -1167,6 +1268,20 @@ decodes; this schema exists for documentation and for mapping known codes.
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
     }
+    impl ::std::fmt::Debug for User {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("User")
+                .field("activation_date", &self.activation_date)
+                .field("country", &self.country)
+                .field("email", &::std::format_args!("***"))
+                .field("first_name", &::std::format_args!("***"))
+                .field("is_business", &self.is_business)
+                .field("last_name", &::std::format_args!("***"))
+                .field("phone_number", &::std::format_args!("***"))
+                .field("registration_date", &self.registration_date)
+                .finish()
+        }
+    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -1204,10 +1319,10 @@ decodes; this schema exists for documentation and for mapping known codes.
 /**Client for BTC Direct API - Update an existing user
 
 Hand-curated OpenAPI description of one BTC Direct endpoint, `PATCH /api/v2/user`
-("Update an existing user"). Curated from the captured reference page
-`shared/docs/btcdirect-update-user.txt` and from `shared/docs/PROVIDERS.md` (section 3, BTC Direct).
-Facts taken from PROVIDERS.md rather than from the page carry `x-source`; decisions the page does not
-support carry `x-inferred: true` and an `x-inferred-note`.
+("Update an existing user"). Curated from the public reference page of that name (read 2026-11-23)
+and from other public BTC Direct sources listed in `specs/SOURCES.md`. Facts taken from a source other
+than the page carry `x-source` naming it by key (btcdirect-docs, btcdirect-sdk, btcdirect-system-info);
+decisions no source supports carry `x-inferred: true` and an `x-inferred-note`.
 
 
 Version: 1.0.0-curated*/
@@ -1383,14 +1498,14 @@ V1\System\WebsiteLocale below.
 
 (Curator's note: the WebsiteLocale list itself is not on the captured page. Regions seen on
 `GET /api/v1/system/info` are nl-nl, nl-be, fr-be, fr-fr, es-es, de-at, fr-ch, de-ch, fr-lu, de-lu,
-en-gb and en-ie; source PROVIDERS.md section 3.)
+en-gb and en-ie; source btcdirect-system-info in specs/SOURCES.md.)
 
 Authentication: every call needs exactly one partner credential - either
 `Authorization: Bearer <partner token>` (from `POST /api/v1/authenticate`, valid 1 hour) or an
 `X-Api-Key` header - plus exactly one user context - either `User-Authorization: Bearer <user token>`
 (from `POST /api/v1/user/login`) or `User-Identifier` (linked via
 `POST /api/v1/user/register-identifier`). Sending both partner methods at once is rejected with
-ER803 "Multiple authorization methods used." (source PROVIDERS.md section 3).
+ER803 "Multiple authorization methods used." (source btcdirect-docs in specs/SOURCES.md).
 
 
 Sends a `PATCH` request to `/api/v2/user`

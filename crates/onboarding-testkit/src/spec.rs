@@ -1,17 +1,18 @@
 //! The three specs, embedded at build time, and their schemas compiled once per process.
 //!
 //! OpenAPI 3.0 schemas are not JSON Schema: `nullable`, boolean `exclusiveMinimum` /
-//! `exclusiveMaximum`, `$ref`s into `#/components/schemas` (whose siblings OpenAPI ignores) and
-//! annotations such as `example` or `x-…` differ. [`to_json_schema`] converts one schema object;
-//! The kit compiles, once per process, a validator (draft 2020-12, formats checked: `email`,
-//! `date`, `date-time`, `uuid`, …) for every request and response body of each spec;
-//! [`request_is_valid`] and [`response_is_valid`] ask them.
+//! `exclusiveMaximum`, the siblings of a `$ref` (which OpenAPI ignores) and annotations such as
+//! `example` or `x-…` differ. The kit converts them with the workspace's one conversion,
+//! [`to_json_schema`] (from `spec-support`, which the spec lint uses too), and compiles, once per
+//! process, a validator (draft 2020-12, formats checked: `email`, `date`, `date-time`, `uuid`, …)
+//! for every request and response body of each spec; [`request_is_valid`] and
+//! [`response_is_valid`] ask them.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use jsonschema::Validator;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::provider::Provider;
 
@@ -38,7 +39,7 @@ pub fn spec_document(provider: Provider) -> &'static Value {
 }
 
 fn parse_yaml(provider: Provider) -> Value {
-    serde_yaml::from_str(spec_text(provider))
+    spec_support::parse_yaml(spec_text(provider))
         .unwrap_or_else(|e| panic!("the embedded {} spec is not YAML: {e}", provider.name()))
 }
 
@@ -56,125 +57,12 @@ pub(crate) fn warm_up() {
     }
 }
 
-/// Keys of an OpenAPI schema object that JSON Schema does not share, or that only annotate.
-const DROPPED_KEYS: [&str; 8] = [
-    "nullable",
-    "example",
-    "discriminator",
-    "xml",
-    "externalDocs",
-    "readOnly",
-    "writeOnly",
-    "deprecated",
-];
+pub use spec_support::schema::to_json_schema;
 
-/// OpenAPI formats with no JSON Schema meaning (type refinements and encodings): dropped.
-const OPENAPI_ONLY_FORMATS: [&str; 7] = [
-    "byte", "binary", "int32", "int64", "float", "double", "password",
-];
-
-/// Keys whose value is a map from names to schemas.
-const SCHEMA_MAPS: [&str; 3] = ["properties", "patternProperties", "$defs"];
-/// Keys whose value is one schema.
-const SCHEMA_SLOTS: [&str; 4] = ["items", "additionalProperties", "not", "propertyNames"];
-/// Keys whose value is a list of schemas.
-const SCHEMA_LISTS: [&str; 3] = ["allOf", "anyOf", "oneOf"];
-
-/// Converts one OpenAPI 3.0 schema object into JSON Schema (draft 2020-12).
-///
-/// - `$ref: '#/components/schemas/X'` becomes `$ref: '#/$defs/X'`, and its siblings are dropped
-///   (OpenAPI 3.0 ignores them);
-/// - `nullable: true` becomes `anyOf: [<schema>, {type: null}]`;
-/// - boolean `exclusiveMinimum` / `exclusiveMaximum` become the numeric keywords (or vanish);
-/// - `example`, `x-…` extensions and OpenAPI-only formats (`byte`, `int64`, …) are dropped;
-/// - `allOf` / `anyOf` / `oneOf`, `items`, `properties`, `additionalProperties` and `not` are
-///   converted recursively.
-pub fn to_json_schema(schema: &Value) -> Value {
-    let Value::Object(object) = schema else {
-        return schema.clone();
-    };
-    if let Some(Value::String(reference)) = object.get("$ref") {
-        let target = reference.replacen("#/components/schemas/", "#/$defs/", 1);
-        return serde_json::json!({ "$ref": target });
-    }
-    let mut out = Map::new();
-    for (key, value) in object {
-        if key.starts_with("x-") || DROPPED_KEYS.contains(&key.as_str()) {
-            continue;
-        }
-        let converted = match key.as_str() {
-            "format"
-                if value
-                    .as_str()
-                    .is_some_and(|f| OPENAPI_ONLY_FORMATS.contains(&f)) =>
-            {
-                continue;
-            }
-            "exclusiveMinimum" | "exclusiveMaximum" if value.is_boolean() => continue,
-            k if SCHEMA_MAPS.contains(&k) => match value {
-                Value::Object(map) => Value::Object(
-                    map.iter()
-                        .map(|(name, schema)| (name.clone(), to_json_schema(schema)))
-                        .collect(),
-                ),
-                other => other.clone(),
-            },
-            k if SCHEMA_SLOTS.contains(&k) => to_json_schema(value),
-            k if SCHEMA_LISTS.contains(&k) => match value {
-                Value::Array(list) => Value::Array(list.iter().map(to_json_schema).collect()),
-                other => other.clone(),
-            },
-            _ => value.clone(),
-        };
-        out.insert(key.clone(), converted);
-    }
-    for (flag, bound, keyword) in [
-        ("exclusiveMinimum", "minimum", "exclusiveMinimum"),
-        ("exclusiveMaximum", "maximum", "exclusiveMaximum"),
-    ] {
-        if object.get(flag) == Some(&Value::Bool(true))
-            && let Some(limit) = out.remove(bound)
-        {
-            out.insert(keyword.into(), limit);
-        }
-    }
-    if object.get("nullable") == Some(&Value::Bool(true)) {
-        return serde_json::json!({ "anyOf": [Value::Object(out), { "type": "null" }] });
-    }
-    Value::Object(out)
-}
-
-/// A self-contained JSON Schema document for `schema`, with every `components.schemas` entry of
-/// `document` converted under `$defs`.
-pub fn json_schema_for(document: &Value, schema: &Value) -> Value {
-    let defs: Map<String, Value> = document
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|schemas| {
-            schemas
-                .iter()
-                .map(|(name, schema)| (name.clone(), to_json_schema(schema)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut root = match to_json_schema(schema) {
-        Value::Object(map) => map,
-        other => return other,
-    };
-    root.insert(
-        "$schema".into(),
-        "https://json-schema.org/draft/2020-12/schema".into(),
-    );
-    root.insert("$defs".into(), Value::Object(defs));
-    Value::Object(root)
-}
-
-/// Compiles `schema` (already JSON Schema) with formats checked.
-fn compile(schema: &Value) -> Validator {
-    jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
-        .should_validate_formats(true)
-        .build(schema)
+/// A validator for the OpenAPI schema `schema` of `document` (its `$ref`s resolved against the
+/// document's `components`, every schema converted by [`to_json_schema`]).
+fn compile(document: &Value, schema: &Value) -> Validator {
+    spec_support::validator(document, schema)
         .unwrap_or_else(|e| panic!("an embedded spec schema does not compile: {e}"))
 }
 
@@ -198,17 +86,14 @@ impl SpecSchemas {
             for (method, operation) in item.as_object().into_iter().flatten() {
                 let key = operation_key(method, path);
                 if let Some(schema) = operation.get("requestBody").and_then(json_body_schema) {
-                    requests.insert(key.clone(), compile(&json_schema_for(document, schema)));
+                    requests.insert(key.clone(), compile(document, schema));
                 }
                 let statuses = operation.get("responses").and_then(Value::as_object);
                 for (status, response) in statuses.into_iter().flatten() {
                     if let (Ok(status), Some(schema)) =
                         (status.parse::<u16>(), json_body_schema(response))
                     {
-                        responses.insert(
-                            (key.clone(), status),
-                            compile(&json_schema_for(document, schema)),
-                        );
+                        responses.insert((key.clone(), status), compile(document, schema));
                     }
                 }
             }
@@ -258,10 +143,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn compiled(schema: Value) -> Validator {
+        compile(&json!({}), &schema)
+    }
+
     #[test]
     fn nullable_allows_null_and_keeps_the_type() {
-        let schema = to_json_schema(&json!({"type": "string", "nullable": true, "example": "x"}));
-        let validator = compile(&schema);
+        let validator = compiled(json!({"type": "string", "nullable": true, "example": "x"}));
         assert!(validator.is_valid(&json!(null)));
         assert!(validator.is_valid(&json!("text")));
         assert!(!validator.is_valid(&json!(3)));
@@ -269,11 +157,10 @@ mod tests {
 
     #[test]
     fn boolean_exclusive_bounds_become_numeric() {
-        let schema = to_json_schema(&json!({
+        let validator = compiled(json!({
             "type": "number", "minimum": 0, "exclusiveMinimum": true,
             "maximum": 10, "exclusiveMaximum": false
         }));
-        let validator = compile(&schema);
         assert!(!validator.is_valid(&json!(0)));
         assert!(validator.is_valid(&json!(0.5)));
         assert!(validator.is_valid(&json!(10)));
@@ -281,17 +168,16 @@ mod tests {
     }
 
     #[test]
-    fn refs_point_into_defs_and_combinators_convert() {
+    fn refs_resolve_and_combinators_convert() {
         let document = json!({"components": {"schemas": {
             "Name": {"type": "string", "minLength": 1, "x-inferred": true},
             "Maybe": {"allOf": [{"$ref": "#/components/schemas/Name"}], "nullable": true}
         }}});
-        let root = json_schema_for(
+        let validator = compile(
             &document,
             &json!({"oneOf": [{"$ref": "#/components/schemas/Maybe", "description": "ignored"},
                                {"type": "integer"}]}),
         );
-        let validator = compile(&root);
         assert!(validator.is_valid(&json!("a")));
         assert!(validator.is_valid(&json!(null)));
         assert!(validator.is_valid(&json!(7)));
@@ -300,13 +186,13 @@ mod tests {
 
     #[test]
     fn formats_are_checked() {
-        let validator = compile(&to_json_schema(&json!({"type": "object", "properties": {
+        let validator = compiled(json!({"type": "object", "properties": {
             "email": {"type": "string", "format": "email"},
             "day": {"type": "string", "format": "date"},
             "at": {"type": "string", "format": "date-time"},
             "id": {"type": "string", "format": "uuid"},
             "file": {"type": "string", "format": "byte"}
-        }})));
+        }}));
         assert!(
             validator.is_valid(&json!({"email": "a@b.eu", "day": "2020-02-29",
             "at": "2024-03-01T10:15:30Z", "id": "3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f0a93",

@@ -82,7 +82,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .iter()
             .map(|(outcome, count)| format!("{count} × {outcome:?}"))
             .collect();
-        println!("{:<11} received: {}", fake.provider().name(), outcomes.join(", "));
+        println!(
+            "{:<11} received: {}",
+            fake.provider().name(),
+            outcomes.join(", ")
+        );
     }
     Ok(())
 }

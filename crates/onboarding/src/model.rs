@@ -174,7 +174,7 @@ pub enum BitpandaMode {
     #[default]
     InvestmentAsAService,
     /// "Bring Your Own License": only `external_id` must be sent, and only `external_id`,
-    /// `account_level_id` and `external_meta` are.
+    /// `language` (when given), `account_level_id` and `external_meta` are.
     BringYourOwnLicense,
 }
 

@@ -379,8 +379,8 @@ fn bitpanda_accepts_greek_cyrillic_and_latin_names() {
 
 #[test]
 fn bitpanda_refuses_what_its_name_pattern_refuses() {
-    // Digits, `<`, emoji, a typographic apostrophe, a script outside the spec's ranges.
-    for bad in ["R2D2", "<b>", "John😀", "O\u{2019}Brien", "محمد"] {
+    // Digits, `<`, emoji, the Greek question mark, a script without case.
+    for bad in ["R2D2", "<b>", "John😀", "Γιώργος\u{037E}", "محمد"] {
         expect_bitpanda(
             |u| u.given_names = vec!["Γιώργος".into(), bad.into()],
             "given_names[1]",
@@ -413,6 +413,19 @@ fn bitpanda_byol_requires_only_external_id() {
     assert_violations(&report, &[("external_id", "external_id")]);
     user.external_id = Some("Ext-Id-2".into());
     assert_eq!(validate_bitpanda(&user), Ok(()));
+}
+
+#[test]
+fn bitpanda_byol_sends_and_checks_a_given_language() {
+    let mut user = NewUser::default();
+    bitpanda_extension(&mut user).mode = BitpandaMode::BringYourOwnLicense;
+    user.external_id = Some("Ext-Id-2".into());
+    user.language = Some("EN".into());
+    let report = validate_bitpanda(&user).unwrap_err();
+    assert_violations(&report, &[("language", "language")]);
+    user.language = Some("el".into());
+    let body = serde_json::to_value(bitpanda_request(&user).unwrap()).unwrap();
+    assert_eq!(body, json!({"external_id": "Ext-Id-2", "language": "el"}));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///User's residential address. When provided, line1, city, postalCode, and countryCode are required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct Address {
         ///City of the user's residential address.
         pub city: ::std::string::String,
@@ -19,6 +19,16 @@ pub mod types {
         ///Postal code of the user's residential address.
         #[serde(rename = "postalCode")]
         pub postal_code: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for Address {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("Address")
+                .field("city", &::std::format_args!("***"))
+                .field("country_code", &self.country_code)
+                .field("line1", &::std::format_args!("***"))
+                .field("postal_code", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///Two-letter ISO country code of the user's residential address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -77,7 +87,7 @@ pub mod types {
         }
     }
     ///Body of `POST /users` (Create user).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct CreateUserRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<Address>,
@@ -111,10 +121,33 @@ pub mod types {
         )]
         pub tax_residency: ::std::option::Option<TaxResidency>,
     }
+    impl ::std::fmt::Debug for CreateUserRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateUserRequest")
+                .field("address", &self.address)
+                .field("date_of_birth", &::std::format_args!("***"))
+                .field("email", &::std::format_args!("***"))
+                .field("employment_info", &self.employment_info)
+                .field("first_name", &::std::format_args!("***"))
+                .field("language", &self.language)
+                .field("last_name", &::std::format_args!("***"))
+                .field("nationality", &::std::format_args!("***"))
+                .field("residency_country", &self.residency_country)
+                .field("tax_residency", &self.tax_residency)
+                .finish()
+        }
+    }
     ///User's first name
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateUserRequestFirstName(::std::string::String);
+    impl ::std::fmt::Debug for CreateUserRequestFirstName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateUserRequestFirstName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for CreateUserRequestFirstName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -169,9 +202,16 @@ pub mod types {
         }
     }
     ///User's last name
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateUserRequestLastName(::std::string::String);
+    impl ::std::fmt::Debug for CreateUserRequestLastName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateUserRequestLastName")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for CreateUserRequestLastName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -226,9 +266,16 @@ pub mod types {
         }
     }
     ///Two-letter ISO country code for user's nationality (citizenship)
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateUserRequestNationality(::std::string::String);
+    impl ::std::fmt::Debug for CreateUserRequestNationality {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateUserRequestNationality")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for CreateUserRequestNationality {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -341,7 +388,7 @@ pub mod types {
         }
     }
     ///Employment and source of wealth information (optional). When provided, incomeRangeId, employmentStatus, and sourcesOfWealth are required. Industry is required when employmentStatus is FullTime, PartTime, or SelfEmployed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct EmploymentInfo {
         ///User's employment status. Known values include FullTime, PartTime and SelfEmployed; the full list is not documented.
         #[serde(rename = "employmentStatus")]
@@ -349,12 +396,22 @@ pub mod types {
         ///Identifier of the user's income range. A string, even though it holds a number (e.g. "5").
         #[serde(rename = "incomeRangeId")]
         pub income_range_id: ::std::string::String,
-        ///Industry the user works in (e.g. "FinanceAndInsurance"); the full list of values is not documented. Required when employmentStatus is FullTime, PartTime, or SelfEmployed (enforced by the API, not by this schema; see `x-required-when`).
+        ///Industry the user works in (e.g. "FinanceAndInsurance"); the full list of values is not documented. Required when employmentStatus is FullTime, PartTime, or SelfEmployed: stated in `x-required-when` and enforced by the facade, not by this schema (an `anyOf` here generates an untagged enum whose second variant still accepts those statuses without industry).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<::std::string::String>,
         ///User's sources of wealth (e.g. "BusinessOwnership"); the full list of values is not documented.
         #[serde(rename = "sourcesOfWealth")]
         pub sources_of_wealth: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for EmploymentInfo {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("EmploymentInfo")
+                .field("employment_status", &::std::format_args!("***"))
+                .field("income_range_id", &::std::format_args!("***"))
+                .field("industry", &::std::format_args!("***"))
+                .field("sources_of_wealth", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///Error body returned by the Wealthyhood API.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -483,7 +540,7 @@ pub mod types {
         pub percentage: ::std::option::Option<f64>,
     }
     ///Tax residency information. When provided, countryCode, proofType, and value are required.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct TaxResidency {
         ///Two-letter ISO country code of the user's tax residency.
         #[serde(rename = "countryCode")]
@@ -493,6 +550,15 @@ pub mod types {
         pub proof_type: ::std::string::String,
         ///The proof of tax residency itself (for example a tax identification number), of the type named in `proofType`.
         pub value: ::std::string::String,
+    }
+    impl ::std::fmt::Debug for TaxResidency {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("TaxResidency")
+                .field("country_code", &self.country_code)
+                .field("proof_type", &self.proof_type)
+                .field("value", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///Two-letter ISO country code of the user's tax residency.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -551,10 +617,10 @@ pub mod types {
         }
     }
     ///The created user, as returned by `POST /users`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     pub struct User {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub address: ::std::option::Option<Address>,
+        pub address: ::std::option::Option<UserAddress>,
         ///Timestamp when the user was created
         #[serde(rename = "createdAt")]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -570,7 +636,7 @@ pub mod types {
             rename = "employmentInfo",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub employment_info: ::std::option::Option<EmploymentInfo>,
+        pub employment_info: ::std::option::Option<UserEmploymentInfo>,
         ///User's first name
         #[serde(
             rename = "firstName",
@@ -579,8 +645,9 @@ pub mod types {
         pub first_name: ::std::option::Option<::std::string::String>,
         ///MongoDB ObjectId of the created user
         pub id: UserId,
+        ///User's preferred language. Valid values are "en" (English) or "el" (Greek).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub language: ::std::option::Option<Language>,
+        pub language: ::std::option::Option<::std::string::String>,
         ///User's last name
         #[serde(
             rename = "lastName",
@@ -602,10 +669,98 @@ pub mod types {
             rename = "taxResidency",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub tax_residency: ::std::option::Option<TaxResidency>,
+        pub tax_residency: ::std::option::Option<UserTaxResidency>,
         ///Timestamp when the user was last updated
         #[serde(rename = "updatedAt")]
         pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+    impl ::std::fmt::Debug for User {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("User")
+                .field("address", &self.address)
+                .field("created_at", &self.created_at)
+                .field("date_of_birth", &::std::format_args!("***"))
+                .field("email", &::std::format_args!("***"))
+                .field("employment_info", &self.employment_info)
+                .field("first_name", &::std::format_args!("***"))
+                .field("id", &self.id)
+                .field("language", &self.language)
+                .field("last_name", &::std::format_args!("***"))
+                .field("nationalities", &::std::format_args!("***"))
+                .field("portfolios", &self.portfolios)
+                .field("residency_country", &self.residency_country)
+                .field("tax_residency", &self.tax_residency)
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+    ///The created user's residential address.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct UserAddress {
+        ///City of the user's residential address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
+        ///Two-letter ISO country code of the user's residential address.
+        #[serde(
+            rename = "countryCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_code: ::std::option::Option<::std::string::String>,
+        ///First line of the user's residential address (street and number).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub line1: ::std::option::Option<::std::string::String>,
+        ///Postal code of the user's residential address.
+        #[serde(
+            rename = "postalCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub postal_code: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for UserAddress {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UserAddress")
+                .field("city", &::std::format_args!("***"))
+                .field("country_code", &self.country_code)
+                .field("line1", &::std::format_args!("***"))
+                .field("postal_code", &::std::format_args!("***"))
+                .finish()
+        }
+    }
+    ///Employment and source of wealth information (optional)
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct UserEmploymentInfo {
+        ///User's employment status.
+        #[serde(
+            rename = "employmentStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub employment_status: ::std::option::Option<::std::string::String>,
+        ///Identifier of the user's income range.
+        #[serde(
+            rename = "incomeRangeId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub income_range_id: ::std::option::Option<::std::string::String>,
+        ///Industry the user works in.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub industry: ::std::option::Option<::std::string::String>,
+        ///User's sources of wealth.
+        #[serde(
+            rename = "sourcesOfWealth",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub sources_of_wealth: ::std::vec::Vec<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for UserEmploymentInfo {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UserEmploymentInfo")
+                .field("employment_status", &::std::format_args!("***"))
+                .field("income_range_id", &::std::format_args!("***"))
+                .field("industry", &::std::format_args!("***"))
+                .field("sources_of_wealth", &::std::format_args!("***"))
+                .finish()
+        }
     }
     ///MongoDB ObjectId of the created user
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -664,9 +819,16 @@ pub mod types {
         }
     }
     ///Two-letter ISO country code for one of the user's nationalities (citizenship)
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UserNationalitiesItem(::std::string::String);
+    impl ::std::fmt::Debug for UserNationalitiesItem {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UserNationalitiesItem")
+                .field(&::std::format_args!("***"))
+                .finish()
+        }
+    }
     impl ::std::ops::Deref for UserNationalitiesItem {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -719,6 +881,34 @@ pub mod types {
                 })
         }
     }
+    ///The created user's tax residency information.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    pub struct UserTaxResidency {
+        ///Two-letter ISO country code of the user's tax residency.
+        #[serde(
+            rename = "countryCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_code: ::std::option::Option<::std::string::String>,
+        ///Type of proof of tax residency given in `value`.
+        #[serde(
+            rename = "proofType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub proof_type: ::std::option::Option<::std::string::String>,
+        ///The proof of tax residency itself (for example a tax identification number).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::fmt::Debug for UserTaxResidency {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UserTaxResidency")
+                .field("country_code", &self.country_code)
+                .field("proof_type", &self.proof_type)
+                .field("value", &::std::format_args!("***"))
+                .finish()
+        }
+    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -755,7 +945,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for Wealthyhood API (Create user)
 
-Hand-curated subset of the Wealthyhood API: the single operation "Create user" (`POST /users`). Curated from the reference page captured in `shared/docs/wealthyhood-create-user.txt` (Mintlify, server shown as `https://{host}`) and from `shared/docs/PROVIDERS.md` section 2 (hosts, Auth0 authentication, portfolio and error shapes). Everything the page does not say but the spec had to decide is marked `x-inferred: true` with an `x-inferred-note`.
+Hand-curated subset of the Wealthyhood API: the single operation "Create user" (`POST /users`). Curated from the public reference page "Create user" (Mintlify, server shown as `https://{host}`, read 2026-11-23) and from other pages of the same documentation (hosts, Auth0 authentication, portfolio, employment and error shapes). Sources are listed in `specs/SOURCES.md` and named by key in `x-source` (wealthyhood-page, wealthyhood-docs). Everything the page does not say but the spec had to decide is marked `x-inferred: true` with an `x-inferred-note`.
 
 Version: 1.0.0-curated*/
 pub struct Client {

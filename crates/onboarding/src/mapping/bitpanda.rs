@@ -2,8 +2,8 @@
 
 use bitpanda_client::types::{
     BitpandaExternalId, BitpandaExternalMeta, BitpandaTax, BitpandaTaxResidence,
-    BringYourOwnLicenseUser, CreateUserRequest, InvestmentAsAServiceUser,
-    InvestmentAsAServiceUserCountry, InvestmentAsAServiceUserFirstName,
+    BringYourOwnLicenseUser, BringYourOwnLicenseUserLanguage, CreateUserRequest,
+    InvestmentAsAServiceUser, InvestmentAsAServiceUserCountry, InvestmentAsAServiceUserFirstName,
     InvestmentAsAServiceUserLanguage, InvestmentAsAServiceUserLastName,
     InvestmentAsAServiceUserPhone,
 };
@@ -11,7 +11,7 @@ use bitpanda_client::types::{
 use super::Builder;
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser, join_given_names};
 use crate::provider::Provider;
-use crate::validation::{ValidationReport, validate_bitpanda};
+use crate::validation::{ValidationReport, bitpanda_name, validate_bitpanda};
 
 /// Validates `user` for Bitpanda and builds the body of `POST /v2/users`.
 ///
@@ -23,20 +23,29 @@ use crate::validation::{ValidationReport, validate_bitpanda};
 /// | neutral | Bitpanda |
 /// | --- | --- |
 /// | `email`, `phone`, `language` | same name |
-/// | `given_names` | `first_name`, joined with one space (the page: "send all names in first_name field separated by a space") |
-/// | `family_name` | `last_name` |
+/// | `given_names` | `first_name`, joined with one space (the page: "send all names in first_name field separated by a space"); normalised like `family_name` |
+/// | `family_name` | `last_name`, in Unicode NFC, with the typographic apostrophe U+2019 replaced by the ASCII apostrophe U+0027 |
 /// | `citizenship` | `country` (the page: "represents user's citizenship") |
 /// | `external_id` | `external_id`, as given |
 /// | `bitpanda.terms`, `.aml`, `.appropriateness`, `.verification`, `.ext_compliance`, `.account_level_id` | same name, as given |
 /// | `bitpanda.external_meta` | `external_meta`, left out when empty |
 /// | `bitpanda.tax`, else `tax_residency` | `tax`: the extension's as given; otherwise `{id: tax_id, residence: country}` (no `proof_type`) |
 ///
+/// Names: the page allows "uppercase/lowercase letters, comma, full stop, hyphen, apostrophe, and
+/// space"; the spec reads letters as the upper- and lower-case letters of every cased script
+/// (Latin with Vietnamese, Greek, Cyrillic, Armenian, Georgian, ...) and the apostrophe as U+0027.
+/// The facade does not send U+2019 RIGHT SINGLE QUOTATION MARK, the apostrophe phones type, as
+/// it is: no source says Bitpanda accepts it, so it is mapped to U+0027, which the page's
+/// "apostrophe" surely covers ("O’Brien" is sent as "O'Brien"). Names are put in NFC first, so
+/// a letter typed as base letter plus combining accent is sent as the one precomposed letter.
+///
 /// Not sent: `date_of_birth`, `address`, `country_of_residence` and `tax_residency.proof_type`.
 /// Bitpanda has no top-level fields for them; a birth date or address reaches Bitpanda only inside
 /// `bitpanda.verification` (`birth_date`, `address`), which is sent exactly as given and is not
 /// filled from the neutral fields. The `wealthyhood` extension is ignored.
 ///
-/// **Bring Your Own License**: only `external_id`, `bitpanda.account_level_id` and
+/// **Bring Your Own License**: only `external_id`, `language` (when given; the newer revision of
+/// the page says a BYOL request can include it), `bitpanda.account_level_id` and
 /// `bitpanda.external_meta` are sent; every other field is left out (and not validated).
 ///
 /// Errors: the [`ValidationReport`] of [`validate_bitpanda`], with every violation.
@@ -52,12 +61,21 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
 
     if extension.mode == BitpandaMode::BringYourOwnLicense {
         let external_id = builder.require("external_id", "external_id", external_id);
+        let language = builder.convert_present(
+            "language",
+            "language",
+            user.language
+                .as_deref()
+                .filter(|language| !language.trim().is_empty()),
+            BringYourOwnLicenseUserLanguage::try_from,
+        );
         return builder.finish(|| {
             Some(CreateUserRequest::BringYourOwnLicenseUser(
                 BringYourOwnLicenseUser {
                     account_level_id: extension.account_level_id.clone(),
                     external_id: external_id?,
                     external_meta,
+                    language,
                 },
             ))
         });
@@ -71,12 +89,14 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
     let first_name = builder.convert(
         "given_names",
         "first_name",
-        InvestmentAsAServiceUserFirstName::try_from(join_given_names(&user.given_names)),
+        InvestmentAsAServiceUserFirstName::try_from(bitpanda_name(&join_given_names(
+            &user.given_names,
+        ))),
     );
     let last_name = builder.convert(
         "family_name",
         "last_name",
-        InvestmentAsAServiceUserLastName::try_from(user.family_name.as_str()),
+        InvestmentAsAServiceUserLastName::try_from(bitpanda_name(&user.family_name)),
     );
     let language = builder.convert(
         "language",

@@ -123,10 +123,12 @@ pub fn btcdirect_request_on(
             identity_document: extension
                 .identity_documents
                 .iter()
+                // The spec requires none of the three (no source does); the facade always sends
+                // all three, as the page's JSON example does.
                 .map(|document| IdentityDocument {
-                    data: document.data.clone(),
-                    document_side: document.document_side,
-                    document_type: document.document_type,
+                    data: Some(document.data.clone()),
+                    document_side: Some(document.document_side),
+                    document_type: Some(document.document_type),
                 })
                 .collect(),
             is_business: extension.is_business,

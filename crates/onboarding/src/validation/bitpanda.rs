@@ -5,8 +5,8 @@ use std::fmt::Display;
 use super::{Checker, codes, rules};
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser};
 
-const NAME_CHARSET: &str = "may contain only letters (Latin, Greek or Cyrillic: the ranges of the spec's \
-     pattern), comma, full stop, hyphen, apostrophe and space";
+const NAME_CHARSET: &str = "may contain only upper- and lower-case letters (of any cased script, \
+     e.g. Latin, Greek, Cyrillic), comma, full stop, hyphen, apostrophe and space";
 
 pub(super) fn check(checker: &mut Checker, user: &NewUser) {
     let default_extension = BitpandaExtension::default();
@@ -18,6 +18,9 @@ pub(super) fn check(checker: &mut Checker, user: &NewUser) {
                 "external_id",
                 "external_id",
             );
+            if let Some(language) = user.language.as_deref().filter(|l| !l.trim().is_empty()) {
+                language_rule(checker, language);
+            }
         }
         BitpandaMode::InvestmentAsAService => {
             check_investment_as_a_service(checker, user, extension)
@@ -61,12 +64,7 @@ fn check_investment_as_a_service(
 
     let language = user.language.as_deref().unwrap_or_default();
     if checker.required(language, "language", "language") {
-        checker.ensure(
-            codes::is_language(language),
-            "language",
-            "language",
-            "must be a lower-case ISO 639-1 language code, e.g. el",
-        );
+        language_rule(checker, language);
     }
 
     checker.required_country(
@@ -135,11 +133,22 @@ fn check_investment_as_a_service(
 
 fn name_rules(checker: &mut Checker, name: &str, field: impl Display + Copy, provider_field: &str) {
     if checker.required(name, field, provider_field) {
+        // Checked as it will be sent: NFC, typographic apostrophes folded.
         checker.ensure(
-            name.chars().all(rules::is_bitpanda_name_char),
+            rules::is_bitpanda_name(&rules::bitpanda_name(name)),
             field,
             provider_field,
             NAME_CHARSET,
         );
     }
+}
+
+/// A present language must be a lower-case ISO 639-1 code.
+fn language_rule(checker: &mut Checker, language: &str) {
+    checker.ensure(
+        codes::is_language(language),
+        "language",
+        "language",
+        "must be a lower-case ISO 639-1 language code, e.g. el",
+    );
 }

@@ -25,6 +25,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::{NewUser, UserUpdate};
 use crate::provider::Provider;
 
+pub(crate) use rules::bitpanda_name;
+
 /// The `provider_field` of a violation that concerns no single field of the provider's body.
 pub const NO_PROVIDER_FIELD: &str = "-";
 

@@ -1,24 +1,16 @@
 //! The three specs, read once: their words (for JSON strategies), their response examples, and
-//! validators for the request schemas (`xtask::lint::validator`: draft 2020-12, formats on).
+//! validators for the request schemas (`spec_support::validator`: OpenAPI 3.0 semantics, formats on).
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use serde_json::Value;
 
-/// `specs/<provider>.yaml` as a JSON value.
-pub fn spec(provider: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../specs")
-        .join(format!("{provider}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+pub use spec_support::spec;
 
-const PROVIDERS: [&str; 3] = ["bitpanda", "wealthyhood", "btcdirect"];
+const PROVIDER_NAMES: [&str; 3] = ["bitpanda", "wealthyhood", "btcdirect"];
 
-static SPECS: LazyLock<Vec<Value>> = LazyLock::new(|| PROVIDERS.map(spec).to_vec());
+static SPECS: LazyLock<Vec<Value>> = LazyLock::new(|| PROVIDER_NAMES.map(spec).to_vec());
 
 /// Every property name, enum value and example string in the specs, and every ER code named in
 /// them (so error maps get keys from the page, and a few that are not on it).
@@ -64,7 +56,7 @@ pub fn response_examples() -> &'static Vec<Value> {
     static EXAMPLES: LazyLock<Vec<Value>> = LazyLock::new(|| {
         let found: Vec<Value> = SPECS
             .iter()
-            .flat_map(xtask::lint::examples)
+            .flat_map(spec_support::examples)
             .filter(|example| example.at.contains("/responses/"))
             .map(|example| example.value)
             .collect();
@@ -77,7 +69,7 @@ pub fn response_examples() -> &'static Vec<Value> {
 fn request_validator(provider: &str, schema: &str) -> jsonschema::Validator {
     let document = spec(provider);
     let schema = serde_json::json!({ "$ref": format!("#/components/schemas/{schema}") });
-    xtask::lint::validator(&document, &schema).unwrap_or_else(|e| panic!("{provider}: {e}"))
+    spec_support::validator(&document, &schema).unwrap_or_else(|e| panic!("{provider}: {e}"))
 }
 
 /// `#/components/schemas/CreateUserRequest` of `specs/bitpanda.yaml`.
