@@ -52,6 +52,7 @@
 //! [`BTCDIRECT_PASSWORD`]; BTC Direct also accepts `X-Api-Key: `[`BTCDIRECT_API_KEY`].
 //!
 //! The kit does not depend on the `onboarding` crate, so that crate's own tests can use it.
+//! It embeds the specs and reads them with `spec-support`, the workspace's spec reader.
 
 mod auth;
 mod errors;
