@@ -12,7 +12,10 @@ use onboarding_testkit::{
     Endpoint, FakeProvider, Fault, OffSpecBody, Outcome, Provider, RateLimit, WEALTHYHOOD_AUDIENCE,
 };
 use serde_json::{Value, json};
-use support::{IDENTIFIER, byol, response_oracle, sample_body, send, send_user, with};
+use support::{
+    IDENTIFIER, byol, operation_pointer, oracle, response_oracle, sample_body, send, send_user,
+    with,
+};
 
 fn codes(body: &Value) -> Vec<String> {
     body["errors"]
@@ -386,7 +389,27 @@ async fn btcdirect_partner_login_and_refresh_and_expiry() {
     let login = client
         .post(fake.token_url())
         .json(&json!({"username": BTCDIRECT_USERNAME, "password": BTCDIRECT_PASSWORD}));
-    let (_, login) = exchange(login).await;
+    let (status, login) = exchange(login).await;
+    let answered = |status: u16| {
+        let part = format!("responses/{status}");
+        oracle(
+            Provider::BtcDirect,
+            &operation_pointer("POST", "/api/v1/authenticate", &part),
+        )
+    };
+    assert!(answered(status).is_valid(&login), "{login}");
+    let wrong = client
+        .post(fake.token_url())
+        .json(&json!({"username": BTCDIRECT_USERNAME, "password": "wrong"}));
+    let (status, refused) = exchange(wrong).await;
+    assert_eq!(status, 401);
+    assert!(answered(status).is_valid(&refused), "{refused}");
+    let malformed = client.post(fake.token_url()).json(&json!({"username": 7}));
+    assert_eq!(
+        exchange(malformed).await.0,
+        400,
+        "the spec's request schema is enforced"
+    );
     let body = &sample_body(Provider::BtcDirect);
     assert_eq!(
         send_with_token(fake, &login["token"], body).await.status,

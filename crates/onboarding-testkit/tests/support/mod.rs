@@ -64,7 +64,9 @@ pub fn response_oracle(provider: Provider, status: u16) -> jsonschema::Validator
     )
 }
 
-fn operation_pointer(method: &str, path: &str, part: &str) -> String {
+/// The JSON pointer of the JSON body schema of `part` (`requestBody`, `responses/200`, …) of
+/// `METHOD path` in a spec.
+pub fn operation_pointer(method: &str, path: &str, part: &str) -> String {
     format!(
         "/paths/{}/{}/{part}/content/application~1json/schema",
         path.replace('/', "~1"),
