@@ -1,8 +1,11 @@
 //! `cargo xtask diff`: each category of change, made as one edit of the fixture spec
-//! `tests/fixtures/diff/base.yaml` (or of a real spec), is classified as breaking or not and
-//! reported as one Markdown line (snapshotted, one question per snapshot); the committed specs
-//! diffed against themselves report "No changes"; and the git path compares the work tree with a
-//! revision, including added and removed specs.
+//! `tests/fixtures/diff/base.yaml` (or of a real spec), is classified on both axes — wire (from
+//! the specs) and source (from the two generated clients) — and reported as Markdown lines
+//! (snapshotted, one question per snapshot). The categories of issue 11 (source breaks, the
+//! value keywords, patterns, nullable by position) each have a pair of fixture specs
+//! `tests/fixtures/diff/<category>/{old,new}.yaml` and a snapshot of their report. The committed
+//! specs diffed against themselves report "No changes"; and the git path compares the work tree
+//! with a revision, including added and removed specs.
 
 use std::fs;
 use std::path::Path;
@@ -11,10 +14,11 @@ use std::process::Command;
 use serde_json::{Map, Value, json};
 use workspace_tests::{PROVIDER_NAMES, operation_mut, spec, workspace_root};
 use xtask::diff::{
-    Change, Severity, SpecDiff, SpecStatus, diff_documents, render_markdown, render_report,
+    Axis, Change, Severity, SpecDiff, SpecStatus, diff_documents, render_markdown, render_report,
+    wire_changes,
 };
 
-use Severity::{Breaking, NonBreaking};
+use Severity::{Breaking, NonBreaking, Review};
 
 /// The fixture every category edits.
 fn base() -> Value {
@@ -39,21 +43,76 @@ fn changes(edit: impl Fn(&mut Value)) -> Vec<Change> {
     diff_documents(&old, &new)
 }
 
-/// The Markdown section for the fixture with `edit` applied, and the classification of each
-/// change as `(severity, line)`.
-fn report(edit: impl Fn(&mut Value)) -> (String, Vec<(Severity, String)>) {
-    let changes = changes(edit);
-    let classified = changes
+/// One classified change: its axis, its severity and its line.
+type Classified = (Axis, Severity, String);
+
+/// Each change as `(axis, severity, line)`.
+fn classify(changes: &[Change]) -> Vec<Classified> {
+    changes
         .iter()
-        .map(|c| (c.severity, c.to_string()))
-        .collect();
-    (render_markdown("fixture.yaml", &changes), classified)
+        .map(|c| (c.axis, c.severity, c.to_string()))
+        .collect()
 }
 
-/// The single severity of a report that must hold exactly one change.
-fn only(classified: &[(Severity, String)]) -> Severity {
-    assert_eq!(classified.len(), 1, "expected one change: {classified:#?}");
-    classified[0].0
+/// The Markdown section for the fixture with `edit` applied, and the classification of each
+/// change.
+fn report(edit: impl Fn(&mut Value)) -> (String, Vec<Classified>) {
+    let changes = changes(edit);
+    (
+        render_markdown("fixture.yaml", &changes),
+        classify(&changes),
+    )
+}
+
+/// The severities of the changes on `axis`, in report order.
+fn on(axis: Axis, classified: &[Classified]) -> Vec<Severity> {
+    classified
+        .iter()
+        .filter(|(a, _, _)| *a == axis)
+        .map(|(_, s, _)| *s)
+        .collect()
+}
+
+/// The severities on the wire axis.
+fn wire(classified: &[Classified]) -> Vec<Severity> {
+    on(Axis::Wire, classified)
+}
+
+/// The severities on the source axis.
+fn source(classified: &[Classified]) -> Vec<Severity> {
+    on(Axis::Source, classified)
+}
+
+/// The severity of the one change on `axis` whose line contains `needle`.
+fn verdict(classified: &[Classified], axis: Axis, needle: &str) -> Severity {
+    let found: Vec<&Classified> = classified
+        .iter()
+        .filter(|(a, _, line)| *a == axis && line.contains(needle))
+        .collect();
+    assert_eq!(found.len(), 1, "{axis} `{needle}` in {classified:#?}");
+    found[0].1
+}
+
+/// Asserts the severity of each change on `axis` whose line contains the given text.
+fn expect(classified: &[Classified], axis: Axis, expected: &[(&str, Severity)]) {
+    for (needle, severity) in expected {
+        assert_eq!(verdict(classified, axis, needle), *severity, "{needle}");
+    }
+}
+
+/// The fixture pair `tests/fixtures/diff/<category>/{old,new}.yaml`, its Markdown section and
+/// its classified changes.
+fn pair(category: &str) -> (String, Vec<Classified>) {
+    let read = |side: &str| {
+        let path = workspace_root().join(format!("tests/fixtures/diff/{category}/{side}.yaml"));
+        let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        yaml_serde::from_str::<Value>(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    let changes = diff_documents(&read("old"), &read("new"));
+    (
+        render_markdown(&format!("{category}.yaml"), &changes),
+        classify(&changes),
+    )
 }
 
 const NEW_USER: &str = "/components/schemas/NewUser";
@@ -66,7 +125,9 @@ fn operation_removed() {
     let (markdown, classified) = report(|d| {
         at(d, "/paths").remove("/users/{id}");
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    // The method and the parameter type only it used.
+    assert_eq!(source(&classified), [Breaking, Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -78,11 +139,16 @@ fn operation_added() {
             json!({
                 "operationId": "deleteUser",
                 "summary": "Delete a user",
+                "parameters": [{
+                    "name": "id", "in": "path", "required": true,
+                    "description": "The user's id.", "schema": {"type": "string"},
+                }],
                 "responses": {"204": {"description": "Deleted"}},
             }),
         );
     });
-    assert_eq!(only(&classified), NonBreaking);
+    assert_eq!(wire(&classified), [NonBreaking], "{classified:#?}");
+    assert_eq!(source(&classified), [NonBreaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -93,7 +159,8 @@ fn path_changed() {
         let item = paths.remove("/users").unwrap();
         paths.insert("/accounts".into(), item);
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -104,7 +171,8 @@ fn method_changed() {
         let operation = item.remove("post").unwrap();
         item.insert("put".into(), operation);
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -113,7 +181,9 @@ fn operation_id_changed() {
     let (markdown, classified) = report(|d| {
         at(d, "/paths/~1users/post")["operationId"] = json!("registerUser");
     });
-    assert_eq!(only(&classified), Breaking);
+    // The same request on the wire; the generated method is renamed.
+    assert_eq!(wire(&classified), [NonBreaking], "{classified:#?}");
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -126,7 +196,8 @@ fn request_new_required_field() {
         schema["properties"]["phone"] = json!({"type": "string", "description": "Phone."});
         schema["required"] = json!(["email", "name", "phone"]);
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -135,7 +206,9 @@ fn request_new_optional_field() {
     let (markdown, classified) = report(|d| {
         at(d, NEW_USER)["properties"]["phone"] = json!({"type": "string", "description": "Phone."});
     });
-    assert_eq!(only(&classified), NonBreaking);
+    // Harmless on the wire, but struct literals of the request type lack the field.
+    assert_eq!(wire(&classified), [NonBreaking], "{classified:#?}");
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -144,7 +217,8 @@ fn request_field_removed() {
     let (markdown, classified) = report(|d| {
         at(d, &format!("{NEW_USER}/properties")).remove("age");
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -153,8 +227,13 @@ fn request_field_made_required_or_optional() {
     let (markdown, classified) = report(|d| {
         at(d, NEW_USER)["required"] = json!(["email", "age"]);
     });
-    let severities: Vec<Severity> = classified.iter().map(|(s, _)| *s).collect();
-    assert_eq!(severities, [Breaking, NonBreaking], "{classified:#?}");
+    assert_eq!(
+        wire(&classified),
+        [Breaking, NonBreaking],
+        "{classified:#?}"
+    );
+    // `Option<T>` ↔ `T` both ways.
+    assert_eq!(source(&classified), [Breaking, Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -163,7 +242,8 @@ fn request_type_changed() {
     let (markdown, classified) = report(|d| {
         at(d, &format!("{NEW_USER}/properties/age"))["type"] = json!("string");
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -173,7 +253,8 @@ fn request_type_narrowed_to_an_enum() {
         at(d, &format!("{NEW_USER}/properties/name"))
             .insert("enum".into(), json!(["Jane", "John"]));
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    assert!(source(&classified).contains(&Breaking), "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -193,11 +274,13 @@ fn one_of_variant_added_and_removed() {
     variants(&mut old, &["NewUser", "Address"]);
     let mut new = base();
     variants(&mut new, &["NewUser", "Error"]);
-    let changes = diff_documents(&old, &new);
+    let changes = wire_changes(&old, &new);
     let classified: Vec<(Severity, String)> = changes
         .iter()
         .map(|c| (c.severity, c.to_string()))
         .collect();
+    // A request loses a variant callers may send and gains one they need not; a response may
+    // now carry a variant the old client cannot decode, and no longer carries one it could.
     assert_eq!(
         classified,
         [
@@ -210,7 +293,7 @@ fn one_of_variant_added_and_removed() {
                 "`POST /users` request body: oneOf variant `Error` added".to_owned()
             ),
             (
-                Breaking,
+                NonBreaking,
                 "`POST /users` response 201: oneOf variant `Address` removed".to_owned()
             ),
             (
@@ -227,7 +310,9 @@ fn request_format_changed() {
     let (markdown, classified) = report(|d| {
         at(d, &format!("{NEW_USER}/properties/email"))["format"] = json!("idn-email");
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    // Both formats are plain strings in Rust.
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -239,8 +324,10 @@ fn request_no_longer_nullable() {
         (old, base())
     };
     let changes = diff_documents(&old, &new);
-    assert_eq!(changes.len(), 1, "{changes:#?}");
-    assert_eq!(changes[0].severity, Breaking);
+    let classified = classify(&changes);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    // An optional field is an `Option` whether or not it is nullable.
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(render_markdown("fixture.yaml", &changes));
 }
 
@@ -252,8 +339,19 @@ fn pattern_added_in_a_shared_component() {
         at(d, "/components/schemas/Address/properties/countryCode")
             .insert("pattern".into(), json!("^[A-Z]{2}$"));
     });
+    let wire_lines: Vec<(Severity, String)> = classified
+        .iter()
+        .filter(|(axis, _, _)| *axis == Axis::Wire)
+        .map(|(_, s, line)| (*s, line.clone()))
+        .collect();
+    // The constrained string is a new type: `String` → `AddressCountryCode`.
     assert_eq!(
-        classified,
+        source(&classified),
+        [Breaking, NonBreaking],
+        "{classified:#?}"
+    );
+    assert_eq!(
+        wire_lines,
         [
             (
                 NonBreaking,
@@ -280,7 +378,8 @@ fn request_pattern_changed() {
     let (markdown, classified) = report(|d| {
         at(d, &format!("{NEW_USER}/properties/name")).insert("pattern".into(), json!("^\\S+$"));
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [], "{classified:#?}");
     let (markdown_changed, classified_changed) = {
         let mut old = base();
         at(&mut old, &format!("{NEW_USER}/properties/name"))
@@ -289,10 +388,17 @@ fn request_pattern_changed() {
         at(&mut new, &format!("{NEW_USER}/properties/name"))
             .insert("pattern".into(), json!("^\\S.*$"));
         let changes = diff_documents(&old, &new);
-        let classified: Vec<Severity> = changes.iter().map(|c| c.severity).collect();
-        (render_markdown("fixture.yaml", &changes), classified)
+        (
+            render_markdown("fixture.yaml", &changes),
+            classify(&changes),
+        )
     };
-    assert_eq!(classified_changed, [Breaking]);
+    // `\S.*` accepts every non-empty string of non-spaces: proven, so not breaking.
+    assert_eq!(
+        wire(&classified_changed),
+        [NonBreaking],
+        "{classified_changed:#?}"
+    );
     insta::assert_snapshot!(format!("{markdown}\n{markdown_changed}"));
 }
 
@@ -303,8 +409,8 @@ fn request_lengths_tightened() {
         name["maxLength"] = json!(50);
         name["minLength"] = json!(2);
     });
-    let severities: Vec<Severity> = classified.iter().map(|(s, _)| *s).collect();
-    assert_eq!(severities, [Breaking, Breaking], "{classified:#?}");
+    assert_eq!(wire(&classified), [Breaking, Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -316,8 +422,8 @@ fn request_lengths_loosened() {
         name.remove("minLength");
         at(d, &format!("{NEW_USER}/properties/age"))["minimum"] = json!(16);
     });
-    let severities: Vec<Severity> = classified.iter().map(|(s, _)| *s).collect();
-    assert_eq!(severities, [NonBreaking; 3], "{classified:#?}");
+    assert_eq!(wire(&classified), [NonBreaking; 3], "{classified:#?}");
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -326,7 +432,8 @@ fn request_minimum_raised() {
     let (markdown, classified) = report(|d| {
         at(d, &format!("{NEW_USER}/properties/age"))["minimum"] = json!(21);
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -336,8 +443,14 @@ fn enum_value_removed() {
     let (markdown, classified) = report(|d| {
         at(d, "/components/schemas/Language")["enum"] = json!(["en"]);
     });
-    assert!(classified.iter().all(|(s, _)| *s == Breaking));
-    assert_eq!(classified.len(), 3, "{classified:#?}");
+    // Refused in the request; the old client still decodes the responses; the variant callers
+    // name is gone.
+    assert_eq!(verdict(&classified, Axis::Wire, "request body"), Breaking);
+    assert_eq!(
+        verdict(&classified, Axis::Wire, "response 201"),
+        NonBreaking
+    );
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -347,18 +460,14 @@ fn enum_value_added() {
     let (markdown, classified) = report(|d| {
         at(d, "/components/schemas/Language")["enum"] = json!(["en", "el", "de"]);
     });
-    let request: Vec<&Severity> = classified
-        .iter()
-        .filter(|(_, line)| line.contains("request body"))
-        .map(|(s, _)| s)
-        .collect();
-    let responses: Vec<&Severity> = classified
-        .iter()
-        .filter(|(_, line)| line.contains("response"))
-        .map(|(s, _)| s)
-        .collect();
-    assert_eq!(request, [&NonBreaking]);
-    assert_eq!(responses, [&Breaking, &Breaking]);
+    assert_eq!(
+        verdict(&classified, Axis::Wire, "request body"),
+        NonBreaking
+    );
+    assert_eq!(verdict(&classified, Axis::Wire, "response 200"), Breaking);
+    assert_eq!(verdict(&classified, Axis::Wire, "response 201"), Breaking);
+    // Callers match on the enum they decode: a new variant breaks an exhaustive `match`.
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -367,11 +476,12 @@ fn required_request_body_added_and_removed() {
     let (removed, classified) = report(|d| {
         at(d, "/paths/~1users/post").remove("requestBody");
     });
-    assert_eq!(only(&classified), Breaking);
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    assert!(source(&classified).contains(&Breaking), "{classified:#?}");
     let (made_optional, classified) = report(|d| {
         at(d, "/paths/~1users/post/requestBody")["required"] = json!(false);
     });
-    assert_eq!(only(&classified), NonBreaking);
+    assert_eq!(wire(&classified), [NonBreaking], "{classified:#?}");
     insta::assert_snapshot!(format!("{removed}\n{made_optional}"));
 }
 
@@ -389,15 +499,22 @@ fn parameter_added_removed_and_narrowed() {
             "description": "Expand.", "schema": {"type": "boolean"},
         }));
     });
-    let severities: Vec<Severity> = classified.iter().map(|(s, _)| *s).collect();
-    assert_eq!(severities, [Breaking, Breaking], "{classified:#?}");
+    // The narrowed parameter breaks the wire; the new optional one only the method's arguments.
+    assert_eq!(
+        wire(&classified),
+        [Breaking, NonBreaking],
+        "{classified:#?}"
+    );
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     let (removed, classified) = report(|d| {
         d["paths"]["/users/{id}"]["get"]["parameters"]
             .as_array_mut()
             .unwrap()
             .remove(1);
     });
-    assert_eq!(only(&classified), Breaking);
+    // The method's arguments, and the parameter's type is gone.
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [Breaking, Breaking], "{classified:#?}");
     insta::assert_snapshot!(format!("{markdown}\n{removed}"));
 }
 
@@ -408,8 +525,13 @@ fn response_field_removed() {
     let (markdown, classified) = report(|d| {
         at(d, &format!("{USER}/properties")).remove("nickname");
     });
-    let severities: Vec<Severity> = classified.iter().map(|(s, _)| *s).collect();
-    assert_eq!(severities, [Breaking, Breaking], "{classified:#?}");
+    // An optional field: the old client decodes its absence; code reading it breaks.
+    assert_eq!(
+        wire(&classified),
+        [NonBreaking, NonBreaking],
+        "{classified:#?}"
+    );
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -418,7 +540,8 @@ fn response_field_made_optional() {
     let (markdown, classified) = report(|d| {
         at(d, USER)["required"] = json!(["id", "status"]);
     });
-    assert!(classified.iter().all(|(s, _)| *s == Breaking));
+    assert_eq!(wire(&classified), [Breaking, Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -430,7 +553,13 @@ fn response_new_required_field() {
             json!({"type": "string", "format": "date-time", "description": "Created."});
         user["required"] = json!(["id", "email", "status", "createdAt"]);
     });
-    assert!(classified.iter().all(|(s, _)| *s == NonBreaking));
+    assert_eq!(
+        wire(&classified),
+        [NonBreaking, NonBreaking],
+        "{classified:#?}"
+    );
+    // Callers only read `User`.
+    assert_eq!(source(&classified), [NonBreaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -440,7 +569,8 @@ fn response_enum_value_added() {
         at(d, &format!("{USER}/properties/status"))["enum"] =
             json!(["active", "pending", "blocked"]);
     });
-    assert!(classified.iter().all(|(s, _)| *s == Breaking));
+    assert_eq!(wire(&classified), [Breaking, Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -449,7 +579,9 @@ fn response_now_nullable() {
     let (markdown, classified) = report(|d| {
         at(d, &format!("{USER}/properties/email")).insert("nullable".into(), json!(true));
     });
-    assert!(classified.iter().all(|(s, _)| *s == Breaking));
+    // `email` is required: the old client decodes it into `String`.
+    assert_eq!(wire(&classified), [Breaking, Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -458,7 +590,9 @@ fn status_removed() {
     let (markdown, classified) = report(|d| {
         at(d, "/paths/~1users/post/responses").remove("500");
     });
-    assert_eq!(only(&classified), Breaking);
+    // The old client still decodes every status that remains.
+    assert_eq!(wire(&classified), [NonBreaking], "{classified:#?}");
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -468,10 +602,14 @@ fn status_added() {
         let responses = at(d, "/paths/~1users/post/responses");
         let error = responses["400"].clone();
         responses.insert("409".into(), error);
-        responses.insert("202".into(), json!({"description": "Accepted"}));
+        let created = responses["201"].clone();
+        responses.insert("202".into(), created);
     });
-    let severities: Vec<Severity> = classified.iter().map(|(s, _)| *s).collect();
-    assert_eq!(severities, [NonBreaking, NonBreaking], "{classified:#?}");
+    // A new success status is an unexpected response to the old client; a new error is not.
+    assert_eq!(verdict(&classified, Axis::Wire, "`202` added"), Breaking);
+    assert_eq!(verdict(&classified, Axis::Wire, "`409` added"), NonBreaking);
+    // The same body types: the generated method is unchanged.
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -483,12 +621,16 @@ fn shared_error_schema_change_is_reported_once() {
             json!(["invalid", "internal", "conflict"]);
     });
     assert_eq!(
-        classified,
-        [(
+        classified[0],
+        (
+            Axis::Wire,
             Breaking,
             "`POST /users` responses 400, 500 `code`: enum value `conflict` added".to_owned()
-        )]
+        )
     );
+    assert_eq!(wire(&classified), [Breaking], "{classified:#?}");
+    // `types::ErrorCode` gains a variant callers match on.
+    assert_eq!(source(&classified), [Breaking], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -500,8 +642,9 @@ fn security_scheme_changed() {
         d["components"]["securitySchemes"]["bearerAuth"] =
             json!({"type": "apiKey", "in": "header", "name": "X-Api-Key"});
     });
-    assert!(!classified.is_empty());
-    assert!(classified.iter().all(|(s, _)| *s == Breaking));
+    // Once per operation that uses the scheme.
+    assert_eq!(wire(&classified), [Breaking, Breaking], "{classified:#?}");
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(markdown);
 }
 
@@ -512,16 +655,186 @@ fn security_requirement_added_and_removed() {
             json!({"type": "apiKey", "in": "header", "name": "X-Api-Key"});
         d["security"] = json!([{"bearerAuth": []}, {"apiKey": []}]);
     });
-    let severities: Vec<Severity> = classified.iter().map(|(s, _)| *s).collect();
-    assert_eq!(severities, [NonBreaking, NonBreaking], "{classified:#?}");
+    assert_eq!(
+        wire(&classified),
+        [NonBreaking, NonBreaking],
+        "{classified:#?}"
+    );
     let (replaced, classified) = report(|d| {
         d["components"]["securitySchemes"]["apiKey"] =
             json!({"type": "apiKey", "in": "header", "name": "X-Api-Key"});
         at(d, "/paths/~1users/post").insert("security".into(), json!([{"apiKey": []}]));
     });
-    let severities: Vec<Severity> = classified.iter().map(|(s, _)| *s).collect();
-    assert_eq!(severities, [Breaking, NonBreaking], "{classified:#?}");
+    assert_eq!(
+        wire(&classified),
+        [Breaking, NonBreaking],
+        "{classified:#?}"
+    );
+    assert_eq!(source(&classified), [], "{classified:#?}");
     insta::assert_snapshot!(format!("{alternative}\n{replaced}"));
+}
+
+// ---- categories over fixture pairs -------------------------------------------------------------
+
+/// The four source breaks a spec-only diff cannot see, and a renamed operation: each is
+/// harmless on the wire and breaking in the source.
+#[test]
+fn source_breaks_from_the_generated_code() {
+    let (markdown, classified) = pair("source");
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            ("`phone`: new optional field", NonBreaking),
+            ("`name`: field made optional", NonBreaking),
+            ("`age`: now nullable", NonBreaking),
+            ("operationId changed", NonBreaking),
+        ],
+    );
+    expect(
+        &classified,
+        Axis::Source,
+        &[
+            // A new optional request field.
+            ("`types::NewUser` `phone`: new field", Breaking),
+            // A required request field made optional: `T` becomes `Option<T>`.
+            ("`types::NewUser` `name`", Breaking),
+            // `nullable` added to a required request field: `T` becomes `Option<T>`.
+            ("`types::NewUser` `age`", Breaking),
+            // A renamed component: invisible on the wire, the type (and typify's types named
+            // after it) renamed in the source.
+            (
+                "`types::Address`: type renamed to `types::PostalAddress`",
+                Breaking,
+            ),
+            // A renamed operation: the same request, a renamed method.
+            (
+                "`Client::create_user`: method renamed to `Client::register_user`",
+                Breaking,
+            ),
+            // A new field of a response type: callers only read it.
+            ("`types::User` `created_at`", NonBreaking),
+            // A new variant of an enum no operation uses: callers may match on it.
+            ("`types::Tier`: variant `Pro` added", Breaking),
+        ],
+    );
+    insta::assert_snapshot!(markdown);
+}
+
+/// exclusiveMinimum/exclusiveMaximum, multipleOf, uniqueItems, minProperties/maxProperties,
+/// readOnly/writeOnly and additionalProperties, each on the side where it matters.
+#[test]
+fn value_keywords_on_both_sides() {
+    let (markdown, classified) = pair("keywords");
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            ("request body `quantity`: exclusiveMinimum added", Breaking),
+            ("request body `price`: exclusiveMaximum added", Breaking),
+            ("response 201 `total`: exclusiveMinimum added", NonBreaking),
+            // 10 is a multiple of 5: every old value is still valid. 2 and 3 divide neither way.
+            ("`lot`: multipleOf changed 10 → 5", NonBreaking),
+            ("`step`: multipleOf changed 2 → 3", Breaking),
+            ("request body `tags`: uniqueItems added", Breaking),
+            ("response 201 `labels`: uniqueItems removed", NonBreaking),
+            ("`attributes`: maxProperties 5 added", Breaking),
+            ("`attributes`: minProperties 1 added", Breaking),
+            ("request body `reference`: readOnly added", Breaking),
+            // Required in the response: the old client needs it; optional: it does not.
+            ("response 201 `secret`: writeOnly added", Breaking),
+            ("response 201 `note`: writeOnly added", NonBreaking),
+            (
+                "request body `shipping`: additionalProperties a schema → false",
+                Breaking,
+            ),
+            (
+                "response 201 `details`: additionalProperties false → any",
+                Breaking,
+            ),
+        ],
+    );
+    insta::assert_snapshot!(markdown);
+}
+
+/// A changed pattern is non-breaking only when containment is proven; a witness makes it
+/// breaking; a pattern the check cannot read is to review, never silent.
+#[test]
+fn patterns_by_language_containment() {
+    let (markdown, classified) = pair("patterns");
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            ("request body `code`", NonBreaking),
+            ("response 201 `code`", Breaking),
+            ("request body `reference`", Breaking),
+            ("response 201 `reference`", NonBreaking),
+            // `[a-z]` anywhere accepts every all-lowercase string.
+            ("request body `tag`", NonBreaking),
+            ("request body `name`", Review),
+            ("response 201 `name`", Review),
+        ],
+    );
+    assert!(
+        markdown.contains("**Possibly breaking: review** (2)"),
+        "{markdown}"
+    );
+    insta::assert_snapshot!(markdown);
+}
+
+/// `nullable` judged by position: required or optional, request or response.
+#[test]
+fn nullable_by_position() {
+    let (markdown, classified) = pair("nullable");
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            ("request body `name`: now nullable", NonBreaking),
+            ("request body `nickname`: now nullable", NonBreaking),
+            ("request body `age`: no longer nullable", Breaking),
+            ("response 201 `email`: now nullable", Breaking),
+            // The old `Option<String>` already decodes `null`, and the code is identical.
+            ("response 201 `nickname`: now nullable", NonBreaking),
+        ],
+    );
+    expect(
+        &classified,
+        Axis::Source,
+        &[
+            ("`types::NewUser` `name`", Breaking),
+            ("`types::NewUser` `age`", Breaking),
+            ("`types::User` `email`", Breaking),
+        ],
+    );
+    assert!(
+        !classified
+            .iter()
+            .any(|(axis, _, line)| *axis == Axis::Source && line.contains("nickname")),
+        "{classified:#?}"
+    );
+    insta::assert_snapshot!(markdown);
+}
+
+/// Each change names its axis; a report that breaks only the source still counts as breaking.
+#[test]
+fn each_change_names_the_axis_it_breaks() {
+    let (_, classified) = report(|d| {
+        at(d, NEW_USER)["properties"]["phone"] = json!({"type": "string", "description": "Phone."});
+    });
+    let changes = changes(|d| {
+        at(d, NEW_USER)["properties"]["phone"] = json!({"type": "string", "description": "Phone."});
+    });
+    let breaks: Vec<&[Axis]> = changes.iter().map(Change::breaks).collect();
+    assert_eq!(breaks, [&[][..], &[Axis::Source][..]], "{classified:#?}");
+    let diff = SpecDiff {
+        spec: "specs/fixture.yaml".into(),
+        status: SpecStatus::Changed,
+        changes,
+    };
+    assert!(diff.has_breaking());
+    assert!(!diff.has_review());
 }
 
 // ---- real specs ------------------------------------------------------------------------------
@@ -558,7 +871,8 @@ fn a_real_spec_change_is_attributed_to_the_request_field() {
     assert!(
         changes.iter().any(|c| c.is_breaking()
             && c.to_string()
-                == "`POST /users` request body `address.countryCode`: pattern changed `^[A-Z]{2}$` → `^(GR|CY)$`")
+                == "`POST /users` request body `address.countryCode`: pattern changed `^[A-Z]{2}$` → `^(GR|CY)$`: `AA` matches the old pattern, not the new one"),
+        "{changes:#?}"
     );
 }
 
@@ -574,12 +888,46 @@ fn a_one_of_branch_field_is_named_by_its_branch() {
     )
     .remove("external_meta");
     let changes = diff_documents(&old, &new);
-    let lines: Vec<String> = changes.iter().map(ToString::to_string).collect();
+    let lines: Vec<(Axis, String)> = changes.iter().map(|c| (c.axis, c.to_string())).collect();
     assert_eq!(
         lines,
         [
-            "`POST /v2/users` request body `<BringYourOwnLicenseUser>.external_meta`: field removed (callers who set it must stop)"
+            (
+                Axis::Wire,
+                "`POST /v2/users` request body `<BringYourOwnLicenseUser>.external_meta`: field removed (callers who set it must stop)".to_owned()
+            ),
+            (
+                Axis::Source,
+                "`types::BringYourOwnLicenseUser` `external_meta`: field removed".to_owned()
+            ),
         ]
+    );
+}
+
+/// Bitpanda's name pattern (a thousand characters of Unicode ranges) loosened by one character:
+/// containment is proven on the real pattern, and the report shows only the part that differs.
+#[test]
+fn a_real_pattern_loosening_is_proven_and_shown_by_its_difference() {
+    let old = spec("bitpanda");
+    let mut new = old.clone();
+    let name = at(
+        &mut new,
+        "/components/schemas/InvestmentAsAServiceUser/properties/first_name",
+    );
+    let pattern = name["pattern"].as_str().unwrap().to_owned();
+    assert!(pattern.starts_with(r"^[A-Za-z\u00B5\u00C0"), "{pattern}");
+    name["pattern"] = json!(pattern.replacen(r"\u00B5", r"\u00B5\u00B7", 1));
+    let changes = wire_changes(&old, &new);
+    let lines: Vec<(Severity, String)> = changes
+        .iter()
+        .map(|c| (c.severity, c.to_string()))
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:#?}");
+    assert_eq!(lines[0].0, NonBreaking, "{lines:#?}");
+    assert!(
+        lines[0].1.contains(r"→ `…-z\u00B5\u00B7\u00C0-\u00D6\u0…`")
+            && lines[0].1.ends_with("characters): proven compatible (every value the old pattern accepts, the new one accepts)"),
+        "{lines:#?}"
     );
 }
 
@@ -598,12 +946,12 @@ fn the_report_marks_new_and_removed_specs() {
         SpecDiff {
             spec: "specs/b.yaml".into(),
             status: SpecStatus::Added,
-            changes: diff_documents(&empty, &document),
+            changes: wire_changes(&empty, &document),
         },
         SpecDiff {
             spec: "specs/c.yaml".into(),
             status: SpecStatus::Removed,
-            changes: diff_documents(&document, &empty),
+            changes: wire_changes(&document, &empty),
         },
     ];
     insta::assert_snapshot!(render_report("main", &diffs));
@@ -660,7 +1008,8 @@ fn run_compares_the_work_tree_with_a_revision() {
         [
             ("specs/dropped.yaml", SpecStatus::Removed, 2, true),
             ("specs/fresh.yaml", SpecStatus::Added, 2, false),
-            ("specs/kept.yaml", SpecStatus::Changed, 1, true),
+            // The operation removed (wire); its method and parameter type removed (source).
+            ("specs/kept.yaml", SpecStatus::Changed, 3, true),
         ]
     );
 

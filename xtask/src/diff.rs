@@ -1,9 +1,29 @@
 //! `cargo xtask diff [BASE]`: what each spec change means for callers of the generated clients.
 //!
 //! Every `specs/*.yaml` of the work tree is compared with the same file at git revision `BASE`
-//! (default `HEAD`, read with `git show BASE:specs/NAME.yaml`), and each change is classified as
-//! breaking or not for a caller of the generated client, the way oasdiff or oxide's `drift` do.
-//! The core, [`diff_documents`] and [`render_markdown`], is pure, so tests need no git.
+//! (default `HEAD`, read with `git show BASE:specs/NAME.yaml`). The core, [`diff_documents`] and
+//! [`render_markdown`], is pure, so tests need no git.
+//!
+//! # Two axes
+//!
+//! A change can break a caller of a generated client in two independent ways, and each change in
+//! the report names the [`Axis`] it was judged on:
+//!
+//! - **Wire** ([`wire_changes`], from the two specs): a request the old spec allowed can now be
+//!   refused, or a response the old client decoded can now fail to decode. A narrowing breaks
+//!   requests, a widening breaks responses — where the old generated client checks it when it
+//!   decodes (an enum without a catch-all variant, a constrained string, `deny_unknown_fields`,
+//!   a non-optional field).
+//! - **Source** ([`source_changes`], from the two generated clients): code that compiled against
+//!   the old client can fail to compile against the new one. Both clients are generated in
+//!   memory with `cargo xtask codegen`'s settings and their public surfaces compared; see
+//!   `source` for the rules and for why request types get no builders (a new optional request
+//!   field is therefore a source break for struct literals).
+//!
+//! Each change is [`Severity::Breaking`], [`Severity::Review`] ("possibly breaking: review": the
+//! tool could not decide, e.g. whether a changed pattern still accepts every old value, or a
+//! client could not be generated) or [`Severity::NonBreaking`] on its axis. `--fail-on-breaking`
+//! fails on a breaking or to-review change on either axis.
 //!
 //! # Why not the `drift` crate
 //!
@@ -14,38 +34,50 @@
 //! schemes; it asserts (panics) when a media type is added or removed; and it groups changes by
 //! component rather than by the request or response field that reaches them. Its classes
 //! (backward/forward incompatible) describe server evolution, while this report must follow what
-//! the generated Rust client does (a new enum value in a response fails to decode, a new optional
-//! parameter changes a positional method's signature). So the comparison is written here, over
-//! `serde_json::Value`.
+//! the generated Rust client does. So the comparison is written here, over `serde_json::Value`.
 //!
-//! # Classification
+//! # Wire classification
 //!
-//! Breaking: an operation removed, moved (its path or method changed; matched by `operationId`)
-//! or renamed (`operationId` changed); a parameter added (progenitor's positional methods gain an
-//! argument, even for an optional one) or removed, or made required; a request body added as
-//! required, removed, or made required; a request field that is new and required, removed, or made
-//! required; a narrowed request value (pattern added or changed, `maxLength`/`maximum`/`maxItems`
-//! lowered or added, `minLength`/`minimum`/`minItems` raised or added, enum value removed, no
-//! longer nullable); a type or format changed, or an enum added to or dropped from a schema,
-//! anywhere (the generated Rust type changes); a response field removed or made optional; a
-//! response value widened (enum value added — the
-//! generated enums have no catch-all variant, so decoding fails —, enum value removed — the variant
-//! callers match on disappears —, pattern removed or changed, a bound loosened, now nullable); a
-//! `oneOf`/`anyOf` variant removed, or added in a response; a response status removed; a response
-//! body added, removed or given another media type; a security requirement removed or added where
-//! none was needed; a security scheme the operation uses changed (type, scheme, header name, …).
+//! Breaking: an operation removed or moved (its path or method changed; matched by
+//! `operationId`); a required parameter added, a parameter removed or made required; a request
+//! body added as required, removed, or made required; a request field that is new and required,
+//! removed, or made required; a narrowed request value (pattern added, or changed with a value the
+//! old pattern accepted and the new one refuses; `maxLength`/`maximum`/`maxItems`/`maxProperties`
+//! lowered or added, their `min` counterparts raised or added; `exclusiveMinimum`/
+//! `exclusiveMaximum` turned on; `multipleOf` added or changed to a step the old one is not a
+//! multiple of; `uniqueItems` turned on; `additionalProperties` narrowed, e.g. a schema → `false`;
+//! `readOnly` added; an enum value or `oneOf` variant removed; no longer nullable; a format
+//! added); a type changed (except `integer` → `number` in a request) or a format changed; a
+//! response field made optional, or removed when it was required; a widened response value the
+//! old client checks (an enum value or `oneOf` variant added, a pattern removed or changed with a
+//! value the old pattern refuses, a string length or numeric bound loosened, a checked format
+//! such as `date-time` or `uuid` removed, `additionalProperties` widened from `false` or a schema,
+//! now nullable on a field the old client requires, `writeOnly` added to a required field); a new
+//! response field where the old type rejected unknown fields; a new success status (the old client
+//! returns `Error::UnexpectedResponse` for it); a response body removed or given another media
+//! type; a security requirement removed or added where none was needed; a security scheme the
+//! operation uses changed (type, scheme, header name, …).
 //!
-//! Non-breaking: an operation added; a parameter made optional; an optional request body added or a
-//! required one made optional; a new optional request field, or a required one made optional; a
-//! widened request value (pattern removed, bounds loosened, enum value added, now nullable); a new
-//! response field (required or not) or a response field made required; a narrowed response value;
-//! a `oneOf`/`anyOf` variant added in a request; a response status added (a new success status, or
-//! a documented error status whose typed error body callers now get as `Error::ErrorResponse`
-//! instead of `Error::UnexpectedResponse`); a security requirement added as another alternative.
+//! Non-breaking: the mirror images — an operation added or its `operationId` changed (the same
+//! request; the renamed method is a source break); an optional parameter or request body added;
+//! a parameter or body made optional; a new optional request field, or one made optional or
+//! nullable; a widened request value; a narrowed response value; an optional response field
+//! removed (decoded as `None`) or made nullable (the old `Option<T>` already decodes `null`); a
+//! new response field; a response status removed or a documented error status added; a response
+//! body added (the old client ignores it); a widened response value the generated client does not
+//! check (`maxItems`/`minItems`, `maxProperties`/`minProperties`, `uniqueItems` — a set merges
+//! duplicates —, an unchecked format such as `email`); a security requirement added as another
+//! alternative.
+//!
+//! A changed pattern is judged by regular-language containment (see `pattern`): non-breaking only
+//! when proven, breaking with a witness string when disproven, to review otherwise.
 //!
 //! Descriptions, examples, summaries and `x-` extensions are not compared.
 
+mod pattern;
+mod report;
 mod schema;
+mod source;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -56,24 +88,54 @@ use serde_json::{Value, json};
 
 use crate::preflight::{METHODS, resolve};
 use crate::workspace;
-use schema::{Direction, Finding, SchemaDiff};
+pub use report::{SpecDiff, SpecStatus, render_markdown, render_report};
+use schema::{Direction, Finding, SchemaDiff, Slot};
+pub use source::source_changes;
 
-/// Whether a change breaks callers of the generated client.
+/// The two ways a change can break a caller of the generated client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Axis {
+    /// On the wire: a request the old spec allowed can now be refused, or a response the old
+    /// client decoded can now fail to decode. Judged from the two specs.
+    Wire,
+    /// In the source: code that compiled against the old generated client can fail to compile
+    /// against the new one. Judged from the two generated clients.
+    Source,
+}
+
+impl fmt::Display for Axis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Wire => "wire",
+            Self::Source => "source",
+        })
+    }
+}
+
+/// Whether a change breaks callers of the generated client, on its [`Axis`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
-    /// Existing callers may fail to compile, be rejected by the server, or fail to decode.
+    /// Existing callers may be refused by the server or fail to decode (wire), or fail to
+    /// compile (source).
     Breaking,
-    /// Existing callers keep working unchanged.
+    /// Possibly breaking: the tool could not decide (e.g. whether a new pattern accepts every
+    /// value the old one did), so a person must review it. Never treated as safe.
+    Review,
+    /// Existing callers keep working unchanged on this axis.
     NonBreaking,
 }
 
 /// One classified change between two versions of a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    /// Breaking or not for callers of the generated client.
+    /// The axis the change was judged on: wire changes come from the specs, source changes from
+    /// the generated clients.
+    pub axis: Axis,
+    /// Breaking, to review, or not, on that axis.
     pub severity: Severity,
-    /// The operation, e.g. `POST /users` (as named in the new document when it moved).
-    pub operation: String,
+    /// What changed: the operation, e.g. `POST /users` (as named in the new document when it
+    /// moved), or an item of the generated client, e.g. `types::NewUser`, `Client::create_user`.
+    pub subject: String,
     /// Where in the operation, e.g. `request body`, `responses 400, 401`, `query parameter
     /// \`limit\``; empty for the operation itself.
     pub location: String,
@@ -89,12 +151,21 @@ impl Change {
     pub fn is_breaking(&self) -> bool {
         self.severity == Severity::Breaking
     }
+
+    /// The axes this change breaks, or may break when it is to review: none, or its own axis.
+    pub fn breaks(&self) -> &'static [Axis] {
+        match (self.severity, self.axis) {
+            (Severity::NonBreaking, _) => &[],
+            (_, Axis::Wire) => &[Axis::Wire],
+            (_, Axis::Source) => &[Axis::Source],
+        }
+    }
 }
 
 impl fmt::Display for Change {
     /// One line: `` `POST /users` request body `address.countryCode`: pattern added `…` ``.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}`", self.operation)?;
+        write!(f, "`{}`", self.subject)?;
         if !self.location.is_empty() {
             write!(f, " {}", self.location)?;
         }
@@ -143,12 +214,20 @@ fn operation_id<'a>(operation: &Operation<'a>) -> Option<&'a str> {
         .and_then(Value::as_str)
 }
 
-/// Compares two versions of an OpenAPI 3.0 document and classifies every change for callers of
-/// the generated client. Identical documents give an empty list.
+/// Compares two versions of an OpenAPI 3.0 document on both axes: [`wire_changes`] from the
+/// specs, then [`source_changes`] from the clients generated for them. Identical documents give
+/// an empty list.
+pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
+    let mut changes = wire_changes(old, new);
+    changes.extend(source_changes(old, new));
+    changes
+}
+
+/// Every change on the [`Axis::Wire`], judged from the two specs.
 ///
 /// Operations are matched by `METHOD /path`, then (for what is left) by `operationId`, so a moved
 /// operation is reported once and its contents are still compared.
-pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
+pub fn wire_changes(old: &Value, new: &Value) -> Vec<Change> {
     let old_operations = operations(old);
     let new_operations = operations(new);
     let mut pairs: Vec<(&String, &String)> = Vec::new();
@@ -179,8 +258,9 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
             Some(index) => {
                 let new_key = added.remove(index);
                 changes.push(Change {
+                    axis: Axis::Wire,
                     severity: Severity::Breaking,
-                    operation: new_key.clone(),
+                    subject: new_key.clone(),
                     location: String::new(),
                     field: String::new(),
                     message: format!("path or method changed (was `{old_key}`)"),
@@ -188,8 +268,9 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
                 pairs.push((old_key, new_key));
             }
             None => changes.push(Change {
+                axis: Axis::Wire,
                 severity: Severity::Breaking,
-                operation: old_key.clone(),
+                subject: old_key.clone(),
                 location: String::new(),
                 field: String::new(),
                 message: "operation removed".into(),
@@ -198,8 +279,9 @@ pub fn diff_documents(old: &Value, new: &Value) -> Vec<Change> {
     }
     for new_key in added {
         changes.push(Change {
+            axis: Axis::Wire,
             severity: Severity::NonBreaking,
-            operation: new_key.clone(),
+            subject: new_key.clone(),
             location: String::new(),
             field: String::new(),
             message: "operation added".into(),
@@ -235,8 +317,9 @@ impl OperationDiff<'_, '_> {
     /// Records one change of this operation.
     fn push(&mut self, severity: Severity, location: &str, field: &str, message: String) {
         let change = Change {
+            axis: Axis::Wire,
             severity,
-            operation: self.name.to_owned(),
+            subject: self.name.to_owned(),
             location: location.to_owned(),
             field: field.to_owned(),
             message,
@@ -253,10 +336,10 @@ impl OperationDiff<'_, '_> {
         }
     }
 
-    /// Compares the schemas `old` and `new` travelling in `direction`.
-    fn schema(&self, old: &Value, new: &Value, direction: Direction) -> Vec<Finding> {
+    /// Compares the schemas `old` and `new` travelling in `direction`, a value in `slot`.
+    fn schema(&self, old: &Value, new: &Value, direction: Direction, slot: Slot) -> Vec<Finding> {
         let mut diff = SchemaDiff::new(self.old, self.new, direction);
-        diff.compare(old, new, "");
+        diff.compare(old, new, "", slot);
         diff.findings
     }
 
@@ -264,11 +347,11 @@ impl OperationDiff<'_, '_> {
     fn compare(&mut self, old: &Operation<'_>, new: &Operation<'_>) {
         match (operation_id(old), operation_id(new)) {
             (Some(before), Some(after)) if before != after => self.push(
-                Severity::Breaking,
+                Severity::NonBreaking,
                 "",
                 "",
                 format!(
-                    "operationId changed `{before}` → `{after}` (the generated method is renamed)"
+                    "operationId changed `{before}` → `{after}` (the same request on the wire; the generated method is renamed)"
                 ),
             ),
             _ => {}
@@ -384,22 +467,27 @@ impl OperationDiff<'_, '_> {
                 _ => {}
             }
             if let (Some(a), Some(b)) = (parameter.get("schema"), other.get("schema")) {
-                let findings = self.schema(a, b, Direction::Request);
+                let slot = if is_required(parameter) {
+                    Slot::Required
+                } else {
+                    Slot::Optional
+                };
+                let findings = self.schema(a, b, Direction::Request, slot);
                 self.push_findings(&location, findings);
             }
         }
         for ((place, name), parameter) in &after {
             if !before.contains_key(&(place.clone(), name.clone())) {
-                let kind = if is_required(parameter) {
-                    "required"
+                let (severity, kind) = if is_required(parameter) {
+                    (Severity::Breaking, "required")
                 } else {
-                    "optional"
+                    (Severity::NonBreaking, "optional")
                 };
                 self.push(
-                    Severity::Breaking,
+                    severity,
                     &format!("{place} parameter `{name}`"),
                     "",
-                    format!("new {kind} parameter (the generated method gains an argument)"),
+                    format!("new {kind} parameter"),
                 );
             }
         }
@@ -479,7 +567,7 @@ impl OperationDiff<'_, '_> {
                     .cloned()
                     .unwrap_or_else(|| json!({}))
             };
-            let findings = self.schema(&schema(old), &schema(new), direction);
+            let findings = self.schema(&schema(old), &schema(new), direction, Slot::Required);
             self.push_findings(location, findings);
         }
     }
@@ -499,20 +587,28 @@ impl OperationDiff<'_, '_> {
         let (before, after) = (responses(old), responses(new));
         for status in before.keys().filter(|s| !after.contains_key(*s)) {
             self.push(
-                Severity::Breaking,
+                Severity::NonBreaking,
                 "",
                 "",
-                format!("response status `{status}` removed"),
+                format!(
+                    "response status `{status}` removed (the old client still decodes every status that remains)"
+                ),
             );
         }
         for status in after.keys().filter(|s| !before.contains_key(*s)) {
-            let note = if status.starts_with('2') {
-                "a new success status"
+            let (severity, note) = if status.starts_with('2') {
+                (
+                    Severity::Breaking,
+                    "a new success status: the old client returns `Error::UnexpectedResponse` for it",
+                )
             } else {
-                "a documented error: its typed body now comes back as `Error::ErrorResponse`"
+                (
+                    Severity::NonBreaking,
+                    "a documented error: its typed body now comes back as `Error::ErrorResponse`",
+                )
             };
             self.push(
-                Severity::NonBreaking,
+                severity,
                 "",
                 "",
                 format!("response status `{status}` added ({note})"),
@@ -537,10 +633,10 @@ impl OperationDiff<'_, '_> {
                     inner.push(Severity::Breaking, "", "", "response body removed".into())
                 }
                 (false, true) => inner.push(
-                    Severity::Breaking,
+                    Severity::NonBreaking,
                     "",
                     "",
-                    "response body added (the generated return type changes)".into(),
+                    "response body added (the old client ignores the body)".into(),
                 ),
                 (true, true) => inner.content(a, b, "", Direction::Response),
                 (false, false) => {}
@@ -653,89 +749,6 @@ fn parameters<'a>(
     found
 }
 
-/// The Markdown section for one spec: a heading, then a "Breaking" and a "Non-breaking" list
-/// (one line per change), or "No changes".
-pub fn render_markdown(spec: &str, changes: &[Change]) -> String {
-    let mut out = format!("### {spec}\n\n");
-    if changes.is_empty() {
-        out.push_str("No changes.\n");
-        return out;
-    }
-    for (title, severity) in [
-        ("Breaking", Severity::Breaking),
-        ("Non-breaking", Severity::NonBreaking),
-    ] {
-        let lines: Vec<String> = changes
-            .iter()
-            .filter(|c| c.severity == severity)
-            .map(|c| format!("- {c}\n"))
-            .collect();
-        out.push_str(&format!("**{title}** ({})\n\n", lines.len()));
-        if lines.is_empty() {
-            out.push_str("- none\n");
-        }
-        for line in lines {
-            out.push_str(&line);
-        }
-        out.push('\n');
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
-}
-
-/// How a spec relates to its version at the base revision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SpecStatus {
-    /// In both: the changes are between the two versions.
-    Changed,
-    /// Absent at the base: every operation is reported as added.
-    Added,
-    /// Absent from the work tree: every operation is reported as removed.
-    Removed,
-}
-
-/// The comparison of one spec with its version at the base revision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SpecDiff {
-    /// The spec, e.g. `specs/bitpanda.yaml`.
-    pub spec: String,
-    /// Whether the spec is new, removed or in both.
-    pub status: SpecStatus,
-    /// Every classified change; empty when the two versions are equivalent.
-    pub changes: Vec<Change>,
-}
-
-impl SpecDiff {
-    /// Whether anything breaking was found.
-    pub fn has_breaking(&self) -> bool {
-        self.changes.iter().any(Change::is_breaking)
-    }
-}
-
-/// The whole report: a title naming the base revision, then one [`render_markdown`] section per
-/// spec (marked "new spec" or "spec removed" when it is).
-pub fn render_report(base: &str, diffs: &[SpecDiff]) -> String {
-    let breaking = diffs.iter().filter(|d| d.has_breaking()).count();
-    let mut out = format!("## API changes against `{base}`\n\n");
-    out.push_str(&match breaking {
-        0 => "No breaking change.\n\n".to_owned(),
-        n => format!("Breaking changes in {n} spec(s).\n\n"),
-    });
-    for diff in diffs {
-        let title = match diff.status {
-            SpecStatus::Changed => diff.spec.clone(),
-            SpecStatus::Added => format!("{} (new spec)", diff.spec),
-            SpecStatus::Removed => format!("{} (spec removed)", diff.spec),
-        };
-        out.push_str(&render_markdown(&title, &diff.changes));
-        out.push('\n');
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
-}
-
 /// Why the comparison could not run.
 #[derive(Debug)]
 pub enum DiffError {
@@ -845,10 +858,13 @@ pub fn run(root: &Path, base: &str) -> Result<Vec<SpecDiff>, DiffError> {
             (_, None) => SpecStatus::Removed,
             _ => SpecStatus::Changed,
         };
-        let changes = diff_documents(
-            old.as_ref().unwrap_or(&empty),
-            new.as_ref().unwrap_or(&empty),
-        );
+        let changes = match (&old, &new) {
+            (Some(old), Some(new)) => diff_documents(old, new),
+            _ => wire_changes(
+                old.as_ref().unwrap_or(&empty),
+                new.as_ref().unwrap_or(&empty),
+            ),
+        };
         diffs.push(SpecDiff {
             spec,
             status,

@@ -18,8 +18,10 @@ commands:
   codegen --check   lint, then write nothing; fail with a diff when a generated file is stale
   diff [BASE] [--fail-on-breaking]
                     compare specs/*.yaml with their version at git revision BASE (default HEAD)
-                    and print a Markdown report of breaking and non-breaking changes; exit 1 on a
-                    breaking change only with --fail-on-breaking
+                    and print a Markdown report of breaking, to-review and non-breaking changes,
+                    each judged on the wire (the specs) or in the source (the generated clients);
+                    exit 1 on a breaking or to-review change, on either axis, only with
+                    --fail-on-breaking
   surface NAME      print the public surface of crates/NAME-client (what the snapshot shows)
   help              show this message
 
@@ -145,8 +147,10 @@ fn run_diff(root: &Path, args: &[&str]) -> ExitCode {
         }
     };
     print!("{}", xtask::diff::render_report(base, &diffs));
-    if fail_on_breaking && diffs.iter().any(xtask::diff::SpecDiff::has_breaking) {
-        eprintln!("error: breaking API changes against {base} (see the report above)");
+    if fail_on_breaking && diffs.iter().any(|d| d.has_breaking() || d.has_review()) {
+        eprintln!(
+            "error: breaking or possibly breaking API changes against {base} (see the report above)"
+        );
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS

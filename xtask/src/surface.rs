@@ -6,29 +6,108 @@
 //! fields with their JSON name, Rust type and required-ness; enum values; the checks a
 //! constrained string makes).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use quote::ToTokens;
 use syn::{Attribute, Fields, Item, ItemImpl};
 
-/// Describes the public surface of the generated client source `source`.
-pub fn describe(source: &str) -> Result<String, String> {
+/// The public surface of a generated client, read back from its source.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Surface {
+    /// Each operation method of `Client`, by method name.
+    pub operations: BTreeMap<String, Operation>,
+    /// Each type of the generated `types` module, by name.
+    pub types: BTreeMap<String, TypeItem>,
+}
+
+/// One operation method of the generated `Client`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// `METHOD /path`, from progenitor's doc comment.
+    pub route: String,
+    /// Each argument after `&self`: `(name, Rust type)`.
+    pub params: Vec<(String, String)>,
+    /// The return type.
+    pub returns: String,
+}
+
+/// One public type of the generated `types` module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeItem {
+    /// What kind of type it is, with its fields or variants.
+    pub shape: Shape,
+    /// Traits it derives or implements, shortened (`Default`, `FromStr`, `TryFrom<&str>`, …).
+    pub traits: BTreeSet<String>,
+}
+
+/// The shape of a generated type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// A struct with named fields; `closed` when it rejects unknown JSON fields.
+    Struct {
+        /// Whether it is `#[serde(deny_unknown_fields)]`.
+        closed: bool,
+        /// Its fields, in declaration order.
+        fields: Vec<Field>,
+    },
+    /// A tuple struct (typify's constrained strings and wrappers).
+    Newtype {
+        /// The wrapped types.
+        inner: Vec<String>,
+        /// The checks its `FromStr`/`TryFrom` impls make (lengths, patterns).
+        checks: Vec<String>,
+    },
+    /// An enum.
+    Enum {
+        /// Whether it is `#[serde(untagged)]`.
+        untagged: bool,
+        /// Its variants, in declaration order.
+        variants: Vec<Variant>,
+    },
+    /// A type alias to the given type.
+    Alias(String),
+    /// A struct without fields.
+    Unit,
+}
+
+/// One named field of a generated struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The Rust field name.
+    pub rust: String,
+    /// The JSON property name.
+    pub json: String,
+    /// The Rust type.
+    pub ty: String,
+    /// Whether it may be absent in JSON (`Option` or `#[serde(default)]`).
+    pub optional: bool,
+}
+
+/// One variant of a generated enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub rust: String,
+    /// The JSON value of a unit variant (its `#[serde(rename)]` or its name); `None` for a
+    /// variant with fields.
+    pub json: Option<String>,
+    /// The fields as written (`(types::Foo)`), empty for a unit variant.
+    pub fields: String,
+}
+
+/// Reads the public surface of the generated client source `source`.
+pub fn read(source: &str) -> Result<Surface, String> {
     let file =
         syn::parse_file(source).map_err(|e| format!("generated code does not parse: {e}"))?;
-    let mut out = String::new();
-    let mut operations = BTreeMap::new();
+    let mut surface = Surface::default();
     for item in &file.items {
         if let Item::Impl(block) = item
             && tokens(&block.self_ty) == "Client"
             && block.trait_.is_none()
         {
-            operations.extend(describe_operations(block));
+            surface.operations.extend(read_operations(block));
         }
-    }
-    out.push_str("# operations\n");
-    for line in operations.values() {
-        out.push_str(line);
     }
     let types = file.items.iter().find_map(|item| match item {
         Item::Mod(module) if module.ident == "types" => {
@@ -36,13 +115,84 @@ pub fn describe(source: &str) -> Result<String, String> {
         }
         _ => None,
     });
-    out.push_str("\n# types\n");
     if let Some(items) = types {
-        for line in describe_types(items).values() {
-            out.push_str(line);
-        }
+        surface.types = read_types(items);
+    }
+    Ok(surface)
+}
+
+/// Describes the public surface of the generated client source `source`: the text the surface
+/// snapshots show.
+pub fn describe(source: &str) -> Result<String, String> {
+    let surface = read(source)?;
+    let mut out = String::from("# operations\n");
+    for (name, operation) in &surface.operations {
+        let params: Vec<String> = operation
+            .params
+            .iter()
+            .map(|(name, ty)| format!("{name}: {ty}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{name}: {}\n  params: {}\n  returns: {}",
+            operation.route,
+            params.join(", "),
+            operation.returns
+        );
+    }
+    out.push_str("\n# types\n");
+    for (name, item) in &surface.types {
+        describe_type(&mut out, name, &item.shape);
     }
     Ok(out)
+}
+
+/// Appends the block describing type `name` to `out`.
+fn describe_type(out: &mut String, name: &str, shape: &Shape) {
+    match shape {
+        Shape::Struct { closed, fields } => {
+            let closed = if *closed { " (no other fields)" } else { "" };
+            let _ = writeln!(out, "struct {name}{closed}");
+            for field in fields {
+                let need = if field.optional {
+                    "optional"
+                } else {
+                    "required"
+                };
+                let _ = writeln!(out, "  {}: {} ({need})", field.json, field.ty);
+            }
+        }
+        Shape::Newtype { inner, checks } => {
+            let _ = writeln!(out, "newtype {name}({})", inner.join(", "));
+            for check in checks {
+                let _ = writeln!(out, "  check: {check}");
+            }
+        }
+        Shape::Enum { untagged, variants } => {
+            let untagged = if *untagged {
+                " (untagged: first matching variant)"
+            } else {
+                ""
+            };
+            let _ = writeln!(out, "enum {name}{untagged}");
+            for variant in variants {
+                match &variant.json {
+                    Some(json) => {
+                        let _ = writeln!(out, "  | \"{json}\"");
+                    }
+                    None => {
+                        let _ = writeln!(out, "  | {}{}", variant.rust, variant.fields);
+                    }
+                }
+            }
+        }
+        Shape::Alias(target) => {
+            let _ = writeln!(out, "type {name} = {target}");
+        }
+        Shape::Unit => {
+            let _ = writeln!(out, "struct {name}");
+        }
+    }
 }
 
 /// Token text of a type or path, without token spacing and with well-known paths shortened.
@@ -93,8 +243,8 @@ fn doc_lines(attrs: &[Attribute]) -> Vec<String> {
         .collect()
 }
 
-/// One entry per `pub async fn` on `Client`: `NAME: METHOD PATH (params) -> success / error`.
-fn describe_operations(block: &ItemImpl) -> Vec<(String, String)> {
+/// Each `pub async fn` on `Client` that sends a request, by method name.
+fn read_operations(block: &ItemImpl) -> Vec<(String, Operation)> {
     let mut found = Vec::new();
     for item in &block.items {
         let syn::ImplItem::Fn(function) = item else {
@@ -108,26 +258,27 @@ fn describe_operations(block: &ItemImpl) -> Vec<(String, String)> {
         }) else {
             continue;
         };
-        let params: Vec<String> = function
+        let params = function
             .sig
             .inputs
             .iter()
             .filter_map(|input| match input {
-                syn::FnArg::Typed(arg) => {
-                    Some(format!("{}: {}", tokens(&arg.pat), tokens(&arg.ty)))
-                }
+                syn::FnArg::Typed(arg) => Some((tokens(&arg.pat), tokens(&arg.ty))),
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
-        let output = match &function.sig.output {
+        let returns = match &function.sig.output {
             syn::ReturnType::Type(_, ty) => tokens(ty),
             syn::ReturnType::Default => "()".into(),
         };
-        let line = format!(
-            "{name}: {route}\n  params: {}\n  returns: {output}\n",
-            params.join(", ")
-        );
-        found.push((name, line));
+        found.push((
+            name,
+            Operation {
+                route,
+                params,
+                returns,
+            },
+        ));
     }
     found
 }
@@ -210,81 +361,127 @@ fn collect_messages(stream: proc_macro2::TokenStream, out: &mut Vec<String>) {
     }
 }
 
-/// One block per type in the generated `types` module, keyed by type name.
-fn describe_types(items: &[Item]) -> BTreeMap<String, String> {
-    let constraints = constraint_messages(items);
-    let mut described = BTreeMap::new();
+/// The traits each type of `items` derives (`#[derive(...)]`) or implements (`impl T for X`).
+fn read_traits(items: &[Item]) -> BTreeMap<String, BTreeSet<String>> {
+    let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let derives = |attrs: &[Attribute]| -> Vec<String> {
+        attrs
+            .iter()
+            .filter(|a| a.path().is_ident("derive"))
+            .flat_map(|a| {
+                let text = tokens(&a.meta);
+                let list = text
+                    .strip_prefix("derive(")
+                    .and_then(|t| t.strip_suffix(')'))
+                    .unwrap_or_default()
+                    .to_owned();
+                list.split(", ")
+                    .map(|t| t.trim().replace("serde::", ""))
+                    .filter(|t| !t.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
     for item in items {
         match item {
-            Item::Struct(s) => {
-                let name = s.ident.to_string();
-                let mut text = String::new();
-                match &s.fields {
-                    Fields::Named(fields) => {
-                        let closed = if serde_has(&s.attrs, "deny_unknown_fields") {
-                            " (no other fields)"
-                        } else {
-                            ""
-                        };
-                        let _ = writeln!(text, "struct {name}{closed}");
-                        for field in &fields.named {
-                            let rust_name = field
-                                .ident
-                                .as_ref()
-                                .map(ToString::to_string)
-                                .unwrap_or_default();
-                            let json = serde_rename(&field.attrs).unwrap_or(rust_name);
-                            let ty = tokens(&field.ty);
-                            let optional =
-                                ty.starts_with("Option<") || serde_has(&field.attrs, "default");
-                            let need = if optional { "optional" } else { "required" };
-                            let _ = writeln!(text, "  {json}: {ty} ({need})");
-                        }
-                    }
-                    Fields::Unnamed(fields) => {
-                        let inner: Vec<String> =
-                            fields.unnamed.iter().map(|f| tokens(&f.ty)).collect();
-                        let _ = writeln!(text, "newtype {name}({})", inner.join(", "));
-                        for check in constraints.get(&name).into_iter().flatten() {
-                            let _ = writeln!(text, "  check: {check}");
-                        }
-                    }
-                    Fields::Unit => {
-                        let _ = writeln!(text, "struct {name}");
-                    }
+            Item::Struct(s) => found
+                .entry(s.ident.to_string())
+                .or_default()
+                .extend(derives(&s.attrs)),
+            Item::Enum(e) => found
+                .entry(e.ident.to_string())
+                .or_default()
+                .extend(derives(&e.attrs)),
+            Item::Impl(block) => {
+                if let Some((path, _)) = &block.trait_ {
+                    let name = tokens(path)
+                        .replace("std::convert::", "")
+                        .replace("std::str::", "")
+                        .replace("std::ops::", "")
+                        .replace("std::fmt::", "")
+                        .replace("serde::", "")
+                        .replace("<'de>", "");
+                    found
+                        .entry(tokens(&block.self_ty))
+                        .or_default()
+                        .insert(name);
                 }
-                described.insert(name, text);
-            }
-            Item::Enum(e) => {
-                let name = e.ident.to_string();
-                let untagged = serde_has(&e.attrs, "untagged");
-                let mut text = format!(
-                    "enum {name}{}\n",
-                    if untagged {
-                        " (untagged: first matching variant)"
-                    } else {
-                        ""
-                    }
-                );
-                for variant in &e.variants {
-                    let label = match (&variant.fields, serde_rename(&variant.attrs)) {
-                        (Fields::Unit, Some(json)) => format!("\"{json}\""),
-                        (Fields::Unit, None) => format!("\"{}\"", variant.ident),
-                        (fields, _) => format!("{}{}", variant.ident, tokens(fields)),
-                    };
-                    let _ = writeln!(text, "  | {label}");
-                }
-                described.insert(name, text);
-            }
-            Item::Type(alias) => {
-                let name = alias.ident.to_string();
-                described.insert(
-                    name.clone(),
-                    format!("type {name} = {}\n", tokens(&alias.ty)),
-                );
             }
             _ => {}
         }
     }
-    described
+    found
+}
+
+/// Each type of the generated `types` module, by name.
+fn read_types(items: &[Item]) -> BTreeMap<String, TypeItem> {
+    let mut constraints = constraint_messages(items);
+    let mut traits = read_traits(items);
+    let mut found = BTreeMap::new();
+    for item in items {
+        let (name, shape) = match item {
+            Item::Struct(s) => {
+                let name = s.ident.to_string();
+                let shape = match &s.fields {
+                    Fields::Named(fields) => Shape::Struct {
+                        closed: serde_has(&s.attrs, "deny_unknown_fields"),
+                        fields: fields.named.iter().map(read_field).collect(),
+                    },
+                    Fields::Unnamed(fields) => Shape::Newtype {
+                        inner: fields.unnamed.iter().map(|f| tokens(&f.ty)).collect(),
+                        checks: constraints.remove(&name).unwrap_or_default(),
+                    },
+                    Fields::Unit => Shape::Unit,
+                };
+                (name, shape)
+            }
+            Item::Enum(e) => {
+                let variants = e
+                    .variants
+                    .iter()
+                    .map(|variant| {
+                        let rust = variant.ident.to_string();
+                        match &variant.fields {
+                            Fields::Unit => Variant {
+                                json: Some(serde_rename(&variant.attrs).unwrap_or(rust.clone())),
+                                rust,
+                                fields: String::new(),
+                            },
+                            fields => Variant {
+                                rust,
+                                json: None,
+                                fields: tokens(fields),
+                            },
+                        }
+                    })
+                    .collect();
+                let shape = Shape::Enum {
+                    untagged: serde_has(&e.attrs, "untagged"),
+                    variants,
+                };
+                (e.ident.to_string(), shape)
+            }
+            Item::Type(alias) => (alias.ident.to_string(), Shape::Alias(tokens(&alias.ty))),
+            _ => continue,
+        };
+        let traits = traits.remove(&name).unwrap_or_default();
+        found.insert(name, TypeItem { shape, traits });
+    }
+    found
+}
+
+/// One named struct field.
+fn read_field(field: &syn::Field) -> Field {
+    let rust = field
+        .ident
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let ty = tokens(&field.ty);
+    Field {
+        json: serde_rename(&field.attrs).unwrap_or(rust.clone()),
+        rust,
+        optional: ty.starts_with("Option<") || serde_has(&field.attrs, "default"),
+        ty,
+    }
 }

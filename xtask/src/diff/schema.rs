@@ -5,6 +5,12 @@
 //! A change is reported at the field path that reaches it from the body or parameter being
 //! compared (`address.countryCode`, `documents[].type`, `<InvestmentAsAServiceUser>.email`), not
 //! at the component that holds it.
+//!
+//! Everything here is judged on the wire axis only: can a request the old spec allowed now be
+//! refused, or can a response the old client decoded now fail to decode? What the change does to
+//! the generated Rust code is judged separately, from the code itself (see `super::source`).
+
+mod keywords;
 
 use std::collections::BTreeSet;
 
@@ -19,6 +25,16 @@ pub(crate) enum Direction {
     Request,
     /// Decoded by the caller: widening what may come back is breaking.
     Response,
+}
+
+/// Where a value sits in its parent, which decides what a `nullable` change means for the old
+/// client: a required field decodes into `T` (a `null` fails), an optional one into `Option<T>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// A body, a required property (in the old version), an array item or a map value.
+    Required,
+    /// An optional property (in the old version) or an optional parameter.
+    Optional,
 }
 
 /// One change found inside a schema: where (a field path, empty for the schema itself) and what.
@@ -181,8 +197,9 @@ impl<'a> SchemaDiff<'a> {
         }
     }
 
-    /// Compares `old` (in the old document) with `new` (in the new one) at `field`.
-    pub fn compare(&mut self, old: &Value, new: &Value, field: &str) {
+    /// Compares `old` (in the old document) with `new` (in the new one) at `field`, a value in
+    /// `slot`.
+    pub fn compare(&mut self, old: &Value, new: &Value, field: &str, slot: Slot) {
         let (_, old_ref) = deref(self.old_document, old);
         let (_, new_ref) = deref(self.new_document, new);
         let key = (old_ref.map(str::to_owned), new_ref.map(str::to_owned));
@@ -195,7 +212,7 @@ impl<'a> SchemaDiff<'a> {
         }
         let old = effective(self.old_document, old, 0);
         let new = effective(self.new_document, new, 0);
-        self.compare_effective(&old, &new, field);
+        self.compare_effective(&old, &new, field, slot);
         if guarded {
             self.stack.pop();
         }
@@ -207,61 +224,61 @@ impl<'a> SchemaDiff<'a> {
         old: &Map<String, Value>,
         new: &Map<String, Value>,
         field: &str,
+        slot: Slot,
     ) {
-        if !self.compare_variants(old, new, field) {
+        if !self.compare_variants(old, new, field, slot) {
             return;
         }
-        match (type_of(old), type_of(new)) {
-            (Some(before), Some(after)) if before != after => {
-                self.push(
-                    Breaking,
-                    field,
-                    format!("type changed `{before}` → `{after}`"),
-                );
-                return;
-            }
-            (None, Some(after)) => {
-                self.push(
-                    Breaking,
-                    field,
-                    format!("type narrowed from any to `{after}`"),
-                );
-                return;
-            }
-            (Some(before), None) => {
-                self.push(
-                    Breaking,
-                    field,
-                    format!("type widened from `{before}` to any"),
-                );
-                return;
-            }
-            _ => {}
+        if !self.compare_type(old, new, field) {
+            return;
         }
-        self.compare_format(old, new, field);
-        self.compare_nullable(old, new, field);
-        self.compare_enum(old, new, field);
-        self.compare_pattern(old, new, field);
-        for (key, upper) in [
-            ("maxLength", true),
-            ("minLength", false),
-            ("maximum", true),
-            ("minimum", false),
-            ("maxItems", true),
-            ("minItems", false),
-        ] {
-            self.compare_bound(old, new, field, key, upper);
-        }
+        self.compare_keywords(old, new, field, slot);
         self.compare_properties(old, new, field);
         if let (Some(before), Some(after)) = (old.get("items"), new.get("items")) {
-            self.compare(before, after, &format!("{field}[]"));
+            self.compare(before, after, &format!("{field}[]"), Slot::Required);
         }
-        if let (Some(before @ Value::Object(_)), Some(after @ Value::Object(_))) = (
-            old.get("additionalProperties"),
-            new.get("additionalProperties"),
-        ) {
-            self.compare(before, after, &format!("{field}{{}}"));
-        }
+    }
+
+    /// `type` changed, added or dropped; returns whether the rest of the schema is comparable.
+    /// An integer is also a number, so `integer` → `number` widens and the reverse narrows.
+    fn compare_type(
+        &mut self,
+        old: &Map<String, Value>,
+        new: &Map<String, Value>,
+        field: &str,
+    ) -> bool {
+        let (severity, message) = match (type_of(old), type_of(new)) {
+            (Some(before), Some(after)) if before != after => {
+                let severity = match (before.as_str(), after.as_str()) {
+                    ("integer", "number") => self.widened(),
+                    ("number", "integer") => self.narrowed(),
+                    _ => Breaking,
+                };
+                (severity, format!("type changed `{before}` → `{after}`"))
+            }
+            (None, Some(after)) => (
+                self.narrowed(),
+                format!("type narrowed from any to `{after}`"),
+            ),
+            (Some(before), None) => (
+                self.widened(),
+                format!("type widened from `{before}` to any"),
+            ),
+            _ => return true,
+        };
+        self.push(severity, field, message);
+        false
+    }
+
+    /// The severity of accepting fewer values: breaking in a request, not in a response.
+    fn narrowed(&self) -> Severity {
+        self.by_direction(Breaking, NonBreaking)
+    }
+
+    /// The severity of accepting more values: breaking in a response (the old client may fail to
+    /// decode the new ones), not in a request.
+    fn widened(&self) -> Severity {
+        self.by_direction(NonBreaking, Breaking)
     }
 
     /// Compares `oneOf` / `anyOf` variants; returns whether the rest of the schema is comparable.
@@ -270,6 +287,7 @@ impl<'a> SchemaDiff<'a> {
         old: &Map<String, Value>,
         new: &Map<String, Value>,
         field: &str,
+        slot: Slot,
     ) -> bool {
         for keyword in ["oneOf", "anyOf"] {
             let before = old.get(keyword).and_then(Value::as_array);
@@ -291,17 +309,20 @@ impl<'a> SchemaDiff<'a> {
                     for (label, schema) in &before {
                         let here = join(field, &format!("<{label}>"));
                         match after.iter().find(|(other, _)| other == label) {
-                            Some((_, other)) => self.compare(schema, other, &here),
-                            None => self.push(
-                                Breaking,
-                                field,
-                                format!("{keyword} variant `{label}` removed"),
-                            ),
+                            Some((_, other)) => self.compare(schema, other, &here, slot),
+                            None => {
+                                let severity = self.narrowed();
+                                self.push(
+                                    severity,
+                                    field,
+                                    format!("{keyword} variant `{label}` removed"),
+                                )
+                            }
                         }
                     }
                     for (label, _) in &after {
                         if !before.iter().any(|(other, _)| other == label) {
-                            let severity = self.by_direction(NonBreaking, Breaking);
+                            let severity = self.widened();
                             self.push(
                                 severity,
                                 field,
@@ -313,130 +334,6 @@ impl<'a> SchemaDiff<'a> {
             }
         }
         true
-    }
-
-    /// `format` added, removed or changed: the generated Rust type changes, so always breaking.
-    fn compare_format(&mut self, old: &Map<String, Value>, new: &Map<String, Value>, field: &str) {
-        let before = old.get("format").and_then(Value::as_str);
-        let after = new.get("format").and_then(Value::as_str);
-        let message = match (before, after) {
-            (Some(a), Some(b)) if a != b => format!("format changed `{a}` → `{b}`"),
-            (None, Some(b)) => format!("format `{b}` added"),
-            (Some(a), None) => format!("format `{a}` removed"),
-            _ => return,
-        };
-        self.push(Breaking, field, message);
-    }
-
-    /// `nullable` turned on or off.
-    fn compare_nullable(
-        &mut self,
-        old: &Map<String, Value>,
-        new: &Map<String, Value>,
-        field: &str,
-    ) {
-        let nullable = |s: &Map<String, Value>| s.get("nullable") == Some(&Value::Bool(true));
-        match (nullable(old), nullable(new)) {
-            (true, false) => {
-                let severity = self.by_direction(Breaking, NonBreaking);
-                self.push(severity, field, "no longer nullable");
-            }
-            (false, true) => {
-                let severity = self.by_direction(NonBreaking, Breaking);
-                self.push(severity, field, "now nullable");
-            }
-            _ => {}
-        }
-    }
-
-    /// Enum values added or removed, or an enum added to or dropped from the schema.
-    fn compare_enum(&mut self, old: &Map<String, Value>, new: &Map<String, Value>, field: &str) {
-        let before = old.get("enum").and_then(Value::as_array);
-        let after = new.get("enum").and_then(Value::as_array);
-        match (before, after) {
-            (None, None) => {}
-            (None, Some(values)) => self.push(
-                Breaking,
-                field,
-                format!("enum added (only {})", listed(values)),
-            ),
-            (Some(_), None) => self.push(Breaking, field, "enum removed (any value now)"),
-            (Some(before), Some(after)) => {
-                for value in before.iter().filter(|v| !after.contains(v)) {
-                    // A request loses a value callers may send; a response's generated enum loses
-                    // the variant callers match on.
-                    self.push(
-                        Breaking,
-                        field,
-                        format!("enum value `{}` removed", shown(value)),
-                    );
-                }
-                for value in after.iter().filter(|v| !before.contains(v)) {
-                    // Generated enums have no catch-all variant: an unknown value in a response
-                    // fails to decode.
-                    let severity = self.by_direction(NonBreaking, Breaking);
-                    self.push(
-                        severity,
-                        field,
-                        format!("enum value `{}` added", shown(value)),
-                    );
-                }
-            }
-        }
-    }
-
-    /// `pattern` added, removed or changed.
-    fn compare_pattern(&mut self, old: &Map<String, Value>, new: &Map<String, Value>, field: &str) {
-        let before = old.get("pattern").and_then(Value::as_str);
-        let after = new.get("pattern").and_then(Value::as_str);
-        match (before, after) {
-            (Some(a), Some(b)) if a != b => {
-                self.push(Breaking, field, format!("pattern changed `{a}` → `{b}`"));
-            }
-            (None, Some(b)) => {
-                let severity = self.by_direction(Breaking, NonBreaking);
-                self.push(severity, field, format!("pattern added `{b}`"));
-            }
-            (Some(a), None) => {
-                let severity = self.by_direction(NonBreaking, Breaking);
-                self.push(severity, field, format!("pattern removed `{a}`"));
-            }
-            _ => {}
-        }
-    }
-
-    /// A numeric bound (`maxLength`, `minimum`, …): tightening breaks requests, loosening breaks
-    /// responses (the generated types check these bounds when they decode).
-    fn compare_bound(
-        &mut self,
-        old: &Map<String, Value>,
-        new: &Map<String, Value>,
-        field: &str,
-        key: &str,
-        upper: bool,
-    ) {
-        let before = old.get(key).and_then(Value::as_f64);
-        let after = new.get(key).and_then(Value::as_f64);
-        let show = |s: &Map<String, Value>| s.get(key).map(shown).unwrap_or_default();
-        let (tightened, message) = match (before, after) {
-            (Some(a), Some(b)) if a != b => {
-                let tightened = if upper { b < a } else { b > a };
-                let verb = if b < a { "lowered" } else { "raised" };
-                (
-                    tightened,
-                    format!("{key} {verb} {} → {}", show(old), show(new)),
-                )
-            }
-            (None, Some(b)) => (upper || b > 0.0, format!("{key} {} added", show(new))),
-            (Some(_), None) => (false, format!("{key} {} removed", show(old))),
-            _ => return,
-        };
-        let severity = if tightened {
-            self.by_direction(Breaking, NonBreaking)
-        } else {
-            self.by_direction(NonBreaking, Breaking)
-        };
-        self.push(severity, field, message);
     }
 
     /// Properties added, removed, made required or optional; common ones are compared in turn.
@@ -459,35 +356,52 @@ impl<'a> SchemaDiff<'a> {
         let required_after = required(new);
         for (name, schema) in before {
             let here = join(field, name);
+            let was = required_before.contains(name.as_str());
             let Some(other) = after.get(name) else {
-                let message = match self.direction {
-                    Direction::Request => "field removed (callers who set it must stop)",
-                    Direction::Response => "field removed",
+                let (severity, message) = match (self.direction, was) {
+                    (Direction::Request, _) => {
+                        (Breaking, "field removed (callers who set it must stop)")
+                    }
+                    (Direction::Response, true) => {
+                        (Breaking, "required field removed (the old client needs it)")
+                    }
+                    (Direction::Response, false) => (
+                        NonBreaking,
+                        "optional field removed (the old client decodes its absence as `None`)",
+                    ),
                 };
-                self.push(Breaking, &here, message);
+                self.push(severity, &here, message);
                 continue;
             };
-            let (was, is) = (
-                required_before.contains(name.as_str()),
-                required_after.contains(name.as_str()),
-            );
+            let is = required_after.contains(name.as_str());
             if was && !is {
-                let severity = self.by_direction(NonBreaking, Breaking);
+                let severity = self.widened();
                 self.push(severity, &here, "field made optional");
             } else if !was && is {
-                let severity = self.by_direction(Breaking, NonBreaking);
+                let severity = self.narrowed();
                 self.push(severity, &here, "field made required");
             }
-            self.compare(schema, other, &here);
+            let slot = if was { Slot::Required } else { Slot::Optional };
+            self.compare(schema, other, &here, slot);
         }
+        // A response type generated from `additionalProperties: false` rejects unknown fields.
+        let closed_before = old.get("additionalProperties") == Some(&Value::Bool(false));
         for name in after.keys().filter(|name| !before.contains_key(*name)) {
             let here = join(field, name);
-            if required_after.contains(name.as_str()) {
-                let severity = self.by_direction(Breaking, NonBreaking);
-                self.push(severity, &here, "new required field");
+            let kind = if required_after.contains(name.as_str()) {
+                "required"
             } else {
-                self.push(NonBreaking, &here, "new optional field");
-            }
+                "optional"
+            };
+            let (severity, note) = match (self.direction, kind, closed_before) {
+                (Direction::Response, _, true) => (
+                    Breaking,
+                    " (the old client was generated to reject unknown fields)",
+                ),
+                (Direction::Request, "required", _) => (Breaking, ""),
+                _ => (NonBreaking, ""),
+            };
+            self.push(severity, &here, format!("new {kind} field{note}"));
         }
     }
 }
@@ -506,13 +420,4 @@ fn labelled(variants: &[Value]) -> Vec<(String, &Value)> {
             (label, variant)
         })
         .collect()
-}
-
-/// Enum values listed for a report: `` `a`, `b` ``.
-fn listed(values: &[Value]) -> String {
-    values
-        .iter()
-        .map(|v| format!("`{}`", shown(v)))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
