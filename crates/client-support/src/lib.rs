@@ -198,7 +198,8 @@ pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
 pub struct ObservedResponse {
     /// The HTTP status.
     pub status: u16,
-    /// The response headers (e.g. `Retry-After`).
+    /// The response headers (e.g. `Retry-After`) of an answer whose status is not a success;
+    /// empty for a 2xx, whose headers nothing reads (this saves copying them per request).
     pub headers: HeaderMap,
     /// Whether the body was longer than [`MAX_RESPONSE_BYTES`] and was cut.
     pub truncated: bool,
@@ -240,8 +241,11 @@ pub async fn execute_bounded(
     let redirected = response.url() != &asked;
     let status = response.status();
     let version = response.version();
-    let mut headers = response.headers().clone();
-    let mut body = Vec::new();
+    // The headers move to the rebuilt response; reading the body does not need them.
+    let mut headers = std::mem::take(response.headers_mut());
+    let expected = response.content_length().unwrap_or(0);
+    let mut body =
+        Vec::with_capacity(usize::try_from(expected).map_or(0, |n| n.min(MAX_RESPONSE_BYTES)));
     let mut truncated = false;
     while let Some(chunk) = response.chunk().await? {
         let room = MAX_RESPONSE_BYTES - body.len();
@@ -258,7 +262,11 @@ pub async fn execute_bounded(
     if let Some(observer) = observer {
         observer.record(ObservedResponse {
             status: status.as_u16(),
-            headers: headers.clone(),
+            headers: if status.is_success() {
+                HeaderMap::new()
+            } else {
+                headers.clone()
+            },
             truncated,
             redirected,
         });

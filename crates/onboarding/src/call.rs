@@ -5,12 +5,14 @@
 //! waits and the [`RetryPolicy::max_total`] budget alike.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use client_support::{MAX_RESPONSE_BYTES, ObservedResponse, ResponseObserver};
 use progenitor_client::{Error as ClientError, ResponseValue};
 use tokio::time::Instant;
 
+use crate::client::Outcome;
 use crate::error::{OnboardingError, ProviderProblem, RetryAdvice, masked_excerpt};
 use crate::problems::{ProviderErrorBody, btcdirect_is_auth_code, lenient_problems};
 use crate::provider::{Operation, Provider};
@@ -113,12 +115,31 @@ enum Attempt<T> {
 ///
 /// Retried: 429 and 503 (after their `Retry-After`), connections that failed before sending,
 /// and — only when `spec.idempotent` — attempts that may have been applied (no answer, 5xx).
-pub(crate) async fn run<T, E, F, Fut>(
+///
+/// The loop's future is boxed, so the async layers above it (token renewal, the typed clients)
+/// stay small and are cheap to create.
+pub(crate) fn run<'a, T, E, F, Fut>(
+    spec: CallSpec,
+    policy: &'a RetryPolicy,
+    observer: &'a ResponseObserver,
+    call: F,
+) -> Pin<Box<impl Future<Output = Outcome<Success<T>>> + 'a>>
+where
+    T: 'a,
+    E: ProviderErrorBody + 'a,
+    F: Fn() -> Fut + 'a,
+    Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>> + 'a,
+{
+    Box::pin(run_loop(spec, policy, observer, call))
+}
+
+/// The retry loop of [`run`].
+async fn run_loop<T, E, F, Fut>(
     spec: CallSpec,
     policy: &RetryPolicy,
     observer: &ResponseObserver,
     call: F,
-) -> Result<(Success<T>, u32), Failure>
+) -> Outcome<Success<T>>
 where
     E: ProviderErrorBody,
     F: Fn() -> Fut,
@@ -135,7 +156,10 @@ where
     loop {
         attempt += 1;
         let sent_at = Instant::now();
-        let result = call().await;
+        // Boxed: the generated call's future is large (about 1.6 KB), and every async layer
+        // above would otherwise hold it inline and copy it when created (a measurable cost
+        // per call; see the README's Performance section).
+        let result = Box::pin(call()).await;
         let latency_ms = sent_at.elapsed().as_millis() as u64;
         let observed = observer.take();
         let status = observed.as_ref().map_or(0, |o| o.status);
@@ -150,7 +174,8 @@ where
             Attempt::UndocumentedSuccess(response, truncated) => {
                 let status = response.status().as_u16();
                 // The body is already in memory (read, bounded, by the client's hooks).
-                let (body, truncated) = match response.bytes().await {
+                // Boxed like the call itself: this rare path must not enlarge every call's future.
+                let (body, truncated) = match Box::pin(response.bytes()).await {
                     Ok(body) => (body.to_vec(), truncated),
                     Err(_) => (Vec::new(), true),
                 };

@@ -58,6 +58,6 @@ impl WealthyhoodClient {
                 }
             })
             .await;
-        outcome::created(spec, outcome, |created| created.id.to_string())
+        outcome::created(spec, outcome, |created| created.id.into())
     }
 }

@@ -89,14 +89,14 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
     let first_name = builder.convert(
         "given_names",
         "first_name",
-        InvestmentAsAServiceUserFirstName::try_from(bitpanda_name(&join_given_names(
+        InvestmentAsAServiceUserFirstName::try_from(&*bitpanda_name(&join_given_names(
             &user.given_names,
         ))),
     );
     let last_name = builder.convert(
         "family_name",
         "last_name",
-        InvestmentAsAServiceUserLastName::try_from(bitpanda_name(&user.family_name)),
+        InvestmentAsAServiceUserLastName::try_from(&*bitpanda_name(&user.family_name)),
     );
     let language = builder.convert(
         "language",

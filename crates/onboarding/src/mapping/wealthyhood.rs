@@ -118,8 +118,12 @@ pub fn wealthyhood_request(user: &NewUser) -> Result<CreateUserRequest, Validati
 
 /// Wealthyhood's single address line: the street, then the house number after one space.
 fn line1(address: &model::Address) -> String {
-    match address.house_number.as_deref().and_then(non_blank) {
-        Some(number) => format!("{} {number}", address.street),
+    match address
+        .house_number
+        .as_deref()
+        .filter(|number| !number.trim().is_empty())
+    {
+        Some(number) => [address.street.as_str(), number].join(" "),
         None => address.street.clone(),
     }
 }

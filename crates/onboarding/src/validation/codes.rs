@@ -1,5 +1,6 @@
 //! The assigned codes of the two standards the pages name: ISO 3166-1 alpha-2 (countries) and
-//! ISO 639-1 (languages). Sorted, so lookups are a binary search.
+//! ISO 639-1 (languages). The lists are the source; lookups go through a table built from them
+//! at compile time: one bit per two-letter code, so a check is two array reads.
 
 /// ISO 3166-1 alpha-2: the 249 officially assigned country codes.
 const COUNTRIES: [&str; 249] = [
@@ -37,9 +38,34 @@ const LANGUAGES: [&str; 183] = [
     "wo", "xh", "yi", "yo", "za", "zh", "zu",
 ];
 
+/// One bit per two-letter code `xy`: bit `y` of row `x` (letters counted from `first`), set
+/// for each code of `codes`.
+const fn letter_pairs<const N: usize>(codes: [&str; N], first: u8) -> [u32; 26] {
+    let mut table = [0u32; 26];
+    let mut i = 0;
+    while i < N {
+        let code = codes[i].as_bytes();
+        table[(code[0] - first) as usize] |= 1 << (code[1] - first);
+        i += 1;
+    }
+    table
+}
+
+const COUNTRY_TABLE: [u32; 26] = letter_pairs(COUNTRIES, b'A');
+const LANGUAGE_TABLE: [u32; 26] = letter_pairs(LANGUAGES, b'a');
+
+/// Whether `code` is two letters from `first` (`A` or `a`) on whose pair `table` has a bit.
+fn in_table(table: &[u32; 26], first: u8, code: &str) -> bool {
+    let [x, y] = code.as_bytes() else {
+        return false;
+    };
+    let (x, y) = (x.wrapping_sub(first), y.wrapping_sub(first));
+    x < 26 && y < 26 && table[usize::from(x)] & (1 << y) != 0
+}
+
 /// An assigned ISO 3166-1 alpha-2 code, in upper case.
 pub(crate) fn is_country(code: &str) -> bool {
-    COUNTRIES.binary_search(&code).is_ok()
+    in_table(&COUNTRY_TABLE, b'A', code)
 }
 
 /// An assigned ISO 3166-1 alpha-2 code, in either case.
@@ -49,7 +75,7 @@ pub(crate) fn is_country_any_case(code: &str) -> bool {
 
 /// An assigned ISO 639-1 code, in lower case.
 pub(crate) fn is_language(code: &str) -> bool {
-    LANGUAGES.binary_search(&code).is_ok()
+    in_table(&LANGUAGE_TABLE, b'a', code)
 }
 
 /// An assigned ISO 639-1 code, in either case.
@@ -75,6 +101,28 @@ mod tests {
                 .iter()
                 .all(|code| code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase()))
         );
+    }
+
+    #[test]
+    fn the_tables_hold_exactly_the_listed_codes() {
+        let letters = |first: u8| (first..first + 26).map(char::from).collect::<Vec<_>>();
+        for (x, y) in letters(b'A')
+            .into_iter()
+            .flat_map(|x| letters(b'A').into_iter().map(move |y| (x, y)))
+        {
+            let code = format!("{x}{y}");
+            assert_eq!(
+                is_country(&code),
+                COUNTRIES.contains(&code.as_str()),
+                "{code}"
+            );
+            let lower = code.to_ascii_lowercase();
+            assert_eq!(
+                is_language(&lower),
+                LANGUAGES.contains(&lower.as_str()),
+                "{lower}"
+            );
+        }
     }
 
     #[test]

@@ -2,11 +2,14 @@
 
 use bitpanda_client::types::{InvestmentAsAServiceUserFirstName, InvestmentAsAServiceUserLastName};
 use chrono::{Datelike, NaiveDate};
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Empty or only whitespace.
 pub(crate) fn is_blank(value: &str) -> bool {
-    value.trim().is_empty()
+    // Stops at the first character that is not whitespace (`trim` would scan both ends).
+    value.chars().all(char::is_whitespace)
 }
 
 /// The shape every provider's e-mail field needs, which is the specs' `format: email`: an
@@ -15,16 +18,44 @@ pub(crate) fn is_blank(value: &str) -> bool {
 /// all). Quoted local parts and address literals, rare in sign-ups, are refused. Deliverability is
 /// the provider's business.
 pub(crate) fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else {
+    let Some(at) = value.bytes().position(|byte| byte == b'@') else {
         return false;
     };
-    let atext = |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~-".contains(&byte);
-    local.len() <= 64
-        && local
-            .split('.')
-            .all(|atom| !atom.is_empty() && atom.bytes().all(atext))
-        && is_host_name(domain)
+    let (local, domain) = (&value.as_bytes()[..at], &value[at + 1..]);
+    // Dot-separated atoms of `atext`: no dot first, last or twice in a row.
+    let mut after_dot = true;
+    for &byte in local {
+        if byte == b'.' {
+            if after_dot {
+                return false;
+            }
+            after_dot = true;
+        } else if ATEXT[usize::from(byte)] {
+            after_dot = false;
+        } else {
+            return false;
+        }
+    }
+    !after_dot && local.len() <= 64 && is_host_name(domain)
 }
+
+/// RFC 5322 `atext`: ASCII letters, digits and ``!#$%&'*+/=?^_`{|}~-``, as a table by byte.
+const ATEXT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric();
+        byte += 1;
+    }
+    let symbols = b"!#$%&'*+/=?^_`{|}~-";
+    let mut i = 0;
+    while i < symbols.len() {
+        table[symbols[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// A DNS host name as the specs' `format: email` checks its domain: dot-separated labels of ASCII
 /// letters, digits and hyphens, not starting or ending with a hyphen, 1 to 63 characters each and
@@ -64,10 +95,18 @@ pub(crate) fn is_plus_digits(value: &str) -> bool {
 /// `e` followed by U+0301 COMBINING ACUTE ACCENT is the one letter `é`), with the typographic
 /// apostrophe U+2019 (what phone keyboards type) folded into the ASCII apostrophe U+0027, the one
 /// apostrophe the spec's pattern allows.
-pub(crate) fn bitpanda_name(raw: &str) -> String {
-    raw.nfc()
-        .map(|c| if c == '\u{2019}' { '\'' } else { c })
-        .collect()
+///
+/// Most names are already in that form (the quick check proves it without normalising), and are
+/// then borrowed as they are: no copy, no normalisation pass.
+pub(crate) fn bitpanda_name(raw: &str) -> Cow<'_, str> {
+    if !raw.contains('\u{2019}') && is_nfc_quick(raw.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(raw);
+    }
+    Cow::Owned(
+        raw.nfc()
+            .map(|c| if c == '\u{2019}' { '\'' } else { c })
+            .collect(),
+    )
 }
 
 /// Whether `name` (as [`bitpanda_name`] gives it) is a non-empty Bitpanda name: upper- and
@@ -224,6 +263,25 @@ mod tests {
         assert!(is_plus_digits("+0"));
         for bad in ["+", "31612345678", "+31 6", "+31-6", "++31"] {
             assert!(!is_plus_digits(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_name_already_in_form_is_borrowed_and_equals_the_normalised_one() {
+        for name in [
+            "Jos\u{00E9}",
+            "Γιώργος Νικόλαος",
+            "O'Brien",
+            "Jose\u{0301}",
+            "O\u{2019}Brien",
+        ] {
+            let full: String = name
+                .nfc()
+                .map(|c| if c == '\u{2019}' { '\'' } else { c })
+                .collect();
+            let fast = bitpanda_name(name);
+            assert_eq!(fast, full, "{name}");
+            assert_eq!(matches!(fast, Cow::Borrowed(_)), full == name, "{name}");
         }
     }
 
