@@ -2,9 +2,10 @@
 //!
 //! Registers many distinct users (the fixture `tests/fixtures/user.json`, each with its own
 //! `external_id` and e-mail) through [`OnboardingClient`] against Bitpanda's `POST /v2/users`,
-//! served by an in-process loopback HTTP/1.1 server (keep-alive, real sockets) that rate-limits
-//! with a token bucket: over the limit it answers `429 Too Many Requests` with `Retry-After` in
-//! whole seconds; otherwise `201` with a unique id, recording which `external_id` it created.
+//! served by the test kit's fake Bitpanda (`onboarding-testkit`: in-process, loopback, keep-alive,
+//! real sockets, every request checked against the spec) with its rate limit on, a token bucket:
+//! over the limit it answers `429 Too Many Requests` with `Retry-After` in whole seconds;
+//! otherwise `201` with a unique id, recording which `external_id` it created.
 //!
 //! It measures total time, throughput, latency per user (p50, p99, max; retries and waits
 //! included), attempts per user (as the server counted them), the 429s served, the request rate
@@ -50,18 +51,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use onboarding::{BitpandaClient, FixedToken, NewUser, OnboardingClient, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use onboarding_testkit::{FakeProvider, JournalDetail, Outcome as Served, RateLimit};
 use tokio::task::JoinSet;
 
-const TOKEN: &str = "load-benchmark-token";
 const USAGE: &str = "usage: cargo bench -p onboarding --bench load -- [--users N] [--concurrency C] \
                      [--rate R] [--burst B] [--retry-after S] [--max-attempts A] [--max-retry-after-ms M]";
 
@@ -160,48 +158,20 @@ impl Config {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The server.
+// What the kit's fake Bitpanda saw.
 
-/// A token bucket: `rate` tokens a second, at most `burst` saved up, one per admitted request.
-struct Bucket {
-    rate: f64,
-    burst: f64,
-    tokens: f64,
-    last: Instant,
-}
-
-impl Bucket {
-    fn take(&mut self, now: Instant) -> bool {
-        if self.rate <= 0.0 {
-            return true;
-        }
-        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
-        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
-        self.last = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
-/// What the server saw for one `external_id`.
+/// What the fake saw for one `external_id`.
 #[derive(Default)]
 struct Seen {
     requests: u32,
     /// The id it created the user with.
     created: Option<String>,
-    /// When it last answered 429 to this user, if the user has not been admitted since.
-    throttled_at: Option<Instant>,
 }
 
-/// The server's books, behind one lock.
+/// The fake's journal, boiled down to what the checks need.
 struct Books {
-    bucket: Bucket,
     users: HashMap<String, Seen>,
-    /// Arrival of every request, in microseconds since the server started, and whether it was
+    /// Arrival of every request, in microseconds since the run started, and whether it was
     /// admitted (not 429).
     log: Vec<(u64, bool)>,
     served_429: u64,
@@ -209,185 +179,57 @@ struct Books {
     early_retries: u64,
     /// A create for an `external_id` that was already created (answered 409).
     duplicates: u64,
-    /// Requests the server could not attribute to a user (wrong path, no token, no
-    /// `external_id`).
+    /// Requests the fake refused or could not attribute to a user (wrong path or credential,
+    /// a body off the spec, no `external_id`).
     malformed: u64,
-    next_id: u64,
 }
 
-struct Server {
-    started: Instant,
-    retry_after: Duration,
-    books: Mutex<Books>,
-}
-
-/// One parsed HTTP/1.1 request: what the handler needs.
-struct Request<'a> {
-    method: &'a str,
-    path: &'a str,
-    authorized: bool,
-    body: &'a [u8],
-}
-
-impl Server {
-    fn new(config: &Config) -> Self {
-        let started = Instant::now();
-        Self {
-            started,
-            retry_after: Duration::from_secs(config.retry_after),
-            books: Mutex::new(Books {
-                bucket: Bucket {
-                    rate: config.rate,
-                    burst: config.burst,
-                    tokens: config.burst,
-                    last: started,
-                },
-                users: HashMap::with_capacity(config.users),
-                log: Vec::with_capacity(config.users * 2),
-                served_429: 0,
-                early_retries: 0,
-                duplicates: 0,
-                malformed: 0,
-                next_id: 0,
-            }),
-        }
-    }
-
-    /// Bitpanda's `POST /v2/users`, rate-limited; returns the whole response.
-    fn handle(&self, request: &Request<'_>) -> Vec<u8> {
-        let external_id = (request.method == "POST" && request.path == "/v2/users")
-            .then(|| serde_json::from_slice::<serde_json::Value>(request.body).ok())
-            .flatten()
-            .and_then(|body| body.get("external_id")?.as_str().map(str::to_owned));
-        let mut guard = self.books.lock().expect("server books");
-        let books = &mut *guard;
-        let now = Instant::now();
-        let at = u64::try_from(now.duration_since(self.started).as_micros()).unwrap_or(u64::MAX);
-        let admitted = books.bucket.take(now);
-        books.log.push((at, admitted));
-        let (Some(external_id), true) = (external_id, request.authorized) else {
-            books.malformed += 1;
-            return error_response(400, "Bad Request", "invalid_request", &[]);
+impl Books {
+    fn read(fake: &FakeProvider, started: tokio::time::Instant, retry_after: Duration) -> Self {
+        let mut books = Books {
+            users: HashMap::new(),
+            log: Vec::new(),
+            served_429: 0,
+            early_retries: 0,
+            duplicates: 0,
+            malformed: 0,
         };
-        let seen = books.users.entry(external_id).or_default();
-        seen.requests += 1;
-        if seen
-            .throttled_at
-            .is_some_and(|then| now.duration_since(then) < self.retry_after)
-        {
-            books.early_retries += 1;
-        }
-        seen.throttled_at = (!admitted).then_some(now);
-        if !admitted {
-            books.served_429 += 1;
-            drop(guard);
-            let seconds = self.retry_after.as_secs().to_string();
-            return error_response(
-                429,
-                "Too Many Requests",
-                "rate_limited",
-                &[("retry-after", &seconds)],
-            );
-        }
-        if seen.created.is_some() {
-            books.duplicates += 1;
-            drop(guard);
-            return error_response(409, "Conflict", "duplicate_external_id", &[]);
-        }
-        books.next_id += 1;
-        let id = format!("bp-{:08}", books.next_id);
-        seen.created = Some(id.clone());
-        drop(guard);
-        response(
-            201,
-            "Created",
-            &[],
-            &format!(r#"{{"data":{{"id":"{id}"}}}}"#),
-        )
-    }
-}
-
-fn error_response(status: u16, reason: &str, code: &str, headers: &[(&str, &str)]) -> Vec<u8> {
-    let body =
-        format!(r#"{{"errors":[{{"status":"{status}","code":"{code}","title":"{reason}"}}]}}"#);
-    response(status, reason, headers, &body)
-}
-
-fn response(status: u16, reason: &str, headers: &[(&str, &str)], body: &str) -> Vec<u8> {
-    let mut out = format!("HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n");
-    for (name, value) in headers {
-        let _ = write!(out, "{name}: {value}\r\n");
-    }
-    let _ = write!(out, "content-length: {}\r\n\r\n{body}", body.len());
-    out.into_bytes()
-}
-
-/// Accepts connections on loopback until the process ends.
-async fn start_server(server: Arc<Server>) -> std::io::Result<SocketAddr> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let address = listener.local_addr()?;
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(serve_connection(stream, server.clone()));
-        }
-    });
-    Ok(address)
-}
-
-/// Serves requests on one keep-alive connection until the peer closes it.
-async fn serve_connection(mut stream: TcpStream, server: Arc<Server>) {
-    let _ = stream.set_nodelay(true);
-    let mut buffer: Vec<u8> = Vec::with_capacity(8192);
-    let mut chunk = vec![0u8; 16 * 1024];
-    loop {
-        let head_end = loop {
-            if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                break at + 4;
+        let mut throttled_at: HashMap<String, tokio::time::Instant> = HashMap::new();
+        let created: HashMap<String, String> = fake
+            .users()
+            .iter()
+            .filter_map(|user| Some((user.external_id()?.to_owned(), user.id().to_owned())))
+            .collect();
+        for request in fake.user_requests() {
+            let at = request.arrived_at();
+            let micros = u64::try_from(at.saturating_duration_since(started).as_micros());
+            let admitted = request.outcome() != Served::Throttled;
+            books.log.push((micros.unwrap_or(u64::MAX), admitted));
+            let Some(external_id) = request.json_str("/external_id").map(str::to_owned) else {
+                books.malformed += 1;
+                continue;
+            };
+            match request.outcome() {
+                Served::Created | Served::Throttled => {}
+                Served::Duplicate => books.duplicates += 1,
+                _ => books.malformed += 1,
             }
-            if buffer.len() > 64 * 1024 {
-                return;
+            if let Some(then) = throttled_at.remove(&external_id)
+                && at.saturating_duration_since(then) < retry_after
+            {
+                books.early_retries += 1;
             }
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            if !admitted {
+                books.served_429 += 1;
+                throttled_at.insert(external_id.clone(), at);
             }
-        };
-        let Ok(head) = std::str::from_utf8(&buffer[..head_end]) else {
-            return;
-        };
-        let mut lines = head.split("\r\n");
-        let mut request_line = lines.next().unwrap_or_default().split(' ');
-        let method = request_line.next().unwrap_or_default().to_owned();
-        let path = request_line.next().unwrap_or_default().to_owned();
-        let mut length = 0usize;
-        let mut authorized = false;
-        let mut close = false;
-        for (name, value) in lines.filter_map(|line| line.split_once(':')) {
-            let value = value.trim();
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.parse().unwrap_or(0);
-            } else if name.eq_ignore_ascii_case("authorization") {
-                authorized = value == format!("Bearer {TOKEN}");
-            } else if name.eq_ignore_ascii_case("connection") {
-                close = value.eq_ignore_ascii_case("close");
-            }
+            let seen = books.users.entry(external_id).or_default();
+            seen.requests += 1;
         }
-        while buffer.len() < head_end + length {
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-            }
+        for (external_id, id) in created {
+            books.users.entry(external_id).or_default().created = Some(id);
         }
-        let reply = server.handle(&Request {
-            method: &method,
-            path: &path,
-            authorized,
-            body: &buffer[head_end..head_end + length],
-        });
-        buffer.drain(..head_end + length);
-        if stream.write_all(&reply).await.is_err() || close {
-            return;
-        }
+        books
     }
 }
 
@@ -535,16 +377,25 @@ fn main() -> ExitCode {
 
 async fn run(config: Config) -> ExitCode {
     let load_before = load_average();
-    let server = Arc::new(Server::new(&config));
-    let address = start_server(server.clone()).await.expect("loopback server");
+    let kit = onboarding_testkit::start().await;
+    let fake = &kit.bitpanda;
+    if config.limited() {
+        fake.set_rate_limit(Some(RateLimit {
+            per_second: config.rate,
+            burst: config.burst,
+            retry_after: config.retry_after,
+        }));
+    }
+    fake.set_journal_detail(JournalDetail::Keys);
     let policy = RetryPolicy {
         max_attempts: config.max_attempts,
         max_retry_after: Duration::from_millis(config.max_retry_after_ms),
         ..RetryPolicy::default()
     };
-    let client = OnboardingClient::builder(format!("http://{address}"))
+    fake.set_token_lifetime(Duration::from_secs(86_400));
+    let client = OnboardingClient::builder(fake.url())
         .retry_policy(policy.clone())
-        .bitpanda(FixedToken::new(TOKEN).expect("token"))
+        .bitpanda(FixedToken::new(&fake.access_token()).expect("token"))
         .expect("client");
 
     eprintln!(
@@ -561,12 +412,17 @@ async fn run(config: Config) -> ExitCode {
         },
     );
     let started = Instant::now();
+    let started_on_tokio = tokio::time::Instant::now();
     let outcomes = register_all(client, &config).await;
     let elapsed = started.elapsed();
     let load_after = load_average();
     let peak_kib = proc_status_kib("VmHWM");
 
-    let books = server.books.lock().expect("server books");
+    let books = Books::read(
+        fake,
+        started_on_tokio,
+        Duration::from_secs(config.retry_after),
+    );
     let mut log: Vec<(u64, bool)> = books.log.clone();
     log.sort_unstable();
     let all: Vec<u64> = log.iter().map(|&(at, _)| at).collect();

@@ -1,6 +1,7 @@
-//! A first run with no credentials: starts an in-process loopback server that answers like the
-//! three providers, then registers the fixture user with Bitpanda and Wealthyhood and updates it
-//! with BTC Direct through the one facade.
+//! A first run with no credentials: starts the test kit's fake providers on loopback (each
+//! checks every request against its spec), then registers the fixture user with Bitpanda and
+//! Wealthyhood and updates it with BTC Direct through the one facade, with credentials that
+//! renew themselves at the fakes' token endpoints.
 //!
 //! ```text
 //! cargo run -p onboarding --example quickstart
@@ -9,62 +10,32 @@
 use onboarding::{
     BtcDirectLogin, ClientCredentials, NewUser, OnboardingClient, UserContext, UserUpdate,
 };
-use serde_json::json;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
-
-/// Mounts a `POST` answering `status` with `body` at `route`.
-async fn answer(
-    server: &MockServer,
-    verb: &str,
-    route: &str,
-    status: u16,
-    body: serde_json::Value,
-) {
-    Mock::given(method(verb))
-        .and(path(route))
-        .respond_with(ResponseTemplate::new(status).set_body_json(body))
-        .mount(server)
-        .await;
-}
+use onboarding_testkit::{
+    BTCDIRECT_PASSWORD, BTCDIRECT_USERNAME, CLIENT_ID, CLIENT_SECRET, WEALTHYHOOD_AUDIENCE,
+};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let server = MockServer::start().await;
-    let granted =
-        json!({"access_token": "demo-access-token", "token_type": "Bearer", "expires_in": 600});
-    answer(&server, "POST", "/oauth/token", 200, granted).await;
-    let partner = json!({"token": "demo-partner-token", "refreshToken": "demo-refresh-token"});
-    answer(&server, "POST", "/api/v1/authenticate", 200, partner).await;
-    answer(
-        &server,
-        "POST",
-        "/v2/users",
-        201,
-        json!({"data": {"id": "bp-1001"}}),
-    )
-    .await;
-    let wealthyhood_created = json!({
-        "id": "64f0c51e7fb3fc001234a001", "email": "demo@example.com", "portfolios": [],
-        "createdAt": "2024-10-03T10:30:00Z", "updatedAt": "2024-10-03T10:30:00Z"
-    });
-    answer(&server, "POST", "/users", 201, wealthyhood_created).await;
-    answer(&server, "PATCH", "/api/v2/user", 202, json!({})).await;
-    println!("stand-in providers listening on {}", server.uri());
+    let kit = onboarding_testkit::start().await;
+    println!(
+        "fake providers listening: bitpanda {}, wealthyhood {}, btcdirect {}",
+        kit.bitpanda.url(),
+        kit.wealthyhood.url(),
+        kit.btcdirect.url()
+    );
 
     let user: NewUser = serde_json::from_str(include_str!("../tests/fixtures/user.json"))?;
     let update: UserUpdate = serde_json::from_str(include_str!("../tests/fixtures/update.json"))?;
 
     // One connection pool for the three providers (and their token endpoints).
     let http = client_support::http_client(std::time::Duration::from_secs(15))?;
-    let token_url = format!("{}/oauth/token", server.uri());
 
-    let bitpanda = OnboardingClient::builder(server.uri())
+    let bitpanda = OnboardingClient::builder(kit.bitpanda.url())
         .http_client(http.clone())
         .bitpanda(ClientCredentials::new(
-            &token_url,
-            "demo-client",
-            "demo-secret",
+            &kit.bitpanda.token_url(),
+            CLIENT_ID,
+            CLIENT_SECRET,
         )?)?;
     let created = bitpanda.create_user(&user).await?;
     println!(
@@ -73,13 +44,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         created.attempts()
     );
 
-    let wealthyhood = OnboardingClient::builder(server.uri())
+    let wealthyhood = OnboardingClient::builder(kit.wealthyhood.url())
         .http_client(http.clone())
         .wealthyhood(ClientCredentials::auth0(
-            &server.uri(),
-            "https://api.wealthyhood.com",
-            "demo-client",
-            "demo-secret",
+            &kit.wealthyhood.url(),
+            WEALTHYHOOD_AUDIENCE,
+            CLIENT_ID,
+            CLIENT_SECRET,
         )?)?;
     let created = wealthyhood.create_user(&user).await?;
     println!(
@@ -88,10 +59,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         created.attempts()
     );
 
-    let btcdirect = OnboardingClient::builder(server.uri())
+    let identifier = "0f8fad5bd9cb469fa16570867728950e0f8f";
+    kit.btcdirect.link_identifier(identifier);
+    let btcdirect = OnboardingClient::builder(kit.btcdirect.url())
         .http_client(http)
-        .btcdirect(BtcDirectLogin::new("demo-partner", "demo-password"))?;
-    let context = UserContext::identifier("0f8fad5bd9cb469fa16570867728950e0f8f")?;
+        .btcdirect(BtcDirectLogin::new(BTCDIRECT_USERNAME, BTCDIRECT_PASSWORD))?;
+    let context = UserContext::identifier(identifier)?;
     let updated = btcdirect.update_user(&update, &context).await?;
     println!("btcdirect   updated the user (HTTP {})", updated.status);
 
@@ -102,5 +75,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "btcdirect   create_user -> {}",
         asked.map_or_else(|e| e.to_string(), |_| "?".into())
     );
+
+    for fake in [&kit.bitpanda, &kit.wealthyhood, &kit.btcdirect] {
+        let outcomes: Vec<String> = fake
+            .outcomes()
+            .iter()
+            .map(|(outcome, count)| format!("{count} × {outcome:?}"))
+            .collect();
+        println!(
+            "{:<11} received: {}",
+            fake.provider().name(),
+            outcomes.join(", ")
+        );
+    }
     Ok(())
 }

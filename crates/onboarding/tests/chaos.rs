@@ -5,14 +5,16 @@
 //! answers 409 to a second user with the same `external_id`), Bitpanda without one (the server
 //! creates a new user for every request, as a create without a key would), and Wealthyhood (the
 //! server answers 409 to a second user with the same email) — and for each of three seeds, 200
-//! users are registered through the facade against a loopback server. Every user ends in exactly
-//! one state, what the caller was told agrees with what the server holds, and no `external_id` or
-//! email is ever created twice.
+//! users are registered through the facade against the test kit's fake provider (which checks
+//! every request against the spec and keeps the users, as the provider does). Every user ends in
+//! exactly one state, what the caller was told agrees with what the fake holds, and no
+//! `external_id` or email is ever created twice.
 //!
 //! Each request's fate is drawn from a tiny xorshift seeded with the seed, the user's key and the
-//! attempt number, so each user's story is the same whatever the interleaving. The server runs
-//! on the test's runtime and the clock is Tokio's paused clock (see `common::ScriptedServer`):
-//! the 10 s timeouts and the `Retry-After` waits cost no real time.
+//! attempt number, so each user's story is the same whatever the interleaving, and played as one
+//! of the kit's faults (`FakeProvider::fail_with`). The fake runs on the test's runtime and the
+//! clock is Tokio's paused clock: the 10 s timeouts and the `Retry-After` waits cost no real
+//! time.
 
 mod common;
 
@@ -20,8 +22,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{RawRequest, Reply, ScriptedServer, json_response, token, user};
-use onboarding::{CreatedUser, OnboardingClient, OnboardingError, RetryAdvice, RetryPolicy};
+use common::user;
+use onboarding::{
+    CreatedUser, FixedToken, OnboardingClient, OnboardingError, RetryAdvice, RetryPolicy,
+};
+use onboarding_testkit::{FakeProvider, Fault, MaintenanceBody, OffSpecBody, Outcome, TestKit};
 use serde_json::{Value, json};
 
 const SEEDS: [u64; 3] = [0x5EED_2026_0001, 0x5EED_2026_0002, 0x5EED_2026_0003];
@@ -75,7 +80,15 @@ enum Setup {
 }
 
 impl Setup {
-    fn client(self, base_url: &str) -> OnboardingClient {
+    /// The kit's fake for this setup.
+    fn fake(self, kit: &TestKit) -> &FakeProvider {
+        match self {
+            Self::Wealthyhood => &kit.wealthyhood,
+            _ => &kit.bitpanda,
+        }
+    }
+
+    fn client(self, fake: &FakeProvider) -> OnboardingClient {
         let policy = RetryPolicy {
             max_attempts: 3,
             initial_backoff: Duration::from_millis(200),
@@ -83,18 +96,21 @@ impl Setup {
             max_retry_after: Duration::from_secs(5),
             max_total: Duration::from_secs(60),
         };
-        let builder = OnboardingClient::builder(base_url)
+        // A day-long token: the paused clock runs through hours of timeouts and waits.
+        fake.set_token_lifetime(Duration::from_secs(86_400));
+        let token = FixedToken::new(&fake.access_token()).expect("token");
+        let builder = OnboardingClient::builder(fake.url())
             .retry_policy(policy)
             .timeout(TIMEOUT);
         match self {
-            Self::Wealthyhood => builder.wealthyhood(token()).map(OnboardingClient::from),
-            _ => builder.bitpanda(token()).map(OnboardingClient::from),
+            Self::Wealthyhood => builder.wealthyhood(token).map(OnboardingClient::from),
+            _ => builder.bitpanda(token).map(OnboardingClient::from),
         }
         .expect("client")
     }
 
-    /// The server's unique key of a request: the `external_id`, else the email.
-    fn key(self, body: &Value) -> String {
+    /// The unique key of a request body: the `external_id`, else the email.
+    fn key(self, body: &Value) -> Option<String> {
         let field = match self {
             Self::BitpandaWithExternalId => "/external_id",
             Self::BitpandaWithoutExternalId => "/email",
@@ -102,60 +118,8 @@ impl Setup {
         };
         body.pointer(field)
             .and_then(Value::as_str)
-            .expect("every create carries its key")
-            .to_owned()
+            .map(str::to_owned)
     }
-
-    /// Whether the server refuses a second user with the same key.
-    fn unique(self) -> bool {
-        self != Self::BitpandaWithoutExternalId
-    }
-
-    /// The documented answer to a create, for the server's id `n`.
-    fn created(self, n: usize) -> (String, Value) {
-        match self {
-            Self::Wealthyhood => {
-                let id = format!("{n:024x}");
-                let body = json!({"id": id, "email": "user@example.com", "portfolios": [],
-                    "createdAt": "2024-10-03T10:30:00Z", "updatedAt": "2024-10-03T10:30:00Z"});
-                (id, body)
-            }
-            _ => {
-                let id = n.to_string();
-                (id.clone(), json!({"data": {"id": id}}))
-            }
-        }
-    }
-
-    /// A success answer off the spec whose id a lenient read still finds.
-    fn created_off_spec(self, id: &str) -> Value {
-        match self {
-            // The spec's `createdAt` is a date-time and `portfolios` is required.
-            Self::Wealthyhood => {
-                json!({"id": id, "email": "user@example.com", "createdAt": "today"})
-            }
-            // The spec's id is a string.
-            _ => json!({"data": {"id": id.parse::<u64>().expect("numeric ids")}}),
-        }
-    }
-
-    fn conflict(self) -> Value {
-        match self {
-            Self::Wealthyhood => json!({"message": "User already exists", "code": "CONFLICT"}),
-            _ => errors("duplicate_external_id", "Duplicate external_id"),
-        }
-    }
-
-    fn error(self, code: &str) -> Value {
-        match self {
-            Self::Wealthyhood => json!({"message": code, "code": code.to_uppercase()}),
-            _ => errors(code, code),
-        }
-    }
-}
-
-fn errors(code: &str, detail: &str) -> Value {
-    json!({"errors": [{"code": code, "detail": detail}]})
 }
 
 /// What the server does with one request.
@@ -203,82 +167,93 @@ impl Fate {
             _ => Self::Normal,
         }
     }
+
+    /// The kit's fault that plays this fate (`None`: answer as the provider would).
+    fn fault(self, setup: Setup, attempt: u32) -> Option<Fault> {
+        let wait = Some(u64::from(attempt % 3));
+        Some(match self {
+            Self::TooMany => Fault::TooManyRequests { retry_after: wait },
+            Self::Unavailable => Fault::Maintenance {
+                body: MaintenanceBody::Json,
+                retry_after: wait,
+            },
+            Self::FailsBefore => Fault::documented(500, "internal"),
+            Self::CreatesThenFails => Fault::ServerErrorAfterCreate,
+            Self::CreatesThenSilent => Fault::NoAnswerAfterCreate,
+            Self::Silent => Fault::NoAnswer,
+            Self::CreatesOffSpec => Fault::OffSpecSuccess(OffSpecBody::Default),
+            Self::CreatesWithoutId => {
+                Fault::OffSpecSuccess(OffSpecBody::Json(json!({"status": "created"})))
+            }
+            // Bitpanda documents 422 for an invalid body, Wealthyhood 400.
+            Self::Invalid => match setup {
+                Setup::Wealthyhood => Fault::documented(400, "invalid_first_name"),
+                _ => Fault::documented(422, "invalid_first_name"),
+            },
+            Self::Normal => return None,
+        })
+    }
 }
 
-/// What the server holds.
+/// Each request's fate, drawn per key and attempt; counts the fates drawn.
+struct Fates {
+    setup: Setup,
+    seed: u64,
+    attempts: Mutex<HashMap<String, u32>>,
+    drawn: Mutex<BTreeMap<Fate, u32>>,
+}
+
+impl Fates {
+    fn fault(&self, body: Option<&Value>) -> Option<Fault> {
+        let key = self.setup.key(body?)?;
+        let attempt = {
+            let mut attempts = self.attempts.lock().unwrap();
+            let n = attempts.entry(key.clone()).or_default();
+            *n += 1;
+            *n
+        };
+        let fate = Fate::draw(self.setup, self.seed, &key, attempt);
+        *self.drawn.lock().unwrap().entry(fate).or_default() += 1;
+        fate.fault(self.setup, attempt)
+    }
+}
+
+/// What the fake holds, read from its journal and its users.
 #[derive(Default)]
 struct Ledger {
     /// Key → the ids created for it (more than one would be a duplicate).
     created: HashMap<String, Vec<String>>,
-    /// Every creation, in order.
+    /// Every creation.
     creations: usize,
     /// Key → requests seen.
     attempts: HashMap<String, u32>,
     /// Key → 409s answered.
     conflicts: HashMap<String, u32>,
-    fates: BTreeMap<Fate, u32>,
 }
 
 impl Ledger {
-    /// Creates the user for `key` unless the key is unique and taken; the new id, or `None` for
-    /// a conflict.
-    fn create(&mut self, setup: Setup, key: &str) -> Option<String> {
-        if setup.unique() && self.created.contains_key(key) {
-            *self.conflicts.entry(key.to_owned()).or_default() += 1;
-            return None;
-        }
-        self.creations += 1;
-        let (id, _) = setup.created(self.creations);
-        self.created
-            .entry(key.to_owned())
-            .or_default()
-            .push(id.clone());
-        Some(id)
-    }
-}
-
-/// The server's answer to one request, recording what it did in `ledger`.
-fn answer(setup: Setup, seed: u64, ledger: &Mutex<Ledger>, request: &RawRequest) -> Reply {
-    let body: Value = serde_json::from_slice(&request.body).expect("a JSON body");
-    let key = setup.key(&body);
-    let mut ledger = ledger.lock().unwrap();
-    let attempt = {
-        let n = ledger.attempts.entry(key.clone()).or_default();
-        *n += 1;
-        *n
-    };
-    let fate = Fate::draw(setup, seed, &key, attempt);
-    *ledger.fates.entry(fate).or_default() += 1;
-    let now = |status, body: &Value| Reply::Now(json_response(status, &[], body));
-    let throttled = |status, body: &Value| {
-        let wait = (attempt % 3).to_string();
-        Reply::Now(json_response(status, &[("retry-after", &wait)], body))
-    };
-    match fate {
-        Fate::TooMany => throttled(429, &setup.error("rate_limited")),
-        Fate::Unavailable => throttled(503, &setup.error("maintenance")),
-        Fate::FailsBefore => now(500, &setup.error("internal")),
-        // Bitpanda documents 422 for an invalid body, Wealthyhood 400.
-        Fate::Invalid => match setup {
-            Setup::Wealthyhood => now(400, &setup.error("invalid_first_name")),
-            _ => now(422, &setup.error("invalid_first_name")),
-        },
-        Fate::Silent => Reply::Never,
-        Fate::CreatesThenFails | Fate::CreatesThenSilent | Fate::CreatesOffSpec | Fate::Normal => {
-            let Some(id) = ledger.create(setup, &key) else {
-                return now(409, &setup.conflict());
-            };
-            match fate {
-                Fate::CreatesThenFails => now(500, &setup.error("internal")),
-                Fate::CreatesThenSilent => Reply::Never,
-                Fate::CreatesOffSpec => now(201, &setup.created_off_spec(&id)),
-                _ => now(201, &setup.created(ledger.creations).1),
+    fn read(setup: Setup, fake: &FakeProvider) -> Self {
+        let mut ledger = Ledger::default();
+        for request in fake.user_requests() {
+            let key = request
+                .json()
+                .and_then(|body| setup.key(body))
+                .expect("every create carries its key");
+            *ledger.attempts.entry(key.clone()).or_default() += 1;
+            if request.outcome() == Outcome::Duplicate {
+                *ledger.conflicts.entry(key).or_default() += 1;
             }
         }
-        Fate::CreatesWithoutId => match ledger.create(setup, &key) {
-            Some(_) => now(201, &json!({"status": "created"})),
-            None => now(409, &setup.conflict()),
-        },
+        for held in fake.users() {
+            let key = setup.key(held.body()).expect("a held user has its key");
+            ledger.creations += 1;
+            ledger
+                .created
+                .entry(key)
+                .or_default()
+                .push(held.id().to_owned());
+        }
+        ledger
     }
 }
 
@@ -315,12 +290,19 @@ struct Figures {
 /// Registers `USERS` users with `setup` against a chaotic server, checks every invariant, and
 /// returns the figures.
 async fn run(setup: Setup, seed: u64) -> Figures {
-    let ledger = Arc::new(Mutex::new(Ledger::default()));
-    let server = {
-        let ledger = ledger.clone();
-        ScriptedServer::start(move |request, _| answer(setup, seed, &ledger, request)).await
-    };
-    let client = setup.client(&server.url());
+    let kit = onboarding_testkit::start().await;
+    let fake = setup.fake(&kit);
+    let fates = Arc::new(Fates {
+        setup,
+        seed,
+        attempts: Mutex::default(),
+        drawn: Mutex::default(),
+    });
+    {
+        let fates = fates.clone();
+        fake.fail_with(move |call| fates.fault(call.json()));
+    }
+    let client = setup.client(fake);
     let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..USERS {
@@ -350,7 +332,7 @@ async fn run(setup: Setup, seed: u64) -> Figures {
     }
     assert_eq!(ends.len(), USERS, "every user is accounted for");
 
-    let ledger = ledger.lock().unwrap();
+    let ledger = Ledger::read(setup, fake);
     let mut figures = Figures {
         users: ends.len(),
         requests: ledger.attempts.values().sum(),
@@ -407,7 +389,7 @@ async fn run(setup: Setup, seed: u64) -> Figures {
     }
     println!(
         "chaos {setup:?} seed {seed:#x}: {figures:?}; server fates {:?}",
-        ledger.fates
+        fates.drawn.lock().unwrap()
     );
     figures
 }
