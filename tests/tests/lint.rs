@@ -302,3 +302,58 @@ fn codegen_refuses_a_spec_with_a_lint_problem_and_writes_nothing() {
         );
     }
 }
+
+#[test]
+fn an_x_required_when_naming_a_missing_field_or_no_values_is_reported() {
+    let lines = lint_lines("wealthyhood", |d| {
+        at(d, "/components/schemas/EmploymentInfo").insert(
+            "x-required-when".into(),
+            json!({
+                "industry": {"employmentStatus": []},
+                "employer": {"employmentStatus": ["PartTime"]},
+                "incomeRangeId": {"employerSize": ["Large"]},
+            }),
+        );
+    });
+    assert_eq!(
+        lines,
+        [
+            "specs/wealthyhood.yaml: #/components/schemas/EmploymentInfo/x-required-when/employer: 'employer' is not a property of this schema",
+            "specs/wealthyhood.yaml: #/components/schemas/EmploymentInfo/x-required-when/incomeRangeId: 'employerSize' is not a property of this schema",
+            "specs/wealthyhood.yaml: #/components/schemas/EmploymentInfo/x-required-when/industry: the values of 'employmentStatus' must be a non-empty list of strings",
+        ]
+    );
+}
+
+#[test]
+fn an_x_required_when_without_one_condition_is_reported() {
+    let lines = lint_lines("wealthyhood", |d| {
+        at(d, "/components/schemas/EmploymentInfo")
+            .insert("x-required-when".into(), json!({"industry": ["FullTime"]}));
+    });
+    assert_eq!(
+        lines,
+        [
+            "specs/wealthyhood.yaml: #/components/schemas/EmploymentInfo/x-required-when/industry: the condition must name exactly one other property"
+        ]
+    );
+}
+
+#[test]
+fn an_x_required_when_value_outside_the_conditions_enum_is_reported() {
+    let lines = lint_lines("wealthyhood", |d| {
+        let info = at(d, "/components/schemas/EmploymentInfo");
+        info["properties"]["employmentStatus"]["enum"] =
+            json!(["FullTime", "PartTime", "SelfEmployed"]);
+        info.insert(
+            "x-required-when".into(),
+            json!({"industry": {"employmentStatus": ["FullTime", "Moonlighting"]}}),
+        );
+    });
+    assert_eq!(
+        lines,
+        [
+            "specs/wealthyhood.yaml: #/components/schemas/EmploymentInfo/x-required-when/industry: 'Moonlighting' is not a value 'employmentStatus' allows"
+        ]
+    );
+}

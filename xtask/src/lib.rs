@@ -19,6 +19,7 @@ pub mod lint;
 pub mod preflight;
 pub mod redact;
 pub mod render;
+pub mod required_when;
 pub mod sensitive;
 pub mod surface;
 pub mod workspace;

@@ -14,7 +14,9 @@
 //!   `components` reachable for `$ref`s;
 //! - every `x-inferred: true` carries a non-empty `x-inferred-note`;
 //! - every `x-sensitive` is a boolean, and a property whose name suggests personal data carries
-//!   one (see [`sensitive`]).
+//!   one (see [`sensitive`]);
+//! - every `x-required-when` names properties of its own schema and values they allow (see
+//!   [`required_when`]).
 //!
 //! Places are JSON pointers into the document (`#/components/schemas/User/properties/email`),
 //! except operations, which are named `METHOD /path` as in [`preflight`].
@@ -24,8 +26,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::preflight::{self, METHODS, SpecError, pointer_segment, resolve};
-use crate::sensitive;
 use crate::workspace::{self, FileError, SpecTarget};
+use crate::{required_when, sensitive};
 
 pub use spec_support::examples::{Example, examples};
 pub use spec_support::schema::{example_problems, to_json_schema, validator};
@@ -72,6 +74,7 @@ pub fn check(spec: &str, text: &str) -> Result<Value, Vec<SpecError>> {
     problems.extend(description_problems(&document));
     inferred_problems(&document, "#", &mut problems);
     problems.extend(sensitive::problems(&document));
+    problems.extend(required_when::problems(&document));
     if sound {
         problems.extend(example_problems(&document));
     }
