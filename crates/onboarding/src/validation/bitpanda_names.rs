@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use bitpanda_client::types::InvestmentAsAServiceUserFirstName;
+use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// A name as the facade checks it and sends it to Bitpanda: in Unicode Normalization Form C (so
@@ -12,9 +13,14 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 /// apostrophe U+2019 (what phone keyboards type) folded into the ASCII apostrophe U+0027, the one
 /// apostrophe the spec's pattern allows.
 ///
-/// Most names are already in that form (the quick check proves it without normalising), and are
-/// then borrowed as they are: no copy, no normalisation pass.
+/// Most names are already in that form (the remembered facts of their characters, or else
+/// Unicode's quick check, prove it without normalising), and are then borrowed as they are: no
+/// copy, no normalisation pass.
 pub(crate) fn bitpanda_name(raw: &str) -> Cow<'_, str> {
+    // The usual name: allowed characters that NFC leaves alone, known from the table.
+    if raw.chars().all(|c| char_facts(c) & SENT_AS_IS != 0) {
+        return Cow::Borrowed(raw);
+    }
     if !raw.contains('\u{2019}') && is_nfc_quick(raw.chars()) == IsNormalized::Yes {
         return Cow::Borrowed(raw);
     }
@@ -35,31 +41,46 @@ pub(crate) fn bitpanda_name(raw: &str) -> Cow<'_, str> {
 /// the client accepts; the answer is remembered per code point, so the ~1,000-character pattern
 /// runs once per distinct character in the life of the process instead of twice per name.
 pub(crate) fn is_bitpanda_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(is_bitpanda_name_char)
+    !name.is_empty() && name.chars().all(|c| char_facts(c) & ALLOWED != 0)
 }
 
-/// The answers for the Basic Multilingual Plane, two bits per code point: "decided" and "allowed".
-static DECIDED_CHARS: [AtomicU32; 0x1_0000 / 16] = [const { AtomicU32::new(0) }; 0x1_0000 / 16];
+/// What is known of each code point of the Basic Multilingual Plane, four bits each: whether it
+/// is decided yet, [`ALLOWED`] and [`SENT_AS_IS`].
+static CHAR_FACTS: [AtomicU32; 0x1_0000 / 8] = [const { AtomicU32::new(0) }; 0x1_0000 / 8];
 
-/// Whether the spec's name pattern allows `c`, remembered for the BMP (the pattern lists only BMP
-/// code points; others are asked every time, and refused).
-fn is_bitpanda_name_char(c: char) -> bool {
-    const DECIDED: u32 = 0b01;
-    const ALLOWED: u32 = 0b10;
+/// The code point's facts are known.
+const DECIDED: u32 = 0b001;
+/// The spec's name pattern allows the code point.
+const ALLOWED: u32 = 0b010;
+/// Allowed, and a name made only of such code points is already in NFC (Unicode's quick check
+/// says "yes" and the combining class is 0, so nothing can reorder or compose).
+const SENT_AS_IS: u32 = 0b100;
+
+/// The facts of `c`, remembered for the BMP (the pattern lists only BMP code points; others are
+/// worked out every time, and refused).
+fn char_facts(c: char) -> u32 {
     let code = u32::from(c);
-    let Some(slot) = DECIDED_CHARS.get(code as usize / 16) else {
-        return spec_allows_char(c);
+    let Some(slot) = CHAR_FACTS.get(code as usize / 8) else {
+        return work_out_facts(c);
     };
-    let shift = (code % 16) * 2;
-    // Relaxed is enough: every thread that decides a code point stores the same answer.
-    let bits = slot.load(Ordering::Relaxed) >> shift;
-    if bits & DECIDED != 0 {
-        return bits & ALLOWED != 0;
+    let shift = (code % 8) * 4;
+    // Relaxed is enough: every thread that decides a code point stores the same facts.
+    let facts = (slot.load(Ordering::Relaxed) >> shift) & 0b1111;
+    if facts & DECIDED != 0 {
+        return facts;
     }
+    let facts = work_out_facts(c);
+    slot.fetch_or(facts << shift, Ordering::Relaxed);
+    facts
+}
+
+/// The facts of `c`, from the generated type and Unicode's normalisation data.
+fn work_out_facts(c: char) -> u32 {
     let allowed = spec_allows_char(c);
-    let answer = if allowed { DECIDED | ALLOWED } else { DECIDED };
-    slot.fetch_or(answer << shift, Ordering::Relaxed);
-    allowed
+    let as_is = allowed
+        && canonical_combining_class(c) == 0
+        && is_nfc_quick(std::iter::once(c)) == IsNormalized::Yes;
+    DECIDED | if allowed { ALLOWED } else { 0 } | if as_is { SENT_AS_IS } else { 0 }
 }
 
 /// The generated `first_name` type's answer for the one-character name `c`.
@@ -99,6 +120,23 @@ mod tests {
             !class.contains(['[', ']']) && !class.starts_with('^'),
             "not one plain class: {first}"
         );
+    }
+
+    /// [`bitpanda_name`] without the remembered facts: NFC, U+2019 folded.
+    fn fully_normalised(raw: &str) -> String {
+        raw.nfc()
+            .map(|c| if c == '\u{2019}' { '\'' } else { c })
+            .collect()
+    }
+
+    #[test]
+    fn the_remembered_facts_give_the_normal_form_for_every_bmp_character() {
+        for c in (0..=0xFFFF_u32).filter_map(char::from_u32) {
+            for name in [c.to_string(), format!("A{c}"), format!("{c}\u{0301}")] {
+                let fast = bitpanda_name(&name);
+                assert_eq!(fast, fully_normalised(&name), "U+{:04X}", u32::from(c));
+            }
+        }
     }
 
     #[test]
