@@ -135,7 +135,7 @@ fn name_rules(checker: &mut Checker, name: &str, field: impl Display + Copy, pro
     if checker.required(name, field, provider_field) {
         // Checked as it will be sent: NFC, typographic apostrophes folded.
         checker.ensure(
-            bitpanda_names::is_bitpanda_name(&bitpanda_names::bitpanda_name(name)),
+            bitpanda_names::is_bitpanda_name_once_normalised(name),
             field,
             provider_field,
             NAME_CHARSET,

@@ -31,6 +31,16 @@ pub(crate) fn bitpanda_name(raw: &str) -> Cow<'_, str> {
     )
 }
 
+/// Whether `raw`, once in the form [`bitpanda_name`] gives it, is a Bitpanda name
+/// ([`is_bitpanda_name`]). The usual name is settled in one pass over the remembered facts of its
+/// characters; any other is normalised first.
+pub(crate) fn is_bitpanda_name_once_normalised(raw: &str) -> bool {
+    if raw.chars().all(|c| char_facts(c) & SENT_AS_IS != 0) {
+        return !raw.is_empty();
+    }
+    is_bitpanda_name(&bitpanda_name(raw))
+}
+
 /// Whether `name` (as [`bitpanda_name`] gives it) is a non-empty Bitpanda name: upper- and
 /// lower-case letters of any cased script, comma, full stop, hyphen, apostrophe and space.
 ///
@@ -134,7 +144,14 @@ mod tests {
         for c in (0..=0xFFFF_u32).filter_map(char::from_u32) {
             for name in [c.to_string(), format!("A{c}"), format!("{c}\u{0301}")] {
                 let fast = bitpanda_name(&name);
-                assert_eq!(fast, fully_normalised(&name), "U+{:04X}", u32::from(c));
+                let full = fully_normalised(&name);
+                assert_eq!(fast, full, "U+{:04X}", u32::from(c));
+                assert_eq!(
+                    is_bitpanda_name_once_normalised(&name),
+                    InvestmentAsAServiceUserFirstName::try_from(full.as_str()).is_ok(),
+                    "U+{:04X}",
+                    u32::from(c)
+                );
             }
         }
     }
@@ -159,11 +176,9 @@ mod tests {
         // Twice: the first pass fills the remembered answers, the second reads them.
         for _ in 0..2 {
             for name in samples {
-                assert_eq!(
-                    is_bitpanda_name(name),
-                    InvestmentAsAServiceUserFirstName::try_from(name).is_ok(),
-                    "{name}"
-                );
+                let spec = InvestmentAsAServiceUserFirstName::try_from(name).is_ok();
+                assert_eq!(is_bitpanda_name(name), spec, "{name}");
+                assert_eq!(is_bitpanda_name_once_normalised(name), spec, "{name}");
             }
         }
     }
