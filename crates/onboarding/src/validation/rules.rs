@@ -70,6 +70,12 @@ fn is_host_name(value: &str) -> bool {
         })
 }
 
+/// Whether `value` has at most `max` characters. A string of at most `max` bytes has at most
+/// `max` characters, so only a longer one is counted.
+pub(crate) fn has_at_most_chars(value: &str, max: usize) -> bool {
+    value.len() <= max || value.chars().count() <= max
+}
+
 /// Bitpanda's E.164 pattern `^\+[1-9][0-9]{1,14}$`.
 pub(crate) fn is_e164(value: &str) -> bool {
     let Some(digits) = value.strip_prefix('+') else {
@@ -204,6 +210,16 @@ mod tests {
         ] {
             assert!(!is_email(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn at_most_chars_counts_characters_not_bytes() {
+        assert!(has_at_most_chars("", 0));
+        assert!(has_at_most_chars("abc", 3));
+        assert!(!has_at_most_chars("abcd", 3));
+        // Three characters in six bytes.
+        assert!(has_at_most_chars("Γιώ", 3));
+        assert!(!has_at_most_chars("Γιώρ", 3));
     }
 
     #[test]
