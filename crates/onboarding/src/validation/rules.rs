@@ -58,16 +58,24 @@ const ATEXT: [bool; 256] = {
 /// 253 in all; `--` in third and fourth place only in an `xn--` (IDNA) label.
 fn is_host_name(value: &str) -> bool {
     value.len() <= 253
-        && value.split('.').all(|label| {
-            let bytes = label.as_bytes();
-            (1..=63).contains(&bytes.len())
-                && bytes
-                    .iter()
-                    .all(|&byte| byte.is_ascii_alphanumeric() || byte == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && (bytes.len() < 4 || &bytes[2..4] != b"--" || label.starts_with("xn--"))
-        })
+        && value
+            .as_bytes()
+            .split(|&byte| byte == b'.')
+            .all(is_host_label)
+}
+
+/// One label of [`is_host_name`].
+fn is_host_label(label: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
+        return false;
+    };
+    label.len() <= 63
+        && first != b'-'
+        && last != b'-'
+        && label
+            .iter()
+            .all(|&byte| byte.is_ascii_alphanumeric() || byte == b'-')
+        && (label.len() < 4 || &label[2..4] != b"--" || label.starts_with(b"xn--"))
 }
 
 /// Whether `value` has at most `max` characters. A string of at most `max` bytes has at most
