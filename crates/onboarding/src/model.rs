@@ -426,6 +426,14 @@ pub(crate) fn joined_given_names_chars(given_names: &[String]) -> usize {
     names + given_names.len().saturating_sub(1)
 }
 
+/// Whether [`join_given_names`] would have at most `max` characters; counted only when the
+/// joined string would be longer than `max` bytes.
+pub(crate) fn joined_given_names_have_at_most_chars(given_names: &[String], max: usize) -> bool {
+    let bytes: usize = given_names.iter().map(String::len).sum();
+    bytes + given_names.len().saturating_sub(1) <= max
+        || joined_given_names_chars(given_names) <= max
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,6 +450,14 @@ mod tests {
                 join_given_names(&names).chars().count(),
                 "{names:?}"
             );
+            let joined = join_given_names(&names).chars().count();
+            for max in [0, 7, 8, 15, 16, 17, 100] {
+                assert_eq!(
+                    joined_given_names_have_at_most_chars(&names, max),
+                    joined <= max,
+                    "{names:?} {max}"
+                );
+            }
         }
     }
 

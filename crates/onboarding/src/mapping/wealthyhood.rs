@@ -123,7 +123,13 @@ fn line1(address: &model::Address) -> String {
         .as_deref()
         .filter(|number| !number.trim().is_empty())
     {
-        Some(number) => [address.street.as_str(), number].join(" "),
+        Some(number) => {
+            let mut line = String::with_capacity(address.street.len() + 1 + number.len());
+            line.push_str(&address.street);
+            line.push(' ');
+            line.push_str(number);
+            line
+        }
         None => address.street.clone(),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Display;
 
-use super::{Checker, codes, rules};
+use super::{Checker, bitpanda_names, codes, rules};
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser};
 
 const NAME_CHARSET: &str = "may contain only upper- and lower-case letters (of any cased script, \
@@ -135,7 +135,7 @@ fn name_rules(checker: &mut Checker, name: &str, field: impl Display + Copy, pro
     if checker.required(name, field, provider_field) {
         // Checked as it will be sent: NFC, typographic apostrophes folded.
         checker.ensure(
-            rules::is_bitpanda_name(&rules::bitpanda_name(name)),
+            bitpanda_names::is_bitpanda_name_once_normalised(name),
             field,
             provider_field,
             NAME_CHARSET,

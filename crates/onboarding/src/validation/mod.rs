@@ -12,6 +12,7 @@
 //! is only needed to validate without building a request.
 
 mod bitpanda;
+mod bitpanda_names;
 mod btcdirect;
 mod codes;
 mod rules;
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{NewUser, UserUpdate};
 use crate::provider::Provider;
 
-pub(crate) use rules::bitpanda_name;
+pub(crate) use bitpanda_names::bitpanda_name;
 
 /// The `provider_field` of a violation that concerns no single field of the provider's body.
 pub const NO_PROVIDER_FIELD: &str = "-";

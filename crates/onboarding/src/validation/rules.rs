@@ -1,10 +1,6 @@
 //! Predicates behind the rules: pure functions of a value, shared by the three rule sets.
 
-use bitpanda_client::types::{InvestmentAsAServiceUserFirstName, InvestmentAsAServiceUserLastName};
 use chrono::{Datelike, NaiveDate};
-use std::borrow::Cow;
-
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// Empty or only whitespace.
 pub(crate) fn is_blank(value: &str) -> bool {
@@ -62,16 +58,30 @@ const ATEXT: [bool; 256] = {
 /// 253 in all; `--` in third and fourth place only in an `xn--` (IDNA) label.
 fn is_host_name(value: &str) -> bool {
     value.len() <= 253
-        && value.split('.').all(|label| {
-            let bytes = label.as_bytes();
-            (1..=63).contains(&bytes.len())
-                && bytes
-                    .iter()
-                    .all(|&byte| byte.is_ascii_alphanumeric() || byte == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && (bytes.len() < 4 || &bytes[2..4] != b"--" || label.starts_with("xn--"))
-        })
+        && value
+            .as_bytes()
+            .split(|&byte| byte == b'.')
+            .all(is_host_label)
+}
+
+/// One label of [`is_host_name`].
+fn is_host_label(label: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
+        return false;
+    };
+    label.len() <= 63
+        && first != b'-'
+        && last != b'-'
+        && label
+            .iter()
+            .all(|&byte| byte.is_ascii_alphanumeric() || byte == b'-')
+        && (label.len() < 4 || &label[2..4] != b"--" || label.starts_with(b"xn--"))
+}
+
+/// Whether `value` has at most `max` characters. A string of at most `max` bytes has at most
+/// `max` characters, so only a longer one is counted.
+pub(crate) fn has_at_most_chars(value: &str, max: usize) -> bool {
+    value.len() <= max || value.chars().count() <= max
 }
 
 /// Bitpanda's E.164 pattern `^\+[1-9][0-9]{1,14}$`.
@@ -89,35 +99,6 @@ pub(crate) fn is_plus_digits(value: &str) -> bool {
     value.strip_prefix('+').is_some_and(|digits| {
         !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit())
     })
-}
-
-/// A name as the facade checks it and sends it to Bitpanda: in Unicode Normalization Form C (so
-/// `e` followed by U+0301 COMBINING ACUTE ACCENT is the one letter `é`), with the typographic
-/// apostrophe U+2019 (what phone keyboards type) folded into the ASCII apostrophe U+0027, the one
-/// apostrophe the spec's pattern allows.
-///
-/// Most names are already in that form (the quick check proves it without normalising), and are
-/// then borrowed as they are: no copy, no normalisation pass.
-pub(crate) fn bitpanda_name(raw: &str) -> Cow<'_, str> {
-    if !raw.contains('\u{2019}') && is_nfc_quick(raw.chars()) == IsNormalized::Yes {
-        return Cow::Borrowed(raw);
-    }
-    Cow::Owned(
-        raw.nfc()
-            .map(|c| if c == '\u{2019}' { '\'' } else { c })
-            .collect(),
-    )
-}
-
-/// Whether `name` (as [`bitpanda_name`] gives it) is a non-empty Bitpanda name: upper- and
-/// lower-case letters of any cased script, comma, full stop, hyphen, apostrophe and space.
-///
-/// The check is the generated types' own, i.e. the spec's `first_name` and `last_name` patterns
-/// (which are the same) compiled the way the generated client compiles them, so the facade
-/// cannot drift from what the client accepts.
-pub(crate) fn is_bitpanda_name(name: &str) -> bool {
-    InvestmentAsAServiceUserFirstName::try_from(name).is_ok()
-        && InvestmentAsAServiceUserLastName::try_from(name).is_ok()
 }
 
 /// Code points that make a name or business name an "emoji" name for BTC Direct (ER125–ER127):
@@ -240,6 +221,16 @@ mod tests {
     }
 
     #[test]
+    fn at_most_chars_counts_characters_not_bytes() {
+        assert!(has_at_most_chars("", 0));
+        assert!(has_at_most_chars("abc", 3));
+        assert!(!has_at_most_chars("abcd", 3));
+        // Three characters in six bytes.
+        assert!(has_at_most_chars("Γιώ", 3));
+        assert!(!has_at_most_chars("Γιώρ", 3));
+    }
+
+    #[test]
     fn e164_follows_the_spec_pattern() {
         for good in ["+33123123412", "+306912345678", "+12", "+123456789012345"] {
             assert!(is_e164(good), "{good}");
@@ -263,71 +254,6 @@ mod tests {
         assert!(is_plus_digits("+0"));
         for bad in ["+", "31612345678", "+31 6", "+31-6", "++31"] {
             assert!(!is_plus_digits(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn a_name_already_in_form_is_borrowed_and_equals_the_normalised_one() {
-        for name in [
-            "Jos\u{00E9}",
-            "Γιώργος Νικόλαος",
-            "O'Brien",
-            "Jose\u{0301}",
-            "O\u{2019}Brien",
-        ] {
-            let full: String = name
-                .nfc()
-                .map(|c| if c == '\u{2019}' { '\'' } else { c })
-                .collect();
-            let fast = bitpanda_name(name);
-            assert_eq!(fast, full, "{name}");
-            assert_eq!(matches!(fast, Cow::Borrowed(_)), full == name, "{name}");
-        }
-    }
-
-    #[test]
-    fn bitpanda_names_are_nfc_with_the_ascii_apostrophe() {
-        assert_eq!(bitpanda_name("Jose\u{0301}"), "Jos\u{00E9}");
-        assert_eq!(bitpanda_name("Nguye\u{0302}\u{0303}n"), "Nguy\u{1EC5}n");
-        assert_eq!(bitpanda_name("O\u{2019}Brien"), "O'Brien");
-        assert_eq!(bitpanda_name("Zo\u{00EB}"), "Zo\u{00EB}");
-    }
-
-    #[test]
-    fn bitpanda_names_accept_letters_of_cased_scripts() {
-        for good in [
-            "Jean",
-            "Nguyễn",
-            "Γιώργος",
-            "Ἀθηνᾶ",
-            "Иван",
-            "Łukasz",
-            "Արամ",
-            "O'Brien",
-            "Smith-Jones",
-            "Doe, Jr.",
-        ] {
-            assert!(is_bitpanda_name(&bitpanda_name(good)), "{good}");
-        }
-    }
-
-    #[test]
-    fn bitpanda_names_refuse_non_letters_and_uncased_scripts() {
-        // Digits, symbols, the Greek question mark and ano teleia, the Cyrillic thousands sign,
-        // uncased scripts, a cased letter outside the BMP, and the empty name.
-        for bad in [
-            "R2D2",
-            "Jean!",
-            "Γιώργος\u{037E}",
-            "Γιώργος\u{0387}",
-            "\u{0482}Иван",
-            "محمد",
-            "王",
-            "\u{10400}",
-            "<b>",
-            "",
-        ] {
-            assert!(!is_bitpanda_name(&bitpanda_name(bad)), "{bad}");
         }
     }
 

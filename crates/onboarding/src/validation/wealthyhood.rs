@@ -1,7 +1,7 @@
 //! Wealthyhood's rules.
 
-use super::Checker;
-use crate::model::{EmploymentInfo, NewUser, joined_given_names_chars};
+use super::{Checker, rules};
+use crate::model::{EmploymentInfo, NewUser, joined_given_names_have_at_most_chars};
 
 /// Employment statuses for which Wealthyhood requires an industry.
 const STATUSES_NEEDING_INDUSTRY: [&str; 3] = ["FullTime", "PartTime", "SelfEmployed"];
@@ -22,7 +22,7 @@ pub(super) fn check(checker: &mut Checker, user: &NewUser) {
         checker.required(name, format_args!("given_names[{index}]"), "firstName");
     }
     checker.ensure(
-        joined_given_names_chars(&user.given_names) <= MAX_NAME_CHARS,
+        joined_given_names_have_at_most_chars(&user.given_names, MAX_NAME_CHARS),
         "given_names",
         "firstName",
         "must be at most 100 characters once joined with spaces",
@@ -30,7 +30,7 @@ pub(super) fn check(checker: &mut Checker, user: &NewUser) {
 
     if checker.required(&user.family_name, "family_name", "lastName") {
         checker.ensure(
-            user.family_name.chars().count() <= MAX_NAME_CHARS,
+            rules::has_at_most_chars(&user.family_name, MAX_NAME_CHARS),
             "family_name",
             "lastName",
             "must be at most 100 characters",
