@@ -227,7 +227,7 @@ impl FakeProvider {
         assert_eq!(
             creates,
             1,
-            "{}: expected exactly one create for external_id {external_id:?}, found {creates} \
+            "{}: expected exactly one create for the given external_id, found {creates} \
              (outcomes: {:?})",
             self.provider,
             self.outcomes()
