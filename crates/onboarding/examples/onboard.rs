@@ -122,6 +122,20 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Why `file` does not decode. A syntax error is shown as serde reports it; a data error only by
+/// position, as serde's message can quote the value it refused (`invalid type: string "…"`,
+/// `unknown variant …`), which may be personal data.
+fn undecodable(file: &str, error: &serde_json::Error) -> String {
+    match error.classify() {
+        serde_json::error::Category::Data => format!(
+            "{file}: a value does not fit the model at line {}, column {}",
+            error.line(),
+            error.column()
+        ),
+        _ => format!("{file}: {error}"),
+    }
+}
+
 async fn run(command: &Command) -> Result<serde_json::Value, String> {
     let text =
         std::fs::read_to_string(&command.file).map_err(|e| format!("{}: {e}", command.file))?;
@@ -131,7 +145,7 @@ async fn run(command: &Command) -> Result<serde_json::Value, String> {
     match (command.action.as_str(), command.provider.as_str()) {
         ("create", provider @ ("bitpanda" | "wealthyhood")) => {
             let user: NewUser =
-                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", command.file))?;
+                serde_json::from_str(&text).map_err(|e| undecodable(&command.file, &e))?;
             let tokens = token_source(provider)?;
             let client: OnboardingClient = if provider == "bitpanda" {
                 builder.bitpanda(tokens).map(Into::into)
@@ -148,7 +162,7 @@ async fn run(command: &Command) -> Result<serde_json::Value, String> {
         }
         ("update", "btcdirect") => {
             let update: UserUpdate =
-                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", command.file))?;
+                serde_json::from_str(&text).map_err(|e| undecodable(&command.file, &e))?;
             let partner = btcdirect_partner()?;
             let user = match env("ONBOARDING_BTCDIRECT_USER_IDENTIFIER") {
                 Ok(identifier) => UserContext::identifier(&identifier),
