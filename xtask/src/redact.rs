@@ -218,27 +218,28 @@ fn plan(types: &[(bool, Item)], shapes: &[Shape]) -> (BTreeMap<String, Redaction
     loop {
         let mut held = BTreeSet::new();
         for (name, redaction) in &plan {
-            for (key, field) in keyed_fields(known[name]) {
+            // Every planned name is known (a value list has no field to plan); skip any other.
+            let Some(item) = known.get(name) else {
+                continue;
+            };
+            for (key, field) in keyed_fields(item) {
                 if redaction.whole || redaction.fields.contains(&key) {
                     named_types(&field.ty, &mut held);
                 }
             }
         }
-        let newly: Vec<String> = held
+        let newly: Vec<(String, &Item)> = held
             .into_iter()
-            .filter(|name| known.contains_key(name))
-            .filter(|name| !plan.get(name).is_some_and(|r| r.whole))
+            .filter_map(|name| known.get(&name).map(|item| (name, *item)))
+            .filter(|(name, _)| !plan.get(name).is_some_and(|r| r.whole))
             .collect();
         if newly.is_empty() {
             break;
         }
-        for name in newly {
-            let redaction = plan.entry(name.clone()).or_default();
+        for (name, item) in newly {
+            let redaction = plan.entry(name).or_default();
             redaction.whole = true;
-            redaction.fields = keyed_fields(known[&name])
-                .into_iter()
-                .map(|(k, _)| k)
-                .collect();
+            redaction.fields = keyed_fields(item).into_iter().map(|(k, _)| k).collect();
         }
     }
     let unmatched = (0..shapes.len())
@@ -394,13 +395,14 @@ fn debug_impl(item: &Item, redaction: &Redaction) -> TokenStream {
 
 /// Rewrites `items` (recursively through inline modules): every type `plan` names, in or out of
 /// a `builder` module, loses its derived `Debug` and is followed by a redacting `impl Debug`.
-fn rewrite(items: &mut Vec<Item>, plan: &BTreeMap<String, Redaction>) {
+/// Fails, naming the type, if a redacting impl does not parse (a bug here, not in the spec).
+fn rewrite(items: &mut Vec<Item>, plan: &BTreeMap<String, Redaction>) -> Result<(), String> {
     let mut index = 0;
     while index < items.len() {
         if let Item::Mod(module) = &mut items[index]
             && let Some((_, inner)) = &mut module.content
         {
-            rewrite(inner, plan);
+            rewrite(inner, plan)?;
         }
         let redaction = plan.get(&item_name(&items[index]));
         let attrs = match &mut items[index] {
@@ -412,13 +414,18 @@ fn rewrite(items: &mut Vec<Item>, plan: &BTreeMap<String, Redaction>) {
             && remove_derived_debug(attrs)
         {
             let implementation = debug_impl(&items[index], redaction);
-            let implementation: Item =
-                syn::parse2(implementation).expect("a redacting Debug impl is a valid item");
+            let implementation: Item = syn::parse2(implementation).map_err(|e| {
+                format!(
+                    "the redacting Debug impl of {} does not parse: {e}",
+                    item_name(&items[index])
+                )
+            })?;
             items.insert(index + 1, implementation);
             index += 1;
         }
         index += 1;
     }
+    Ok(())
 }
 
 /// Redacts the `Debug` of every generated type in `file` that holds a field marked sensitive in
@@ -441,8 +448,7 @@ pub fn apply(file: &mut syn::File, shapes: &[Shape]) -> Result<(), String> {
             listing.join("; ")
         ));
     }
-    rewrite(&mut file.items, &plan);
-    Ok(())
+    rewrite(&mut file.items, &plan)
 }
 
 #[cfg(test)]
