@@ -124,11 +124,12 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// A token valid for `lifetime` from now (`None`: until the provider refuses it).
+    /// A token valid for `lifetime` from now (`None`, or a lifetime past the clock's range such
+    /// as a token endpoint's `expires_in` of `u64::MAX`: until the provider refuses it).
     pub fn new(secret: impl Into<SecretString>, lifetime: Option<Duration>) -> Self {
         Self {
             secret: secret.into(),
-            expires_at: lifetime.map(|lifetime| Instant::now() + lifetime),
+            expires_at: lifetime.and_then(|lifetime| Instant::now().checked_add(lifetime)),
         }
     }
 

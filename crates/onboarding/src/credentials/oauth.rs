@@ -231,6 +231,13 @@ mod tests {
     }
 
     #[test]
+    fn a_lifetime_past_the_clock_s_range_is_kept_until_refused() {
+        let body = format!(r#"{{"access_token":"abc","expires_in":{}}}"#, u64::MAX);
+        let token = granted(200, body.as_bytes()).expect("granted");
+        assert_eq!(token.expires_at(), None);
+    }
+
+    #[test]
     fn an_off_spec_grant_is_unusable() {
         for body in [
             &br#"{"token":"abc"}"#[..],
