@@ -47,7 +47,8 @@ pub(crate) enum TokenCheck {
 
 struct Issued {
     kind: TokenKind,
-    expires_at: Instant,
+    /// `None`: a lifetime past the clock's range (e.g. `Duration::MAX`), so never.
+    expires_at: Option<Instant>,
 }
 
 /// The tokens one fake issued.
@@ -97,7 +98,7 @@ impl Tokens {
             token.clone(),
             Issued {
                 kind,
-                expires_at: now + lifetime,
+                expires_at: now.checked_add(lifetime),
             },
         );
         (token, lifetime)
@@ -112,7 +113,7 @@ impl Tokens {
         if std::mem::discriminant(&issued.kind) != std::mem::discriminant(expected) {
             return TokenCheck::Unknown;
         }
-        if now >= issued.expires_at {
+        if issued.expires_at.is_some_and(|at| now >= at) {
             return TokenCheck::Expired;
         }
         TokenCheck::Valid(issued.kind.clone())
@@ -122,7 +123,7 @@ impl Tokens {
     pub(crate) fn expire_all(&mut self, now: Instant) {
         for issued in self.issued.values_mut() {
             if issued.kind != TokenKind::Refresh {
-                issued.expires_at = issued.expires_at.min(now);
+                issued.expires_at = Some(issued.expires_at.map_or(now, |at| at.min(now)));
             }
         }
     }
@@ -130,5 +131,28 @@ impl Tokens {
     /// Forgets `token` (a used refresh token).
     pub(crate) fn revoke(&mut self, token: &str) {
         self.issued.remove(token);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lifetime_past_the_clock_s_range_never_expires_until_expired_on_purpose() {
+        let now = Instant::now();
+        let mut tokens = Tokens::new("t", Duration::MAX);
+        let (token, lifetime) = tokens.issue(TokenKind::Access, now);
+        assert_eq!(lifetime, Duration::MAX);
+        let later = now + Duration::from_secs(10 * 365 * 86_400);
+        assert_eq!(
+            tokens.check(&token, &TokenKind::Access, later),
+            TokenCheck::Valid(TokenKind::Access)
+        );
+        tokens.expire_all(later);
+        assert_eq!(
+            tokens.check(&token, &TokenKind::Access, later),
+            TokenCheck::Expired
+        );
     }
 }
