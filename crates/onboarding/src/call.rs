@@ -205,7 +205,7 @@ where
             }
         };
         let delay = policy.delay(attempt, wait);
-        let out_of_time = started.elapsed() + delay > policy.max_total;
+        let out_of_time = started.elapsed().saturating_add(delay) > policy.max_total;
         if attempt >= policy.max_attempts || out_of_time {
             tracing::warn!(%provider, %operation, attempts = attempt, kind = %error.kind(), "giving up");
             return Err(failure(error, earlier_maybe_applied));

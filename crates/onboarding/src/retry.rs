@@ -72,7 +72,9 @@ impl RetryPolicy {
     /// duration up to `initial_backoff × 2^(retry-1)`, capped at [`max_backoff`](Self::max_backoff).
     pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
         if let Some(wait) = retry_after {
-            return wait.min(self.max_retry_after) + full_jitter(self.initial_backoff);
+            return wait
+                .min(self.max_retry_after)
+                .saturating_add(full_jitter(self.initial_backoff));
         }
         let exponent = retry.saturating_sub(1).min(20);
         let ceiling = self
@@ -91,7 +93,9 @@ fn full_jitter(ceiling: Duration) -> Duration {
     }
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u64(nanos);
-    Duration::from_nanos(hasher.finish() % (nanos + 1))
+    let random = hasher.finish();
+    // `nanos + 1` overflows only for the whole `u64` range, which any `random` already is in.
+    Duration::from_nanos(nanos.checked_add(1).map_or(random, |bound| random % bound))
 }
 
 /// Reads a `Retry-After` header value: delay-seconds, or an HTTP date (a date in the past means
@@ -156,6 +160,18 @@ mod tests {
             waits.len() > 10,
             "callers throttled together spread out: {waits:?}"
         );
+    }
+
+    #[test]
+    fn the_longest_configured_waits_do_not_overflow() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            max_retry_after: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(policy.delay(1, Some(Duration::MAX)), Duration::MAX);
+        assert!(policy.delay(30, None) <= Duration::from_nanos(u64::MAX));
     }
 
     #[test]
