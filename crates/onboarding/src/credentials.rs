@@ -103,8 +103,9 @@ impl<S: TokenSource + ?Sized> TokenSource for Box<S> {
     }
 }
 
-/// What a [`TokenSource`] is given when asked for a token.
-#[derive(Debug, Clone, Copy)]
+/// What a [`TokenSource`] is given when asked for a token. `Debug` leaves the HTTP client out:
+/// reqwest's prints its default headers and proxies, where a service may keep a credential.
+#[derive(Clone, Copy)]
 pub struct TokenRequest<'a> {
     /// The HTTP client of the facade client (the service's own when it supplied one).
     pub http: &'a reqwest::Client,
@@ -113,6 +114,15 @@ pub struct TokenRequest<'a> {
     /// A timeout to set on the token request, when the service asked for one over its own
     /// HTTP client's ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub timeout: Option<std::time::Duration>,
+}
+
+impl fmt::Debug for TokenRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenRequest")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An access token and when it stops being valid. `Debug` prints `AccessToken(***)` and the
@@ -264,5 +274,32 @@ impl TokenSource for FixedToken {
             expires_at: None,
         };
         Box::pin(std::future::ready(Ok(token)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_request_s_debug_leaves_the_http_client_s_headers_out() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            "x-api-key",
+            "key-in-a-default-header".parse().expect("header"),
+        );
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("client");
+        assert!(format!("{http:?}").contains("key-in-a-default-header"));
+        let request = TokenRequest {
+            http: &http,
+            base_url: "https://example.test",
+            timeout: None,
+        };
+        let shown = format!("{request:?}");
+        assert!(shown.contains("https://example.test"), "{shown}");
+        assert!(!shown.contains("key-in-a-default-header"), "{shown}");
     }
 }
