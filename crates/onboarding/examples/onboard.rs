@@ -11,8 +11,8 @@
 use std::process::ExitCode;
 
 use onboarding::{
-    BtcDirectLogin, ClientCredentials, FixedToken, NewUser, OnboardingClient, OnboardingError,
-    PartnerAuth, PartnerCredential, TokenSource, UserContext, UserUpdate,
+    BtcDirectLogin, ClientBuilder, ClientCredentials, FixedToken, NewUser, OnboardingClient,
+    OnboardingError, PartnerAuth, PartnerCredential, TokenSource, UserContext, UserUpdate,
 };
 
 const USAGE: &str = "\
@@ -139,7 +139,7 @@ fn undecodable(file: &str, error: &serde_json::Error) -> String {
 async fn run(command: &Command) -> Result<serde_json::Value, String> {
     let text =
         std::fs::read_to_string(&command.file).map_err(|e| format!("{}: {e}", command.file))?;
-    let builder = OnboardingClient::builder(&command.base_url);
+    let builder = ClientBuilder::new(&command.base_url);
     let shown =
         |e: OnboardingError| format!("error ({}, advice {:?}): {e}", e.kind(), e.retry_advice());
     match (command.action.as_str(), command.provider.as_str()) {

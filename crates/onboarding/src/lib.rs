@@ -131,15 +131,21 @@ pub mod credentials;
 pub mod error;
 pub mod retry;
 
+mod answer;
+mod builder;
 mod call;
-mod outcome;
+mod classify;
+mod endpoint;
 mod problems;
 mod redact;
+mod renewal;
+mod spec;
 mod transport;
 
+pub use builder::ClientBuilder;
 pub use client::{
-    BitpandaClient, BtcDirectClient, ClientBuilder, CreatedUser, OnboardingClient, PartnerAuth,
-    PartnerCredential, UpdatedUser, UserContext, WealthyhoodClient,
+    BitpandaClient, BtcDirectClient, CreatedUser, OnboardingClient, PartnerAuth, PartnerCredential,
+    UpdatedUser, UserContext, WealthyhoodClient,
 };
 pub use credentials::{
     AccessToken, BtcDirectLogin, ClientAuthentication, ClientCredentials, FixedToken, TokenError,

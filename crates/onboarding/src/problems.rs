@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
-use crate::error::{ProviderProblem, masked_excerpt};
+use crate::error::ProviderProblem;
 use crate::provider::Provider;
+use crate::redact::masked_excerpt;
 
 /// A provider's typed error body, read into problems the facade can report.
 pub(crate) trait ProviderErrorBody {

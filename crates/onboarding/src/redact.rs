@@ -74,3 +74,45 @@ pub(crate) fn count<T>(values: &[T], noun: &'static str) -> Count {
         noun,
     }
 }
+
+/// The longest excerpt of an unexpected body kept in an error.
+pub const EXCERPT_CHARS: usize = 120;
+
+/// The start of `body` for an error message: at most [`EXCERPT_CHARS`] characters, on one line,
+/// with runs of digits (of any script) shown as `#` and any word containing `@` shown as `***`, so phone numbers,
+/// dates, ids and e-mail addresses do not leak into logs.
+pub fn masked_excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut words = Vec::new();
+    let mut length = 0;
+    for word in text.split_whitespace() {
+        if length >= EXCERPT_CHARS {
+            words.push("…".to_owned());
+            break;
+        }
+        let masked = if word.contains('@') {
+            "***".to_owned()
+        } else {
+            let mut out = String::new();
+            for c in word.chars() {
+                if c.is_numeric() {
+                    if !out.ends_with('#') {
+                        out.push('#');
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        let room = EXCERPT_CHARS.saturating_sub(length);
+        let cut: String = masked.chars().take(room).collect();
+        length += cut.chars().count() + 1;
+        words.push(cut);
+    }
+    if words.is_empty() {
+        "(empty body)".into()
+    } else {
+        words.join(" ")
+    }
+}

@@ -23,16 +23,38 @@
 //!   cannot prove that an unanswered attempt of this call created the user, and an unanswered or
 //!   failed (5xx) Wealthyhood create is never resent: the caller reconciles first.
 //! - Nothing else is retried (4xx are the caller's to fix).
+//! - **A refused access token** (HTTP 401, or BTC Direct's ER701/ER702/ER800/ER801) is dropped
+//!   and the request sent again at once with a renewed token, at most once per call; a second
+//!   refusal, a renewal that gives back the same token, or a fixed credential ends the call as
+//!   [`Unauthorized`](crate::OnboardingError::Unauthorized).
+//! - Every attempt reads its token from the cache, so one that expired during a wait is renewed
+//!   before the next attempt, never sent expired.
 //! - Attempts stop at [`RetryPolicy::max_attempts`], and no wait starts that would end after
-//!   [`RetryPolicy::max_total`] from the first attempt.
+//!   [`RetryPolicy::max_total`] from the first attempt. Both hold for the **whole call**: the
+//!   attempt after a renewal counts like any other, and a call whose budget is spent does not
+//!   renew.
 
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::time::{Duration, SystemTime};
 
 /// How many times, and how patiently, the facade retries a call.
+///
+/// Build one from [`RetryPolicy::default`] (or [`RetryPolicy::never`]) and the `with_…`
+/// setters; fields may be added, so it is not built literally outside this crate:
+///
+/// ```
+/// use std::time::Duration;
+/// use onboarding::RetryPolicy;
+///
+/// let policy = RetryPolicy::default()
+///     .with_max_attempts(5)
+///     .with_max_total(Duration::from_secs(20));
+/// assert_eq!(policy.max_attempts, 5);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (1 = never retry).
+    /// Attempts in all, the first and a token renewal's included (1 = never retry).
     pub max_attempts: u32,
     /// The backoff ceiling before the first retry; doubles each retry.
     pub initial_backoff: Duration,
@@ -58,12 +80,46 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// A policy that never retries.
+    /// A policy that never retries: one attempt, so a refused token is not renewed within the
+    /// call either (it is dropped, and the next call renews it).
     pub fn never() -> Self {
-        Self {
-            max_attempts: 1,
-            ..Self::default()
-        }
+        Self::default().with_max_attempts(1)
+    }
+
+    /// This policy with [`max_attempts`](Self::max_attempts) set: attempts in all, the first
+    /// and a renewal's included (0 is taken as 1).
+    #[must_use]
+    pub fn with_max_attempts(mut self, max_attempts: u32) -> Self {
+        self.max_attempts = max_attempts.max(1);
+        self
+    }
+
+    /// This policy with [`initial_backoff`](Self::initial_backoff) set.
+    #[must_use]
+    pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
+        self.initial_backoff = initial_backoff;
+        self
+    }
+
+    /// This policy with [`max_backoff`](Self::max_backoff) set.
+    #[must_use]
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
+    /// This policy with [`max_retry_after`](Self::max_retry_after) set.
+    #[must_use]
+    pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
+        self.max_retry_after = max_retry_after;
+        self
+    }
+
+    /// This policy with [`max_total`](Self::max_total) set.
+    #[must_use]
+    pub fn with_max_total(mut self, max_total: Duration) -> Self {
+        self.max_total = max_total;
+        self
     }
 
     /// The wait before retry number `retry` (1 for the first retry): the provider's

@@ -31,10 +31,15 @@ fn http() -> reqwest::Client {
         .expect("HTTP client")
 }
 
+/// Two attempts, no backoff: room for one renewal (it counts as an attempt).
 fn builder(server: &MockServer) -> ClientBuilder {
     ClientBuilder::new(server.uri())
         .http_client(http())
-        .retry_policy(RetryPolicy::never())
+        .retry_policy(
+            RetryPolicy::never()
+                .with_max_attempts(2)
+                .with_initial_backoff(Duration::ZERO),
+        )
 }
 
 /// A token endpoint at `/oauth/token` handing out `token-1`, `token-2`, … valid `expires_in`
