@@ -5,10 +5,10 @@ mod support;
 
 use std::time::Duration;
 
+use onboarding::credentials::TokenError;
 use onboarding::{
     BtcDirectLogin, ClientBuilder, ClientCredentials, CreatedUser, FixedToken, NewUser,
-    OnboardingClient, OnboardingError, RetryAdvice, RetryPolicy, TokenError, UserContext,
-    UserUpdate,
+    OnboardingClient, OnboardingError, RetryAdvice, RetryPolicy, UserContext, UserUpdate,
 };
 use onboarding_testkit::{
     Answer, BTCDIRECT_PASSWORD, BTCDIRECT_USERNAME, CLIENT_ID, CLIENT_SECRET, Endpoint,

@@ -124,7 +124,7 @@ impl ClientBuilder {
 
     /// A BTC Direct client authenticating the partner with `partner`: a
     /// [`BtcDirectLogin`](crate::BtcDirectLogin) (renewing tokens), any other token source
-    /// through [`PartnerAuth::tokens`], or a fixed [`PartnerCredential`] (API key or token).
+    /// through [`PartnerAuth::tokens`], or a fixed [`PartnerCredential`](crate::PartnerCredential) (API key or token).
     /// The user's context is given per call.
     pub fn btcdirect(
         self,

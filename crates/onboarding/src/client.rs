@@ -43,7 +43,7 @@ mod wealthyhood;
 
 pub use bitpanda::BitpandaClient;
 pub use btcdirect::{BtcDirectClient, PartnerAuth};
-pub use btcdirect_client::{PartnerCredential, UserContext};
+pub use btcdirect_client::{InvalidIdentifier, PartnerCredential, UserContext};
 pub use wealthyhood::WealthyhoodClient;
 
 pub use crate::answer::{CreatedUser, UpdatedUser};

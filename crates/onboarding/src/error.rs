@@ -31,8 +31,6 @@ use crate::credentials::TokenError;
 use crate::provider::{Operation, Provider};
 use crate::validation::ValidationReport;
 
-pub use crate::redact::{EXCERPT_CHARS, masked_excerpt};
-
 /// One problem the provider reported: its own code, its message, and the field when known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderProblem {
@@ -157,7 +155,7 @@ pub enum OnboardingError {
     },
     /// The request was sent but no usable answer came back (timeout, connection lost, or an
     /// answer from which the new user's id could not be read): it may or may not have been
-    /// applied. Not retried blindly; see [`crate::retry`] for the rule.
+    /// applied. Not retried blindly; see [`RetryPolicy`](crate::RetryPolicy) for the rule.
     OutcomeUnknown {
         /// The provider.
         provider: Provider,

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use onboarding::credentials::TokenError;
 use onboarding::{
     BitpandaClient, BtcDirectClient, BtcDirectLogin, ClientBuilder, ClientCredentials, ErrorKind,
-    FixedToken, OnboardingError, PartnerAuth, RetryPolicy, TokenError, UserContext,
+    FixedToken, OnboardingError, PartnerAuth, RetryPolicy, UserContext,
 };
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -644,7 +645,7 @@ fn secrets_never_show_in_debug_or_display() {
         ClientCredentials::auth0("https://issuer.example", "aud", "id", CLIENT_SECRET).unwrap();
     let login = BtcDirectLogin::new("partner-user", PASSWORD);
     let fixed = FixedToken::new("fixed-secret-token").unwrap();
-    let token = onboarding::AccessToken::new("access-secret-token", None);
+    let token = onboarding::credentials::AccessToken::new("access-secret-token", None);
     let client = ClientBuilder::new("https://api.example.com")
         .bitpanda(credentials.clone())
         .unwrap();

@@ -1,6 +1,6 @@
 //! The service's onboarding test: no credentials, no network, only the test kit on loopback.
 
-use onboarding::{ClientBuilder, ClientCredentials, OnboardingClient};
+use onboarding::{ClientBuilder, ClientCredentials};
 use onboarding_testkit::{CLIENT_ID, CLIENT_SECRET, Fault, Outcome};
 
 #[tokio::test(start_paused = true)]

@@ -40,7 +40,7 @@ impl BitpandaClient {
     /// all of them, and nothing is sent. With an `external_id` the create cannot make a second
     /// user, so an attempt that may have been applied (no answer, 5xx) is retried, and a 409 on
     /// the retry confirms the user exists ([`CreatedUser::ConfirmedExisting`]); without one it is
-    /// returned at once, advising to reconcile first (see [`crate::retry`]).
+    /// returned at once, advising to reconcile first (see [`RetryPolicy`](crate::RetryPolicy)).
     pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
         let body = mapping::bitpanda_request(user)?;
         let body = &body;

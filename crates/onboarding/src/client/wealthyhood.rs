@@ -39,7 +39,7 @@ impl WealthyhoodClient {
     /// The user is validated first: any violation returns [`OnboardingError::InvalidInput`] with
     /// all of them, and nothing is sent. An attempt that may have been applied (no answer, 5xx)
     /// is returned at once, advising to reconcile first, never repeated: Wealthyhood's unique
-    /// email does not make the create repeatable (see [`crate::retry`]).
+    /// email does not make the create repeatable (see [`RetryPolicy`](crate::RetryPolicy)).
     pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
         let body = mapping::wealthyhood_request(user)?;
         let body = &body;
