@@ -217,8 +217,10 @@ fn the_facade_enforces_every_x_required_when_rule() {
             let (on, values) = condition.as_object().unwrap().iter().next().unwrap();
             assert_eq!(on, "employmentStatus");
             for value in values.as_array().unwrap() {
-                let report = onboarding::validate_wealthyhood(&employed(value.as_str().unwrap()))
-                    .expect_err("the field is required for this value");
+                let report = onboarding::validation::validate_wealthyhood(&employed(
+                    value.as_str().unwrap(),
+                ))
+                .expect_err("the field is required for this value");
                 assert!(
                     report
                         .violations
@@ -228,7 +230,7 @@ fn the_facade_enforces_every_x_required_when_rule() {
                 );
                 checked += 1;
             }
-            let other = onboarding::validate_wealthyhood(&employed("Unemployed"));
+            let other = onboarding::validation::validate_wealthyhood(&employed("Unemployed"));
             assert_eq!(
                 other,
                 Ok(()),

@@ -280,7 +280,24 @@ fn malformed_credentials_are_rejected_without_echoing_them() {
     let error = bitpanda_client::Credentials::bearer("abc\ndef").unwrap_err();
     assert!(!error.to_string().contains("abc"));
     assert!(wealthyhood_client::Credentials::bearer("  ").is_err());
-    assert!(btcdirect_client::UserContext::identifier("too-short").is_err());
-    assert!(btcdirect_client::UserContext::identifier(&"a".repeat(256)).is_err());
+    use btcdirect_client::{InvalidIdentifier, UserContext};
+    // Refused with why (the rule, and its length or characters), never with the value.
+    let short = UserContext::identifier("too-short").unwrap_err();
+    assert_eq!(short, InvalidIdentifier::Length { length: 9 });
+    let message = short.to_string();
+    assert!(
+        message.contains("36 to 255 alphanumeric characters"),
+        "{message}"
+    );
+    assert!(message.contains("has 9"), "{message}");
+    assert!(!message.contains("too-short"), "{message}");
+    let long = UserContext::identifier(&"a".repeat(256)).unwrap_err();
+    assert_eq!(long, InvalidIdentifier::Length { length: 256 });
+    let odd = format!("{}@example.com", "a".repeat(36));
+    let characters = UserContext::identifier(&odd).unwrap_err();
+    assert_eq!(characters, InvalidIdentifier::Characters);
+    let message = characters.to_string();
+    assert!(message.contains("other characters"), "{message}");
+    assert!(!message.contains("example.com"), "{message}");
     assert!(btcdirect_client::UserContext::identifier(&"a".repeat(36)).is_ok());
 }

@@ -78,6 +78,33 @@ pub enum UserContext {
     Identifier(HeaderSecret),
 }
 
+/// Why [`UserContext::identifier`] refused an identifier: BTC Direct takes 36 to 255
+/// alphanumeric characters (ER102/ER707). Carries nothing of the refused value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InvalidIdentifier {
+    /// Shorter than 36 or longer than 255 characters.
+    Length {
+        /// How many characters it has.
+        length: usize,
+    },
+    /// A character other than an ASCII letter, a digit or a hyphen.
+    Characters,
+}
+
+impl std::fmt::Display for InvalidIdentifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const RULE: &str =
+            "a User-Identifier is 36 to 255 alphanumeric characters (hyphens allowed)";
+        match self {
+            Self::Length { length } => write!(f, "{RULE}; this one has {length}"),
+            Self::Characters => write!(f, "{RULE}; this one has other characters"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidIdentifier {}
+
 impl UserContext {
     /// The user's own bearer token; rejects an empty or non-header-safe token.
     pub fn user_token(token: &str) -> Result<Self, InvalidCredential> {
@@ -86,18 +113,22 @@ impl UserContext {
 
     /// A user identifier: 36 to 255 ASCII letters and digits (ER102/ER707). Hyphens are also
     /// accepted: the 36-character minimum is exactly a hyphenated UUID's length, so UUIDs are
-    /// taken to be what partners send. Anything else is rejected without repeating it.
-    pub fn identifier(identifier: &str) -> Result<Self, InvalidCredential> {
-        let well_formed = (36..=255).contains(&identifier.len())
-            && identifier
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !well_formed {
-            return Err(InvalidCredential {
-                what: "User-Identifier",
-            });
+    /// taken to be what partners send. Anything else is rejected with why (its length, or its
+    /// characters), never repeating it.
+    pub fn identifier(identifier: &str) -> Result<Self, InvalidIdentifier> {
+        let length = identifier.chars().count();
+        if !(36..=255).contains(&length) {
+            return Err(InvalidIdentifier::Length { length });
         }
-        HeaderSecret::new("User-Identifier", "", identifier).map(Self::Identifier)
+        if !identifier
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(InvalidIdentifier::Characters);
+        }
+        HeaderSecret::new("User-Identifier", "", identifier)
+            .map(Self::Identifier)
+            .map_err(|_| InvalidIdentifier::Characters)
     }
 
     fn header(&self) -> (HeaderName, Option<HeaderValue>) {

@@ -5,9 +5,10 @@ mod support;
 
 use std::time::Duration;
 
+use onboarding::credentials::TokenError;
 use onboarding::{
-    BtcDirectLogin, ClientCredentials, CreatedUser, FixedToken, NewUser, OnboardingClient,
-    OnboardingError, RetryAdvice, RetryPolicy, TokenError, UserContext, UserUpdate,
+    BtcDirectLogin, ClientBuilder, ClientCredentials, CreatedUser, FixedToken, NewUser,
+    OnboardingClient, OnboardingError, RetryAdvice, RetryPolicy, UserContext, UserUpdate,
 };
 use onboarding_testkit::{
     Answer, BTCDIRECT_PASSWORD, BTCDIRECT_USERNAME, CLIENT_ID, CLIENT_SECRET, Endpoint,
@@ -32,17 +33,14 @@ fn update() -> UserUpdate {
 }
 
 fn policy() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default().with_max_attempts(3)
 }
 
 /// The facade client for `provider`, pointed at the kit, with credentials that renew
 /// themselves at the kit's token endpoints.
 fn client(kit: &TestKit, provider: Provider) -> OnboardingClient {
     let fake = kit.fake(provider);
-    let builder = OnboardingClient::builder(fake.url())
+    let builder = ClientBuilder::new(fake.url())
         .retry_policy(policy())
         .timeout(TIMEOUT);
     match provider {
@@ -414,7 +412,7 @@ async fn a_second_external_id_is_a_conflict_and_an_expired_token_is_unauthorized
     );
 
     // A fixed token is never renewed: once expired on the kit's clock, it is refused.
-    let client = OnboardingClient::builder(kit.wealthyhood.url())
+    let client = ClientBuilder::new(kit.wealthyhood.url())
         .wealthyhood(FixedToken::new(&kit.wealthyhood.access_token()).unwrap())
         .unwrap();
     tokio::time::advance(kit.wealthyhood.token_lifetime()).await;

@@ -29,7 +29,7 @@ use criterion::Criterion;
 
 #[path = "support/ratios.rs"]
 mod ratios;
-use onboarding::{FixedToken, NewUser, OnboardingClient, RetryPolicy, mapping};
+use onboarding::{ClientBuilder, FixedToken, NewUser, RetryPolicy, mapping};
 use ratios::print_ratios;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
@@ -176,7 +176,7 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
 
     // Wealthyhood.
     let address = start_server(runtime, WEALTHYHOOD_CREATED);
-    let facade = OnboardingClient::builder(format!("http://{address}"))
+    let facade = ClientBuilder::new(format!("http://{address}"))
         .retry_policy(RetryPolicy::never())
         .wealthyhood(FixedToken::new(TOKEN).expect("token"))
         .expect("facade client");
@@ -215,7 +215,7 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
 
     // Bitpanda.
     let address = start_server(runtime, BITPANDA_CREATED);
-    let facade = OnboardingClient::builder(format!("http://{address}"))
+    let facade = ClientBuilder::new(format!("http://{address}"))
         .retry_policy(RetryPolicy::never())
         .bitpanda(FixedToken::new(TOKEN).expect("token"))
         .expect("facade client");

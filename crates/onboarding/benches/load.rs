@@ -56,7 +56,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use onboarding::{BitpandaClient, FixedToken, NewUser, OnboardingClient, RetryPolicy};
+use onboarding::{BitpandaClient, ClientBuilder, FixedToken, NewUser, RetryPolicy};
 use onboarding_testkit::{FakeProvider, JournalDetail, Outcome as Served, RateLimit};
 use tokio::task::JoinSet;
 
@@ -387,13 +387,11 @@ async fn run(config: Config) -> ExitCode {
         }));
     }
     fake.set_journal_detail(JournalDetail::Keys);
-    let policy = RetryPolicy {
-        max_attempts: config.max_attempts,
-        max_retry_after: Duration::from_millis(config.max_retry_after_ms),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default()
+        .with_max_attempts(config.max_attempts)
+        .with_max_retry_after(Duration::from_millis(config.max_retry_after_ms));
     fake.set_token_lifetime(Duration::from_secs(86_400));
-    let client = OnboardingClient::builder(fake.url())
+    let client = ClientBuilder::new(fake.url())
         .retry_policy(policy.clone())
         .bitpanda(FixedToken::new(&fake.access_token()).expect("token"))
         .expect("client");

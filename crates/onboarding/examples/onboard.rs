@@ -10,9 +10,10 @@
 
 use std::process::ExitCode;
 
+use onboarding::credentials::TokenSource;
 use onboarding::{
-    BtcDirectLogin, ClientCredentials, FixedToken, NewUser, OnboardingClient, OnboardingError,
-    PartnerAuth, PartnerCredential, TokenSource, UserContext, UserUpdate,
+    BtcDirectLogin, ClientBuilder, ClientCredentials, FixedToken, NewUser, OnboardingClient,
+    OnboardingError, PartnerAuth, PartnerCredential, UserContext, UserUpdate,
 };
 
 const USAGE: &str = "\
@@ -70,7 +71,7 @@ fn env(name: &str) -> Result<String, String> {
 /// token from `ONBOARDING_<PROVIDER>_TOKEN`.
 fn token_source(provider: &str) -> Result<Box<dyn TokenSource>, String> {
     let var = |name: &str| env(&format!("ONBOARDING_{}_{name}", provider.to_uppercase()));
-    let shown = |e: onboarding::TokenError| e.to_string();
+    let shown = |e: onboarding::credentials::TokenError| e.to_string();
     if let (Ok(id), Ok(secret)) = (var("CLIENT_ID"), var("CLIENT_SECRET")) {
         let credentials = if provider == "wealthyhood" {
             ClientCredentials::auth0(&var("ISSUER")?, &var("AUDIENCE")?, &id, secret)
@@ -139,7 +140,7 @@ fn undecodable(file: &str, error: &serde_json::Error) -> String {
 async fn run(command: &Command) -> Result<serde_json::Value, String> {
     let text =
         std::fs::read_to_string(&command.file).map_err(|e| format!("{}: {e}", command.file))?;
-    let builder = OnboardingClient::builder(&command.base_url);
+    let builder = ClientBuilder::new(&command.base_url);
     let shown =
         |e: OnboardingError| format!("error ({}, advice {:?}): {e}", e.kind(), e.retry_advice());
     match (command.action.as_str(), command.provider.as_str()) {
@@ -165,10 +166,10 @@ async fn run(command: &Command) -> Result<serde_json::Value, String> {
                 serde_json::from_str(&text).map_err(|e| undecodable(&command.file, &e))?;
             let partner = btcdirect_partner()?;
             let user = match env("ONBOARDING_BTCDIRECT_USER_IDENTIFIER") {
-                Ok(identifier) => UserContext::identifier(&identifier),
-                Err(_) => UserContext::user_token(&env("ONBOARDING_BTCDIRECT_USER_TOKEN")?),
-            }
-            .map_err(|e| e.to_string())?;
+                Ok(identifier) => UserContext::identifier(&identifier).map_err(|e| e.to_string()),
+                Err(_) => UserContext::user_token(&env("ONBOARDING_BTCDIRECT_USER_TOKEN")?)
+                    .map_err(|e| e.to_string()),
+            }?;
             let client = builder.btcdirect(partner).map_err(shown)?;
             let updated = client.update_user(&update, &user).await.map_err(shown)?;
             Ok(serde_json::json!({

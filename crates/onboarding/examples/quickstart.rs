@@ -8,7 +8,8 @@
 //! ```
 
 use onboarding::{
-    BtcDirectLogin, ClientCredentials, NewUser, OnboardingClient, UserContext, UserUpdate,
+    BtcDirectLogin, ClientBuilder, ClientCredentials, NewUser, OnboardingClient, UserContext,
+    UserUpdate,
 };
 use onboarding_testkit::{
     BTCDIRECT_PASSWORD, BTCDIRECT_USERNAME, CLIENT_ID, CLIENT_SECRET, WEALTHYHOOD_AUDIENCE,
@@ -30,7 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // One connection pool for the three providers (and their token endpoints).
     let http = client_support::http_client(std::time::Duration::from_secs(15))?;
 
-    let bitpanda = OnboardingClient::builder(kit.bitpanda.url())
+    let bitpanda = ClientBuilder::new(kit.bitpanda.url())
         .http_client(http.clone())
         .bitpanda(ClientCredentials::new(
             &kit.bitpanda.token_url(),
@@ -44,7 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         created.attempts()
     );
 
-    let wealthyhood = OnboardingClient::builder(kit.wealthyhood.url())
+    let wealthyhood = ClientBuilder::new(kit.wealthyhood.url())
         .http_client(http.clone())
         .wealthyhood(ClientCredentials::auth0(
             &kit.wealthyhood.url(),
@@ -61,7 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let identifier = "0f8fad5bd9cb469fa16570867728950e0f8f";
     kit.btcdirect.link_identifier(identifier);
-    let btcdirect = OnboardingClient::builder(kit.btcdirect.url())
+    let btcdirect = ClientBuilder::new(kit.btcdirect.url())
         .http_client(http)
         .btcdirect(BtcDirectLogin::new(BTCDIRECT_USERNAME, BTCDIRECT_PASSWORD))?;
     let context = UserContext::identifier(identifier)?;

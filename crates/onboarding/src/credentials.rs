@@ -26,11 +26,11 @@
 //!
 //! # Built-in sources
 //!
-//! - [`FixedToken`]: a token the service obtains and renews itself, handed out as is.
-//! - [`ClientCredentials`]: OAuth 2.0 client credentials (RFC 6749 §4.4). For Bitpanda with the
+//! - [`FixedToken`](crate::FixedToken): a token the service obtains and renews itself, handed out as is.
+//! - [`ClientCredentials`](crate::ClientCredentials): OAuth 2.0 client credentials (RFC 6749 §4.4). For Bitpanda with the
 //!   token URL Bitpanda gives the partner (its path is not public); for Wealthyhood with
-//!   [`ClientCredentials::auth0`] (`POST {issuer}/oauth/token` with an `audience`).
-//! - [`BtcDirectLogin`]: BTC Direct's partner login (`POST /api/v1/authenticate`, then
+//!   [`ClientCredentials::auth0`](crate::ClientCredentials::auth0) (`POST {issuer}/oauth/token` with an `audience`).
+//! - [`BtcDirectLogin`](crate::BtcDirectLogin): BTC Direct's partner login (`POST /api/v1/authenticate`, then
 //!   `POST /api/v1/refresh` with the refresh token; a token lives one hour).
 //!
 //! # A source of your own
@@ -50,7 +50,7 @@
 //! flows the facade never uses.
 //!
 //! The client-credentials exchange is one form POST and one JSON answer
-//! ([`ClientCredentials`]), sent through the facade's own HTTP client so it shares its pool,
+//! ([`ClientCredentials`](crate::ClientCredentials)), sent through the facade's own HTTP client so it shares its pool,
 //! its bounded reads and its no-redirect rule.
 //!
 //! Secrets stay in [`secrecy::SecretString`]: `Debug` and `Display` of every type here print
@@ -65,13 +65,12 @@ use std::time::Duration;
 use secrecy::SecretString;
 use tokio::time::Instant;
 
-mod btcdirect;
+pub(crate) mod btcdirect;
 mod cache;
-mod oauth;
+pub(crate) mod fixed;
+pub(crate) mod oauth;
 
-pub use btcdirect::BtcDirectLogin;
 pub(crate) use cache::{CachedToken, TokenCache};
-pub use oauth::{ClientAuthentication, ClientCredentials};
 
 /// How long before a token's expiry it is renewed: 60 s (capped at half the token's lifetime).
 pub const RENEWAL_MARGIN: Duration = Duration::from_secs(60);
@@ -240,40 +239,6 @@ fn not_redirected(observer: &client_support::ResponseObserver) -> Result<(), Tok
             detail: "the HTTP client followed a redirect; the answer is not used".into(),
         }),
         _ => Ok(()),
-    }
-}
-
-/// A token the service obtains and renews itself: handed out as is, never expiring. A provider's
-/// refusal of it is final (renewing gives back the same token, so nothing is sent again).
-#[derive(Clone)]
-pub struct FixedToken {
-    token: SecretString,
-}
-
-impl FixedToken {
-    /// A fixed token; rejects an empty one or one with characters not allowed in an HTTP header,
-    /// without repeating it.
-    pub fn new(token: &str) -> Result<Self, client_support::InvalidCredential> {
-        client_support::sensitive_header("access token", "Bearer ", token)?;
-        Ok(Self {
-            token: SecretString::from(token),
-        })
-    }
-}
-
-impl fmt::Debug for FixedToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FixedToken(***)")
-    }
-}
-
-impl TokenSource for FixedToken {
-    fn fetch_token<'a>(&'a self, _request: TokenRequest<'a>) -> TokenFuture<'a> {
-        let token = AccessToken {
-            secret: self.token.clone(),
-            expires_at: None,
-        };
-        Box::pin(std::future::ready(Ok(token)))
     }
 }
 

@@ -155,7 +155,7 @@ pub enum OnboardingError {
     },
     /// The request was sent but no usable answer came back (timeout, connection lost, or an
     /// answer from which the new user's id could not be read): it may or may not have been
-    /// applied. Not retried blindly; see [`crate::retry`] for the rule.
+    /// applied. Not retried blindly; see [`RetryPolicy`](crate::RetryPolicy) for the rule.
     OutcomeUnknown {
         /// The provider.
         provider: Provider,
@@ -503,48 +503,6 @@ impl std::error::Error for OnboardingError {
 impl From<ValidationReport> for OnboardingError {
     fn from(report: ValidationReport) -> Self {
         Self::InvalidInput(report)
-    }
-}
-
-/// The longest excerpt of an unexpected body kept in an error.
-pub const EXCERPT_CHARS: usize = 120;
-
-/// The start of `body` for an error message: at most [`EXCERPT_CHARS`] characters, on one line,
-/// with runs of digits (of any script) shown as `#` and any word containing `@` shown as `***`, so phone numbers,
-/// dates, ids and e-mail addresses do not leak into logs.
-pub fn masked_excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut words = Vec::new();
-    let mut length = 0;
-    for word in text.split_whitespace() {
-        if length >= EXCERPT_CHARS {
-            words.push("…".to_owned());
-            break;
-        }
-        let masked = if word.contains('@') {
-            "***".to_owned()
-        } else {
-            let mut out = String::new();
-            for c in word.chars() {
-                if c.is_numeric() {
-                    if !out.ends_with('#') {
-                        out.push('#');
-                    }
-                } else {
-                    out.push(c);
-                }
-            }
-            out
-        };
-        let room = EXCERPT_CHARS.saturating_sub(length);
-        let cut: String = masked.chars().take(room).collect();
-        length += cut.chars().count() + 1;
-        words.push(cut);
-    }
-    if words.is_empty() {
-        "(empty body)".into()
-    } else {
-        words.join(" ")
     }
 }
 

@@ -1,3 +1,4 @@
+#![warn(unreachable_pub)]
 //! One provider-neutral user model over three onboarding APIs: Bitpanda (`POST /v2/users`),
 //! Wealthyhood (`POST /users`) and BTC Direct (`PATCH /api/v2/user`).
 //!
@@ -5,7 +6,7 @@
 //! [`UserUpdate`] (to update one with BTC Direct, which only updates), and this crate
 //!
 //! - validates it against every rule the provider's page states, reporting **all** violations at
-//!   once as a [`ValidationReport`] ([`validation`]);
+//!   once as a [`ValidationReport`](validation::ValidationReport) ([`validation`]);
 //! - maps it onto the provider's generated request type with documented rules ([`mapping`]);
 //! - says, as data, which operations and fields each provider supports ([`Provider::capabilities`]).
 //!
@@ -41,7 +42,7 @@
 //! [`BitpandaClient`] and [`WealthyhoodClient`] create users, [`BtcDirectClient`] updates them
 //! (asking it to create one does not compile); [`OnboardingClient`] wraps them for a provider
 //! chosen at run time. Each sends the mapped request with the provider's generated client,
-//! retries under a [`RetryPolicy`] (see [`retry`] for the exact rule), and turns every answer
+//! retries under a [`RetryPolicy`] (see [`RetryPolicy`] for the exact rule), and turns every answer
 //! into a [`CreatedUser`], an [`UpdatedUser`] or one [`OnboardingError`], whose
 //! [`retry_advice`](OnboardingError::retry_advice) says whether the same request may be sent
 //! again: a create that failed with a 5xx or got no answer may have created the user. Tracing
@@ -121,42 +122,54 @@
 //! # Ok(()) }
 //! ```
 
+pub mod credentials;
 pub mod mapping;
-pub mod model;
-pub mod provider;
 pub mod validation;
 
-pub mod client;
-pub mod credentials;
-pub mod error;
-pub mod retry;
+pub mod generated {
+    //! The providers' generated types (from `specs/*.yaml`, by progenitor) that the facade's
+    //! own types carry or return: extension fields ([`BitpandaExtension`](crate::BitpandaExtension),
+    //! [`IdentityDocument`](crate::IdentityDocument)) and the request bodies of
+    //! [`mapping`](crate::mapping).
 
+    /// Bitpanda's types (`POST /v2/users`).
+    pub use bitpanda_client::types as bitpanda;
+    /// BTC Direct's types (`PATCH /api/v2/user`).
+    pub use btcdirect_client::types as btcdirect;
+    /// Wealthyhood's types (`POST /users`).
+    pub use wealthyhood_client::types as wealthyhood;
+}
+
+mod answer;
+mod builder;
 mod call;
-mod outcome;
+mod classify;
+mod client;
+mod endpoint;
+mod error;
+mod model;
 mod problems;
+mod provider;
 mod redact;
+mod renewal;
+mod retry;
+mod spec;
 mod transport;
 
+pub use builder::ClientBuilder;
 pub use client::{
-    BitpandaClient, BtcDirectClient, ClientBuilder, CreatedUser, OnboardingClient, PartnerAuth,
+    BitpandaClient, BtcDirectClient, CreatedUser, InvalidIdentifier, OnboardingClient, PartnerAuth,
     PartnerCredential, UpdatedUser, UserContext, WealthyhoodClient,
 };
-pub use credentials::{
-    AccessToken, BtcDirectLogin, ClientAuthentication, ClientCredentials, FixedToken, TokenError,
-    TokenSource,
-};
+pub use client_support::InvalidCredential;
+pub use credentials::btcdirect::BtcDirectLogin;
+pub use credentials::fixed::FixedToken;
+pub use credentials::oauth::{ClientAuthentication, ClientCredentials};
 pub use error::{ErrorKind, OnboardingError, ProviderProblem, RetryAdvice};
-pub use problems::btcdirect_field;
-pub use retry::RetryPolicy;
-pub use secrecy::SecretString;
-
-pub use mapping::{bitpanda_request, btcdirect_request, wealthyhood_request};
 pub use model::{
     Address, BitpandaExtension, BitpandaMode, BtcDirectExtension, EmploymentInfo, IdentityDocument,
     NewUser, TaxResidency, UserUpdate, WealthyhoodExtension,
 };
 pub use provider::{Capabilities, FieldSupport, Operation, Provider, UnknownProvider};
-pub use validation::{
-    ValidationReport, Violation, validate_bitpanda, validate_btcdirect, validate_btcdirect_on,
-    validate_wealthyhood,
-};
+pub use retry::RetryPolicy;
+pub use secrecy::SecretString;

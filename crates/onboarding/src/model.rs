@@ -24,11 +24,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::redact;
 
-pub use bitpanda_client::types::{
+use bitpanda_client::types::{
     BitpandaAmlAnswer, BitpandaAppropriatenessAnswer, BitpandaExtCompliance, BitpandaTax,
     BitpandaVerification,
 };
-pub use btcdirect_client::types::{DocumentSide, DocumentType};
+use btcdirect_client::types::{DocumentSide, DocumentType};
 
 /// A user to create with a provider that creates users: Bitpanda or Wealthyhood.
 ///

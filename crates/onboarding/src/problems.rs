@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
-use crate::error::{ProviderProblem, masked_excerpt};
+use crate::error::ProviderProblem;
 use crate::provider::Provider;
+use crate::redact::masked_excerpt;
 
 /// A provider's typed error body, read into problems the facade can report.
 pub(crate) trait ProviderErrorBody {
@@ -118,7 +119,7 @@ pub(crate) fn lenient_problems(provider: Provider, bytes: &[u8]) -> Vec<Provider
 
 /// The request field a BTC Direct ER code concerns, as `(neutral, provider)` names, for every
 /// field-specific code on the page. Codes about credentials or the account have none.
-pub fn btcdirect_field(code: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn btcdirect_field(code: &str) -> Option<(&'static str, &'static str)> {
     Some(match code {
         "ER001" | "ER003" => ("email", "email"),
         "ER059" => ("phone", "phoneNumber"),
@@ -146,6 +147,22 @@ pub fn btcdirect_field(code: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// Whether a BTC Direct ER code means a refused partner or user credential (ER7xx, ER8xx).
-pub fn btcdirect_is_auth_code(code: &str) -> bool {
+pub(crate) fn btcdirect_is_auth_code(code: &str) -> bool {
     code.starts_with("ER7") || code.starts_with("ER8")
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{btcdirect_field, btcdirect_is_auth_code};
+
+    proptest! {
+        /// Looking up any code, ER-shaped or not, never panics.
+        #[test]
+        fn any_code_is_looked_up_without_panicking(code in "(ER[0-9]{0,4})?\\PC{0,12}") {
+            let _ = btcdirect_field(&code);
+            let _ = btcdirect_is_auth_code(&code);
+        }
+    }
 }

@@ -4,7 +4,10 @@
 ///
 /// Accepted: `https://` anywhere; `http://` only on a loopback host (`localhost`, `127.0.0.0/8`,
 /// `[::1]`) unless `allow_insecure_http` is set. Anything else is refused with the reason.
-pub fn checked_base_url(base_url: &str, allow_insecure_http: bool) -> Result<String, String> {
+pub(crate) fn checked_base_url(
+    base_url: &str,
+    allow_insecure_http: bool,
+) -> Result<String, String> {
     let url = reqwest::Url::parse(base_url).map_err(|e| format!("base URL is not a URL: {e}"))?;
     let Some(host) = url.host_str() else {
         return Err("base URL has no host".into());
@@ -32,7 +35,7 @@ pub fn checked_base_url(base_url: &str, allow_insecure_http: bool) -> Result<Str
 }
 
 /// A short description of a transport failure that names its kind, not the URL or any body.
-pub fn describe(error: &reqwest::Error) -> String {
+pub(crate) fn describe(error: &reqwest::Error) -> String {
     let kind = if error.is_connect() {
         "connection failed"
     } else if error.is_timeout() {

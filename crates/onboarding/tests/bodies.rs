@@ -1,9 +1,8 @@
 //! The exact JSON each provider receives for the neutral fixture user (`fixtures/user.json`, and
 //! `fixtures/update.json` for BTC Direct), one snapshot per provider.
 
-use onboarding::{
-    BitpandaMode, NewUser, UserUpdate, bitpanda_request, btcdirect_request, wealthyhood_request,
-};
+use onboarding::mapping::{bitpanda_request, btcdirect_request, wealthyhood_request};
+use onboarding::{BitpandaMode, NewUser, UserUpdate};
 use serde_json::{Value, json};
 
 #[path = "common/fixtures.rs"]

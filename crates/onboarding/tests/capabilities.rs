@@ -7,10 +7,9 @@
 
 use std::collections::BTreeSet;
 
-use onboarding::{
-    Capabilities, NewUser, Operation, Provider, UserUpdate, ValidationReport, bitpanda_request,
-    btcdirect_request, wealthyhood_request,
-};
+use onboarding::mapping::{bitpanda_request, btcdirect_request, wealthyhood_request};
+use onboarding::validation::ValidationReport;
+use onboarding::{Capabilities, NewUser, Operation, Provider, UserUpdate};
 use serde_json::{Map, Value, json};
 
 #[path = "common/fixtures.rs"]

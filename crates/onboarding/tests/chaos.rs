@@ -24,7 +24,8 @@ use std::time::Duration;
 
 use common::user;
 use onboarding::{
-    CreatedUser, FixedToken, OnboardingClient, OnboardingError, RetryAdvice, RetryPolicy,
+    ClientBuilder, CreatedUser, FixedToken, OnboardingClient, OnboardingError, RetryAdvice,
+    RetryPolicy,
 };
 use onboarding_testkit::{FakeProvider, Fault, MaintenanceBody, OffSpecBody, Outcome, TestKit};
 use serde_json::{Value, json};
@@ -89,17 +90,16 @@ impl Setup {
     }
 
     fn client(self, fake: &FakeProvider) -> OnboardingClient {
-        let policy = RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(2),
-            max_retry_after: Duration::from_secs(5),
-            max_total: Duration::from_secs(60),
-        };
+        let policy = RetryPolicy::default()
+            .with_max_attempts(3)
+            .with_initial_backoff(Duration::from_millis(200))
+            .with_max_backoff(Duration::from_secs(2))
+            .with_max_retry_after(Duration::from_secs(5))
+            .with_max_total(Duration::from_secs(60));
         // A day-long token: the paused clock runs through hours of timeouts and waits.
         fake.set_token_lifetime(Duration::from_secs(86_400));
         let token = FixedToken::new(&fake.access_token()).expect("token");
-        let builder = OnboardingClient::builder(fake.url())
+        let builder = ClientBuilder::new(fake.url())
             .retry_policy(policy)
             .timeout(TIMEOUT);
         match self {

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use onboarding::credentials::TokenError;
 use onboarding::{
     BitpandaClient, BtcDirectClient, BtcDirectLogin, ClientBuilder, ClientCredentials, ErrorKind,
-    FixedToken, OnboardingError, PartnerAuth, RetryPolicy, TokenError, UserContext,
+    FixedToken, OnboardingError, PartnerAuth, RetryPolicy, UserContext,
 };
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -31,10 +32,15 @@ fn http() -> reqwest::Client {
         .expect("HTTP client")
 }
 
+/// Two attempts, no backoff: room for one renewal (it counts as an attempt).
 fn builder(server: &MockServer) -> ClientBuilder {
     ClientBuilder::new(server.uri())
         .http_client(http())
-        .retry_policy(RetryPolicy::never())
+        .retry_policy(
+            RetryPolicy::never()
+                .with_max_attempts(2)
+                .with_initial_backoff(Duration::ZERO),
+        )
 }
 
 /// A token endpoint at `/oauth/token` handing out `token-1`, `token-2`, … valid `expires_in`
@@ -639,7 +645,7 @@ fn secrets_never_show_in_debug_or_display() {
         ClientCredentials::auth0("https://issuer.example", "aud", "id", CLIENT_SECRET).unwrap();
     let login = BtcDirectLogin::new("partner-user", PASSWORD);
     let fixed = FixedToken::new("fixed-secret-token").unwrap();
-    let token = onboarding::AccessToken::new("access-secret-token", None);
+    let token = onboarding::credentials::AccessToken::new("access-secret-token", None);
     let client = ClientBuilder::new("https://api.example.com")
         .bitpanda(credentials.clone())
         .unwrap();

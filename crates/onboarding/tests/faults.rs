@@ -207,11 +207,9 @@ async fn throttling(retry_after: Option<String>) -> ScriptedServer {
 async fn retry_after_in_seconds_is_waited_for() {
     // Two attempts, a 2 s cap: the one wait is the header's 1 s (plus at most the initial
     // backoff of spread), not the millisecond backoff.
-    let policy = RetryPolicy {
-        max_attempts: 2,
-        max_retry_after: Duration::from_secs(2),
-        ..fast_policy()
-    };
+    let policy = fast_policy()
+        .with_max_attempts(2)
+        .with_max_retry_after(Duration::from_secs(2));
     for target in ALL {
         let server = throttling(Some("1".into())).await;
         let client = target.client(&server.url(), policy.clone(), TIMEOUT);
@@ -292,10 +290,7 @@ async fn a_429_without_retry_after_backs_off_and_gives_up_at_the_limit() {
 async fn an_absurd_retry_after_is_capped_by_the_policy() {
     // 4,000,000,000 s (126 years): each wait is cut to max_retry_after (300 ms), not the
     // header's value, and still waits the cap, not zero.
-    let policy = RetryPolicy {
-        max_retry_after: Duration::from_millis(300),
-        ..fast_policy()
-    };
+    let policy = fast_policy().with_max_retry_after(Duration::from_millis(300));
     for target in ALL {
         let server = throttling(Some("4000000000".into())).await;
         let client = target.client(&server.url(), policy.clone(), TIMEOUT);
@@ -352,12 +347,10 @@ async fn a_retry_after_that_overflows_is_ignored_and_backoff_used() {
 async fn no_wait_starts_that_would_end_past_max_total() {
     // Retry-After 4 s, a 10 s budget: the waits end at about 4 s and 8 s; a third wait would end
     // past 10 s, so the call stops after three attempts although the policy allows ten.
-    let policy = RetryPolicy {
-        max_attempts: 10,
-        max_retry_after: Duration::from_secs(30),
-        max_total: Duration::from_secs(10),
-        ..fast_policy()
-    };
+    let policy = fast_policy()
+        .with_max_attempts(10)
+        .with_max_retry_after(Duration::from_secs(30))
+        .with_max_total(Duration::from_secs(10));
     let server = throttling(Some("4".into())).await;
     let client = Target::Bitpanda.client(&server.url(), policy, TIMEOUT);
     let started = tokio::time::Instant::now();

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use onboarding::{
-    CreatedUser, ErrorKind, OnboardingClient, OnboardingError, PartnerCredential, RetryAdvice,
-    UserContext,
+    ClientBuilder, CreatedUser, ErrorKind, OnboardingClient, OnboardingError, PartnerCredential,
+    RetryAdvice, UserContext,
 };
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
@@ -19,7 +19,7 @@ use common::{
 };
 
 fn bitpanda(server: &MockServer) -> OnboardingClient {
-    OnboardingClient::builder(server.uri())
+    ClientBuilder::new(server.uri())
         .retry_policy(quick_policy())
         .bitpanda(token())
         .unwrap()
@@ -27,7 +27,7 @@ fn bitpanda(server: &MockServer) -> OnboardingClient {
 }
 
 fn wealthyhood(server: &MockServer) -> OnboardingClient {
-    OnboardingClient::builder(server.uri())
+    ClientBuilder::new(server.uri())
         .retry_policy(quick_policy())
         .wealthyhood(token())
         .unwrap()
@@ -35,7 +35,7 @@ fn wealthyhood(server: &MockServer) -> OnboardingClient {
 }
 
 fn btcdirect(server: &MockServer) -> OnboardingClient {
-    OnboardingClient::builder(server.uri())
+    ClientBuilder::new(server.uri())
         .retry_policy(quick_policy())
         .btcdirect(PartnerCredential::api_key(TOKEN).unwrap())
         .unwrap()
@@ -323,7 +323,7 @@ async fn maintenance_then_success_for_an_undocumented_503() {
 #[tokio::test(start_paused = true)]
 async fn an_unanswered_create_is_reported_as_outcome_unknown_and_not_repeated() {
     let server = ScriptedServer::start(|_, _| Reply::Never).await;
-    let client = OnboardingClient::builder(server.url())
+    let client = ClientBuilder::new(server.url())
         .retry_policy(quick_policy())
         .timeout(Duration::from_secs(10))
         .wealthyhood(token())
@@ -350,7 +350,7 @@ async fn bitpanda_with_external_id_retries_and_a_409_confirms_the_first_attempt(
         _ => Reply::Now(conflict.clone()),
     })
     .await;
-    let client = OnboardingClient::builder(server.url())
+    let client = ClientBuilder::new(server.url())
         .retry_policy(quick_policy())
         .timeout(Duration::from_secs(2))
         .bitpanda(token())
@@ -380,7 +380,7 @@ async fn btcdirect_patch_is_retried_after_a_timeout() {
         _ => Reply::Now(accepted.clone()),
     })
     .await;
-    let client = OnboardingClient::builder(server.url())
+    let client = ClientBuilder::new(server.url())
         .retry_policy(quick_policy())
         .timeout(Duration::from_secs(2))
         .btcdirect(PartnerCredential::api_key(TOKEN).unwrap())
@@ -398,7 +398,7 @@ async fn a_refused_connection_is_retried_up_to_the_limit_then_reported() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     drop(listener);
-    let client = OnboardingClient::builder(format!("http://{address}"))
+    let client = ClientBuilder::new(format!("http://{address}"))
         .retry_policy(quick_policy())
         .wealthyhood(token())
         .unwrap();
@@ -430,12 +430,12 @@ async fn a_201_without_a_readable_id_is_outcome_unknown_to_reconcile_and_masked(
 
 #[test]
 fn plain_http_to_a_remote_host_is_refused_unless_opted_in() {
-    let error = OnboardingClient::builder("http://api.example.com")
+    let error = ClientBuilder::new("http://api.example.com")
         .bitpanda(token())
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidConfiguration);
     assert!(
-        OnboardingClient::builder("http://api.example.com")
+        ClientBuilder::new("http://api.example.com")
             .allow_insecure_http(true)
             .bitpanda(token())
             .is_ok()
@@ -444,7 +444,7 @@ fn plain_http_to_a_remote_host_is_refused_unless_opted_in() {
 
 #[test]
 fn the_client_debug_shows_no_credential() {
-    let client = OnboardingClient::builder("https://api.example.com")
+    let client = ClientBuilder::new("https://api.example.com")
         .bitpanda(token())
         .unwrap();
     let shown = format!("{client:?}");

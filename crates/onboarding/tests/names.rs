@@ -9,7 +9,8 @@
 //! family name is the code point: the facade puts names in NFC and folds U+2019 into U+0027
 //! before checking, so its expected answer is the data's answer for the normalised name.
 
-use onboarding::{NewUser, bitpanda_request};
+use onboarding::NewUser;
+use onboarding::mapping::bitpanda_request;
 use serde_json::Value;
 use unicode_general_category::{GeneralCategory, get_general_category};
 use unicode_normalization::UnicodeNormalization;

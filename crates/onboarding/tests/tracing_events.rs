@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use onboarding::{NewUser, OnboardingClient, RetryPolicy};
+use onboarding::{ClientBuilder, NewUser, RetryPolicy};
 use serde_json::json;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -66,11 +66,10 @@ async fn events_carry_call_facts_and_no_personal_data() {
         .mount(&server)
         .await;
     let user: NewUser = serde_json::from_str(fixtures::USER_JSON).unwrap();
-    let client = OnboardingClient::builder(server.uri())
-        .retry_policy(RetryPolicy {
-            initial_backoff: std::time::Duration::from_millis(1),
-            ..RetryPolicy::default()
-        })
+    let client = ClientBuilder::new(server.uri())
+        .retry_policy(
+            RetryPolicy::default().with_initial_backoff(std::time::Duration::from_millis(1)),
+        )
         .bitpanda(onboarding::FixedToken::new(TOKEN).unwrap())
         .unwrap();
     client
@@ -165,8 +164,9 @@ async fn token_renewals_are_traced_without_the_token_or_the_client_secret() {
         SECRET,
     )
     .unwrap();
-    let client = OnboardingClient::builder(server.uri())
-        .retry_policy(RetryPolicy::never())
+    // Two attempts: the renewal's counts as one.
+    let client = ClientBuilder::new(server.uri())
+        .retry_policy(RetryPolicy::never().with_max_attempts(2))
         .bitpanda(credentials)
         .unwrap();
     let user: NewUser = serde_json::from_str(fixtures::USER_JSON).unwrap();

@@ -2,11 +2,11 @@
 //! and one test per rule that breaks exactly that rule in an otherwise valid fixture.
 
 use chrono::NaiveDate;
-use onboarding::{
-    BitpandaMode, NewUser, Provider, UserUpdate, ValidationReport, bitpanda_request,
-    btcdirect_request, validate_bitpanda, validate_btcdirect_on, validate_wealthyhood,
-    wealthyhood_request,
+use onboarding::mapping::{bitpanda_request, btcdirect_request, wealthyhood_request};
+use onboarding::validation::{
+    ValidationReport, validate_bitpanda, validate_btcdirect_on, validate_wealthyhood,
 };
+use onboarding::{BitpandaMode, NewUser, Provider, UserUpdate};
 use serde_json::json;
 
 #[path = "common/fixtures.rs"]

@@ -1,6 +1,6 @@
 //! The service's onboarding test: no credentials, no network, only the test kit on loopback.
 
-use onboarding::{ClientCredentials, OnboardingClient};
+use onboarding::{ClientBuilder, ClientCredentials};
 use onboarding_testkit::{CLIENT_ID, CLIENT_SECRET, Fault, Outcome};
 
 #[tokio::test(start_paused = true)]
@@ -9,7 +9,7 @@ async fn registers_a_customer_once_even_through_throttling() {
     kit.bitpanda.fail_next(1, Fault::too_many_requests(1));
     let credentials = ClientCredentials::new(&kit.bitpanda.token_url(), CLIENT_ID, CLIENT_SECRET)
         .expect("credentials");
-    let bitpanda = OnboardingClient::builder(kit.bitpanda.url())
+    let bitpanda = ClientBuilder::new(kit.bitpanda.url())
         .bitpanda(credentials)
         .expect("client");
 

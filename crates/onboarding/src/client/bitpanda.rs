@@ -1,12 +1,15 @@
 //! [`BitpandaClient`]: registers users with Bitpanda (`POST /v2/users`).
 
-use super::{CreatedUser, Endpoint};
-use crate::call::CallSpec;
+use crate::answer::{self, CreatedUser};
+use crate::call;
 use crate::credentials::TokenCache;
+use crate::endpoint::Endpoint;
 use crate::error::OnboardingError;
+use crate::mapping;
 use crate::model::NewUser;
 use crate::provider::{Operation, Provider};
-use crate::{call, mapping, outcome};
+use crate::renewal::Auth;
+use crate::spec::CallSpec;
 
 /// Registers users with Bitpanda; build it with
 /// [`ClientBuilder::bitpanda`](crate::ClientBuilder::bitpanda). Cloning is cheap: clones share
@@ -37,28 +40,23 @@ impl BitpandaClient {
     /// all of them, and nothing is sent. With an `external_id` the create cannot make a second
     /// user, so an attempt that may have been applied (no answer, 5xx) is retried, and a 409 on
     /// the retry confirms the user exists ([`CreatedUser::ConfirmedExisting`]); without one it is
-    /// returned at once, advising to reconcile first (see [`crate::retry`]).
+    /// returned at once, advising to reconcile first (see [`RetryPolicy`](crate::RetryPolicy)).
     pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
         let body = mapping::bitpanda_request(user)?;
+        let body = &body;
         let spec = CallSpec {
             provider: Provider::Bitpanda,
             operation: Operation::CreateUser,
             idempotent: user.external_id.as_deref().is_some_and(|id| !id.is_empty()),
         };
         let endpoint = &self.endpoint;
-        let outcome = endpoint
-            .with_renewal(&self.tokens, |token| {
-                let (client, observer) =
-                    endpoint.bearer_client(token, bitpanda_client::Client::new_with_client);
-                let body = &body;
-                async move {
-                    call::run(spec, &endpoint.policy, &observer, || {
-                        client.create_user_v2(body)
-                    })
-                    .await
-                }
-            })
-            .await;
-        outcome::created(spec, outcome, |created| created.data.id)
+        let auth = Auth::Tokens(&self.tokens, |token| token);
+        let result = call::run(endpoint, spec, auth, |token, observer| {
+            let client =
+                endpoint.bearer_client(token, observer, bitpanda_client::Client::new_with_client);
+            async move { client.create_user_v2(body).await }
+        })
+        .await;
+        answer::created(spec, result, |created| created.data.id)
     }
 }

@@ -1,15 +1,18 @@
 //! [`BtcDirectClient`]: updates users with BTC Direct (`PATCH /api/v2/user`).
 
 use btcdirect_client::{Credentials, PartnerCredential, UserContext};
-use client_support::ResponseObserver;
 
-use super::{Endpoint, Outcome, UpdatedUser};
-use crate::call::{CallSpec, Success};
-use crate::credentials::{BtcDirectLogin, TokenCache, TokenSource};
+use crate::answer::{self, UpdatedUser};
+use crate::call;
+use crate::credentials::btcdirect::BtcDirectLogin;
+use crate::credentials::{TokenCache, TokenSource};
+use crate::endpoint::Endpoint;
 use crate::error::OnboardingError;
+use crate::mapping;
 use crate::model::UserUpdate;
 use crate::provider::{Operation, Provider};
-use crate::{call, mapping, outcome};
+use crate::renewal::Auth;
+use crate::spec::CallSpec;
 
 /// How a [`BtcDirectClient`] authenticates the partner: renewing bearer tokens from a
 /// [`TokenSource`] (usually [`BtcDirectLogin`]), or a fixed [`PartnerCredential`] (an API key,
@@ -96,38 +99,24 @@ impl BtcDirectClient {
         user: &UserContext,
     ) -> Result<UpdatedUser, OnboardingError> {
         let body = mapping::btcdirect_request(update)?;
-        let send = |partner: PartnerCredential| self.send(&body, partner, user.clone());
-        let outcome = match &self.partner.0 {
-            Partner::Fixed(partner) => send(partner.clone()).await,
-            Partner::Tokens(tokens) => {
-                self.endpoint
-                    .with_renewal(tokens, |token| send(PartnerCredential::BearerToken(token)))
-                    .await
-            }
+        let body = &body;
+        let auth = match &self.partner.0 {
+            Partner::Fixed(partner) => Auth::Fixed(partner.clone()),
+            Partner::Tokens(tokens) => Auth::Tokens(tokens, PartnerCredential::BearerToken),
         };
-        outcome::updated(UPDATE, outcome)
-    }
-
-    /// One update under the retry policy with these credentials; the value is the HTTP status.
-    async fn send(
-        &self,
-        body: &btcdirect_client::types::UpdateUserRequest,
-        partner: PartnerCredential,
-        user: UserContext,
-    ) -> Outcome<Success<btcdirect_client::types::User>> {
         let endpoint = &self.endpoint;
-        let observer = ResponseObserver::default();
-        let credentials = Credentials::new(partner, user)
-            .observed_by(observer.clone())
-            .with_timeout(endpoint.request_timeout);
-        let client = btcdirect_client::Client::new_with_client(
-            &endpoint.base_url,
-            endpoint.http.clone(),
-            credentials,
-        );
-        call::run(UPDATE, &endpoint.policy, &observer, || {
-            client.update_user(body)
+        let result = call::run(endpoint, UPDATE, auth, |partner, observer| {
+            let credentials = Credentials::new(partner, user.clone())
+                .observed_by(observer)
+                .with_timeout(endpoint.request_timeout);
+            let client = btcdirect_client::Client::new_with_client(
+                &endpoint.base_url,
+                endpoint.http.clone(),
+                credentials,
+            );
+            async move { client.update_user(body).await }
         })
-        .await
+        .await;
+        answer::updated(UPDATE, result)
     }
 }

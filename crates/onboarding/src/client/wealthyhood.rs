@@ -1,12 +1,15 @@
 //! [`WealthyhoodClient`]: registers users with Wealthyhood (`POST /users`).
 
-use super::{CreatedUser, Endpoint};
-use crate::call::CallSpec;
+use crate::answer::{self, CreatedUser};
+use crate::call;
 use crate::credentials::TokenCache;
+use crate::endpoint::Endpoint;
 use crate::error::OnboardingError;
+use crate::mapping;
 use crate::model::NewUser;
 use crate::provider::{Operation, Provider};
-use crate::{call, mapping, outcome};
+use crate::renewal::Auth;
+use crate::spec::CallSpec;
 
 /// Registers users with Wealthyhood; build it with
 /// [`ClientBuilder::wealthyhood`](crate::ClientBuilder::wealthyhood). Cloning is cheap: clones
@@ -36,28 +39,26 @@ impl WealthyhoodClient {
     /// The user is validated first: any violation returns [`OnboardingError::InvalidInput`] with
     /// all of them, and nothing is sent. An attempt that may have been applied (no answer, 5xx)
     /// is returned at once, advising to reconcile first, never repeated: Wealthyhood's unique
-    /// email does not make the create repeatable (see [`crate::retry`]).
+    /// email does not make the create repeatable (see [`RetryPolicy`](crate::RetryPolicy)).
     pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
         let body = mapping::wealthyhood_request(user)?;
+        let body = &body;
         let spec = CallSpec {
             provider: Provider::Wealthyhood,
             operation: Operation::CreateUser,
             idempotent: false,
         };
         let endpoint = &self.endpoint;
-        let outcome = endpoint
-            .with_renewal(&self.tokens, |token| {
-                let (client, observer) =
-                    endpoint.bearer_client(token, wealthyhood_client::Client::new_with_client);
-                let body = &body;
-                async move {
-                    call::run(spec, &endpoint.policy, &observer, || {
-                        client.create_user(body)
-                    })
-                    .await
-                }
-            })
-            .await;
-        outcome::created(spec, outcome, |created| created.id.into())
+        let auth = Auth::Tokens(&self.tokens, |token| token);
+        let result = call::run(endpoint, spec, auth, |token, observer| {
+            let client = endpoint.bearer_client(
+                token,
+                observer,
+                wealthyhood_client::Client::new_with_client,
+            );
+            async move { client.create_user(body).await }
+        })
+        .await;
+        answer::created(spec, result, |created| created.id.into())
     }
 }

@@ -15,7 +15,7 @@ use super::{AccessToken, TokenError, TokenFuture, TokenRequest, TokenSource, not
 use crate::transport;
 
 /// How long a BTC Direct partner token is valid: one hour, as BTC Direct documents.
-pub const BTCDIRECT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+pub(crate) const BTCDIRECT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
 
 /// BTC Direct partner login with the partner's username and password.
 ///

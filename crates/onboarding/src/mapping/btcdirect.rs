@@ -37,7 +37,7 @@ use crate::validation::{ValidationReport, validate_btcdirect_on};
 /// so left unchanged at BTC Direct. `address.country` is not sent: BTC Direct has no address
 /// country, only the user's `country`.
 ///
-/// Errors: the [`ValidationReport`] of [`crate::validate_btcdirect`], with every violation.
+/// Errors: the [`ValidationReport`] of [`crate::validation::validate_btcdirect`], with every violation.
 pub fn btcdirect_request(update: &UserUpdate) -> Result<UpdateUserRequest, ValidationReport> {
     btcdirect_request_on(update, chrono::Utc::now().date_naive())
 }

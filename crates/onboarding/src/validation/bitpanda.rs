@@ -8,7 +8,7 @@ use crate::model::{BitpandaExtension, BitpandaMode, NewUser};
 const NAME_CHARSET: &str = "may contain only upper- and lower-case letters (of any cased script, \
      e.g. Latin, Greek, Cyrillic), comma, full stop, hyphen, apostrophe and space";
 
-pub(super) fn check(checker: &mut Checker, user: &NewUser) {
+pub(super) fn check_bitpanda_user(checker: &mut Checker, user: &NewUser) {
     let default_extension = BitpandaExtension::default();
     let extension = user.bitpanda.as_ref().unwrap_or(&default_extension);
     match extension.mode {

@@ -7,7 +7,7 @@ use std::fmt::Display;
 use super::{COUNTRY_UPPER, Checker, EMAIL_SHAPE, codes, rules};
 use crate::model::UserUpdate;
 
-pub(super) fn check(checker: &mut Checker, update: &UserUpdate, today: NaiveDate) {
+pub(super) fn check_btcdirect_update(checker: &mut Checker, update: &UserUpdate, today: NaiveDate) {
     if rules::is_blank(&update.email) {
         checker.fail("email", "email", "is required (ER003)");
     } else {

@@ -134,7 +134,7 @@ impl std::error::Error for ValidationReport {}
 /// `external_id`, and checks nothing that is not sent.
 pub fn validate_bitpanda(user: &NewUser) -> Result<(), ValidationReport> {
     let mut checker = Checker::new(Provider::Bitpanda);
-    bitpanda::check(&mut checker, user);
+    bitpanda::check_bitpanda_user(&mut checker, user);
     checker.finish()
 }
 
@@ -144,7 +144,7 @@ pub fn validate_bitpanda(user: &NewUser) -> Result<(), ValidationReport> {
 /// `FullTime`, `PartTime` and `SelfEmployed`).
 pub fn validate_wealthyhood(user: &NewUser) -> Result<(), ValidationReport> {
     let mut checker = Checker::new(Provider::Wealthyhood);
-    wealthyhood::check(&mut checker, user);
+    wealthyhood::check_wealthyhood_user(&mut checker, user);
     checker.finish()
 }
 
@@ -164,7 +164,7 @@ pub fn validate_btcdirect_on(
     today: NaiveDate,
 ) -> Result<(), ValidationReport> {
     let mut checker = Checker::new(Provider::BtcDirect);
-    btcdirect::check(&mut checker, update, today);
+    btcdirect::check_btcdirect_update(&mut checker, update, today);
     checker.finish()
 }
 

@@ -8,7 +8,7 @@ const STATUSES_NEEDING_INDUSTRY: [&str; 3] = ["FullTime", "PartTime", "SelfEmplo
 
 const MAX_NAME_CHARS: usize = 100;
 
-pub(super) fn check(checker: &mut Checker, user: &NewUser) {
+pub(super) fn check_wealthyhood_user(checker: &mut Checker, user: &NewUser) {
     checker.email(&user.email, "email", "email");
 
     if user.given_names.is_empty() {

@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use onboarding::{
-    FixedToken, OnboardingClient, OnboardingError, PartnerCredential, RetryPolicy, UserContext,
+    ClientBuilder, FixedToken, OnboardingClient, OnboardingError, PartnerCredential, RetryPolicy,
+    UserContext,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -29,13 +30,12 @@ pub use fixtures::{update, user};
 
 /// Three attempts, millisecond backoffs, `Retry-After` capped at 50 ms.
 pub fn fast_policy() -> RetryPolicy {
-    RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        max_retry_after: Duration::from_millis(50),
-        max_total: Duration::from_secs(10),
-    }
+    RetryPolicy::default()
+        .with_max_attempts(3)
+        .with_initial_backoff(Duration::from_millis(5))
+        .with_max_backoff(Duration::from_millis(20))
+        .with_max_retry_after(Duration::from_millis(50))
+        .with_max_total(Duration::from_secs(10))
 }
 
 /// The three providers, each with the one operation it offers.
@@ -55,7 +55,7 @@ impl Target {
         policy: RetryPolicy,
         timeout: Duration,
     ) -> OnboardingClient {
-        let builder = OnboardingClient::builder(base_url)
+        let builder = ClientBuilder::new(base_url)
             .retry_policy(policy)
             .timeout(timeout);
         match self {

@@ -7,10 +7,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use onboarding::model::{
+use onboarding::generated::bitpanda::{
     BitpandaAmlAnswer, BitpandaAppropriatenessAnswer, BitpandaExtCompliance, BitpandaTax,
-    BitpandaVerification, DocumentSide, DocumentType,
+    BitpandaVerification,
 };
+use onboarding::generated::btcdirect::{DocumentSide, DocumentType};
 use onboarding::{
     Address, BitpandaExtension, BitpandaMode, BtcDirectExtension, EmploymentInfo, IdentityDocument,
     NewUser, TaxResidency, UserUpdate, WealthyhoodExtension,

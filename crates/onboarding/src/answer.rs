@@ -1,4 +1,4 @@
-//! What a successful call returns, and how the retry loop's result becomes it.
+//! What a successful call returns, and how the attempt loop's result becomes it.
 //!
 //! A create ends in exactly one of: [`CreatedUser::Created`] (this call created the user and the
 //! provider gave its id), [`CreatedUser::ConfirmedExisting`] (an unanswered earlier attempt of this
@@ -7,10 +7,12 @@
 
 use serde_json::Value;
 
-use crate::call::{CallSpec, Failure, OffSpecSuccess, Success, too_large};
-use crate::client::Outcome;
+use crate::call::{CallResult, Failure};
+use crate::classify::{OffSpecSuccess, Success, too_large};
 use crate::error::{OnboardingError, RetryAdvice};
 use crate::provider::Provider;
+use crate::redact::masked_excerpt;
+use crate::spec::CallSpec;
 
 /// How a create ended well.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,14 +95,14 @@ pub(crate) fn lenient_id(provider: Provider, body: &[u8]) -> Option<String> {
     }
 }
 
-/// The end of a create, from the retry loop's result; `typed_id` reads the id of a decoded answer.
+/// The end of a create, from the attempt loop's result; `typed_id` reads the id of a decoded answer.
 pub(crate) fn created<T>(
     spec: CallSpec,
-    outcome: Outcome<Success<T>>,
+    result: CallResult<Success<T>>,
     typed_id: impl FnOnce(T) -> String,
 ) -> Result<CreatedUser, OnboardingError> {
     let provider = spec.provider;
-    match outcome {
+    match result {
         Ok((Success::Decoded(response), attempts)) => Ok(CreatedUser::Created {
             provider,
             id: typed_id(response.into_inner()),
@@ -179,13 +181,13 @@ fn off_spec_created(
     }
 }
 
-/// The end of an update, from the retry loop's result. An update's answer body is not used, so a
+/// The end of an update, from the attempt loop's result. An update's answer body is not used, so a
 /// success status with an off-spec body is reported as such, with its status.
 pub(crate) fn updated<T>(
     spec: CallSpec,
-    outcome: Outcome<Success<T>>,
+    result: CallResult<Success<T>>,
 ) -> Result<UpdatedUser, OnboardingError> {
-    match outcome {
+    match result {
         Ok((Success::Decoded(response), attempts)) => Ok(UpdatedUser {
             provider: spec.provider,
             status: response.status().as_u16(),
@@ -197,7 +199,7 @@ pub(crate) fn updated<T>(
             excerpt: if answer.truncated {
                 too_large()
             } else {
-                crate::error::masked_excerpt(&answer.body)
+                masked_excerpt(&answer.body)
             },
         }),
         Err(failure) => Err(failure.error),
