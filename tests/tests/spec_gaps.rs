@@ -138,3 +138,27 @@ fn the_facade_checks_a_given_documented_field_in_byol_mode() {
         json!({"external_id": "Ext-Id-9", "phone": "+33123123412", "first_name": "Jean", "country": "FR"})
     );
 }
+
+#[test]
+fn industry_is_required_for_the_statuses_the_page_names_by_every_validator() {
+    let employment = |status: &str| json!({"incomeRangeId": "5", "employmentStatus": status, "sourcesOfWealth": ["Salary"]});
+    for status in ["FullTime", "PartTime", "SelfEmployed"] {
+        let problems = schema_problems("wealthyhood", "EmploymentInfo", &employment(status));
+        assert!(
+            problems.iter().any(|p| p.contains("industry")),
+            "{status} without industry is accepted: {problems:?}"
+        );
+        let mut with_industry = employment(status);
+        with_industry["industry"] = json!("FinanceAndInsurance");
+        assert!(schema_problems("wealthyhood", "EmploymentInfo", &with_industry).is_empty());
+    }
+    for status in ["Unemployed", "Retired", "Student"] {
+        assert!(schema_problems("wealthyhood", "EmploymentInfo", &employment(status)).is_empty());
+    }
+    // The generated types still build and round-trip the page's employment example unchanged.
+    let example = json!({"incomeRangeId": "5", "employmentStatus": "SelfEmployed",
+        "sourcesOfWealth": ["BusinessOwnership"], "industry": "FinanceAndInsurance"});
+    let typed: wealthyhood_client::types::EmploymentInfo =
+        serde_json::from_value(example.clone()).expect("the generated type takes the example");
+    assert_eq!(serde_json::to_value(&typed).unwrap(), example);
+}

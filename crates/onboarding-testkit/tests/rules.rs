@@ -48,3 +48,62 @@ async fn a_byol_body_keeps_the_rules_of_the_documented_fields() {
     assert_eq!(answer.status, 201, "{}", answer.body);
     assert_eq!(kit.bitpanda.users().len(), 1);
 }
+
+#[tokio::test]
+async fn industry_is_required_for_the_statuses_the_page_names() {
+    let kit = onboarding_testkit::start().await;
+    let user = |email: &str, employment: serde_json::Value| {
+        json!({
+            "email": email,
+            "firstName": "John",
+            "lastName": "Doe",
+            "dateOfBirth": "1990-05-15",
+            "residencyCountry": "GR",
+            "employmentInfo": employment,
+        })
+    };
+    for (index, status) in ["FullTime", "PartTime", "SelfEmployed"].iter().enumerate() {
+        let employment = json!({
+            "incomeRangeId": "5",
+            "employmentStatus": status,
+            "sourcesOfWealth": ["Salary"],
+        });
+        let body = user(
+            &format!("no-industry-{index}@example.com"),
+            employment.clone(),
+        );
+        let answer = send_user(&kit.wealthyhood, &body).await;
+        assert_eq!(
+            answer.status, 400,
+            "{status} without industry: {}",
+            answer.body
+        );
+        assert_eq!(answer.body["code"], "VALIDATION_ERROR", "{}", answer.body);
+
+        let employment = with(employment, "industry", json!("FinanceAndInsurance"));
+        let body = user(&format!("industry-{index}@example.com"), employment);
+        let answer = send_user(&kit.wealthyhood, &body).await;
+        assert_eq!(
+            answer.status, 201,
+            "{status} with industry: {}",
+            answer.body
+        );
+    }
+    // Every other status needs no industry.
+    for (index, status) in ["Unemployed", "Retired", "Student"].iter().enumerate() {
+        let employment = json!({
+            "incomeRangeId": "1",
+            "employmentStatus": status,
+            "sourcesOfWealth": ["Savings"],
+        });
+        let body = user(&format!("other-{index}@example.com"), employment);
+        let answer = send_user(&kit.wealthyhood, &body).await;
+        assert_eq!(
+            answer.status, 201,
+            "{status} without industry: {}",
+            answer.body
+        );
+    }
+    kit.wealthyhood.assert_outcome_count(Outcome::Invalid, 3);
+    kit.wealthyhood.assert_outcome_count(Outcome::Created, 6);
+}

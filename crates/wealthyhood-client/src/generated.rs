@@ -396,7 +396,7 @@ pub mod types {
         ///Identifier of the user's income range. A string, even though it holds a number (e.g. "5").
         #[serde(rename = "incomeRangeId")]
         pub income_range_id: ::std::string::String,
-        ///Industry the user works in (e.g. "FinanceAndInsurance"); the full list of values is not documented. Required when employmentStatus is FullTime, PartTime, or SelfEmployed: stated in `x-required-when` and enforced by the facade, not by this schema (an `anyOf` here generates an untagged enum whose second variant still accepts those statuses without industry).
+        ///Industry the user works in (e.g. "FinanceAndInsurance"); the full list of values is not documented. Required when employmentStatus is FullTime, PartTime, or SelfEmployed: stated in `x-required-when` on EmploymentInfo, which the workspace's conversion to JSON Schema (crates/spec-support) turns into an `if`/`then`, so the spec lint's example checks, the test kit and the facade all refuse those statuses without industry; the generated client, which progenitor builds from OpenAPI 3.0 alone, does not check it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub industry: ::std::option::Option<::std::string::String>,
         ///User's sources of wealth (e.g. "BusinessOwnership"); the full list of values is not documented.
