@@ -5,7 +5,7 @@
 
 mod support;
 
-use onboarding_testkit::Outcome;
+use onboarding_testkit::{Outcome, Provider};
 use serde_json::json;
 use support::{byol, send_user, with};
 
@@ -106,4 +106,39 @@ async fn industry_is_required_for_the_statuses_the_page_names() {
     }
     kit.wealthyhood.assert_outcome_count(Outcome::Invalid, 3);
     kit.wealthyhood.assert_outcome_count(Outcome::Created, 6);
+}
+
+#[test]
+fn the_kit_reads_answers_tolerantly_and_requests_strictly() {
+    use onboarding_testkit::spec;
+    let created = json!({
+        "id": "64f0c51e7fb3fc001234a001", "email": "john.doe@example.com", "portfolios": [],
+        "createdAt": "2024-10-03T10:30:00Z", "updatedAt": "2024-10-03T10:30:00Z"
+    });
+    for status in [200, 201, 202] {
+        assert!(
+            spec::response_is_valid(Provider::Wealthyhood, status, &created),
+            "{status}"
+        );
+    }
+    let updated =
+        json!({"email": "john.doe@example.com", "registrationDate": "2019-01-01 14:13:55"});
+    for status in [200, 202] {
+        assert!(
+            spec::response_is_valid(Provider::BtcDirect, status, &updated),
+            "{status}"
+        );
+    }
+    let error = json!({"errors": {"ER999": {
+        "code": "ER999", "message": "A general error has occurred.", "solution": "Contact our support team."
+    }}});
+    for status in [400, 401, 404, 429, 500, 503] {
+        assert!(
+            spec::response_is_valid(Provider::BtcDirect, status, &error),
+            "{status}"
+        );
+    }
+    // Requests stay strict.
+    let request = json!({"email": "no-at-sign", "country": "DE"});
+    assert!(!spec::request_is_valid(Provider::BtcDirect, &request));
 }
