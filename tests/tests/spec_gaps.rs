@@ -293,3 +293,54 @@ fn answers_are_read_tolerantly_while_requests_stay_strict() {
         1
     );
 }
+
+// ---- spec-only choices are marked ------------------------------------------------------------
+
+/// Whether `node` says where it comes from: `x-source`, or `x-inferred: true` with a note.
+fn sourced(node: &Value) -> bool {
+    node.get("x-source").is_some()
+        || (node["x-inferred"] == json!(true) && node["x-inferred-note"].is_string())
+}
+
+#[test]
+fn every_spec_only_choice_is_marked() {
+    for provider in workspace_tests::PROVIDER_NAMES {
+        let document = workspace_tests::spec(provider);
+        for (path, item) in document["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                assert!(
+                    sourced(operation),
+                    "{provider} {method} {path}: operationId unmarked"
+                );
+                for (status, response) in operation["responses"].as_object().unwrap() {
+                    assert!(sourced(response), "{provider} {method} {path} {status}");
+                }
+            }
+        }
+    }
+    let bitpanda = workspace_tests::spec("bitpanda");
+    let responses = bitpanda["paths"]["/v2/users"]["post"]["responses"]
+        .as_object()
+        .unwrap();
+    for (status, response) in responses.iter().filter(|(s, _)| s.as_str() != "201") {
+        assert_eq!(
+            response["x-inferred"],
+            json!(true),
+            "Bitpanda {status}: the JSON error body"
+        );
+    }
+    assert_eq!(
+        bitpanda["components"]["schemas"]["BitpandaPhone"]["x-inferred"],
+        json!(true)
+    );
+    // An example the page does not give whole says so in its summary.
+    let btcdirect = workspace_tests::spec("btcdirect");
+    let sample = &btcdirect["paths"]["/api/v2/user"]["patch"]["requestBody"]["content"]["application/json"]
+        ["examples"]["sample"];
+    assert!(sample["summary"].as_str().unwrap().contains("illustrative"));
+    assert_eq!(sample["value"]["isBusiness"], json!(false));
+    assert!(sourced(sample), "the boolean example values are marked");
+    let jean = &bitpanda["paths"]["/v2/users"]["post"]["requestBody"]["content"]["application/json"]
+        ["examples"]["jeanPascal"];
+    assert!(jean["summary"].as_str().unwrap().contains("illustrative"));
+}

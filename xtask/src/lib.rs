@@ -23,6 +23,7 @@ pub mod redact;
 pub mod render;
 pub mod required_when;
 pub mod sensitive;
+pub mod supported;
 pub mod surface;
 pub mod workspace;
 

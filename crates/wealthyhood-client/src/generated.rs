@@ -101,18 +101,18 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub employment_info: ::std::option::Option<EmploymentInfo>,
-        ///User's first name
+        ///User's first name. Required string length: 1 - 100
         #[serde(rename = "firstName")]
         pub first_name: CreateUserRequestFirstName,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<Language>,
-        ///User's last name
+        ///User's last name. Required string length: 1 - 100
         #[serde(rename = "lastName")]
         pub last_name: CreateUserRequestLastName,
-        ///Two-letter ISO country code for user's nationality (citizenship)
+        ///Two-letter ISO country code for user's nationality (citizenship). Pattern: ^[A-Z]{2}$
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub nationality: ::std::option::Option<CreateUserRequestNationality>,
-        ///Two-letter ISO country code for user's country of residence
+        ///Two-letter ISO country code for user's country of residence. Pattern: ^[A-Z]{2}$
         #[serde(rename = "residencyCountry")]
         pub residency_country: CreateUserRequestResidencyCountry,
         #[serde(
@@ -137,7 +137,7 @@ pub mod types {
                 .finish()
         }
     }
-    ///User's first name
+    ///User's first name. Required string length: 1 - 100
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateUserRequestFirstName(::std::string::String);
@@ -201,7 +201,7 @@ pub mod types {
                 })
         }
     }
-    ///User's last name
+    ///User's last name. Required string length: 1 - 100
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateUserRequestLastName(::std::string::String);
@@ -265,7 +265,7 @@ pub mod types {
                 })
         }
     }
-    ///Two-letter ISO country code for user's nationality (citizenship)
+    ///Two-letter ISO country code for user's nationality (citizenship). Pattern: ^[A-Z]{2}$
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateUserRequestNationality(::std::string::String);
@@ -329,7 +329,7 @@ pub mod types {
                 })
         }
     }
-    ///Two-letter ISO country code for user's country of residence
+    ///Two-letter ISO country code for user's country of residence. Pattern: ^[A-Z]{2}$
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateUserRequestResidencyCountry(::std::string::String);
@@ -643,7 +643,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub first_name: ::std::option::Option<::std::string::String>,
-        ///MongoDB ObjectId of the created user
+        ///MongoDB ObjectId of the created user. Pattern: ^[a-f0-9]{24}$
         pub id: UserId,
         ///User's preferred language. Valid values are "en" (English) or "el" (Greek).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -762,7 +762,7 @@ pub mod types {
                 .finish()
         }
     }
-    ///MongoDB ObjectId of the created user
+    ///MongoDB ObjectId of the created user. Pattern: ^[a-f0-9]{24}$
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UserId(::std::string::String);
@@ -818,7 +818,7 @@ pub mod types {
                 })
         }
     }
-    ///Two-letter ISO country code for one of the user's nationalities (citizenship)
+    ///Two-letter ISO country code for one of the user's nationalities (citizenship). Pattern: ^[A-Z]{2}$
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UserNationalitiesItem(::std::string::String);
