@@ -75,15 +75,23 @@ pub fn documented_error_statuses(provider: &str) -> Vec<u16> {
     statuses
 }
 
-/// The documented success status of `provider`'s operation.
+/// The documented success status of `provider`'s operation: the lowest 2xx code the spec names,
+/// or for a `2XX` range, 200 (the first status the range covers).
 pub fn documented_success_status(provider: &str) -> u16 {
     let (_, _, op) = operation(&spec(provider));
     op["responses"]
         .as_object()
         .and_then(|r| {
             r.keys()
-                .filter_map(|k| k.parse::<u16>().ok())
-                .find(|s| (200..300).contains(s))
+                .filter_map(|k| {
+                    if k.eq_ignore_ascii_case("2XX") {
+                        Some(200)
+                    } else {
+                        k.parse::<u16>().ok()
+                    }
+                })
+                .filter(|s| (200..300).contains(s))
+                .min()
         })
         .unwrap_or_else(|| panic!("{provider}: no documented success status"))
 }

@@ -114,7 +114,10 @@ fn a_spec_edit_is_generated_in_the_checkout_that_runs_the_xtask_and_nowhere_else
 
     let spec = second.join("specs/wealthyhood.yaml");
     let text = fs::read_to_string(&spec).unwrap();
-    let edited = text.replacen("maxLength: 100", "maxLength: 120", 1);
+    let edited = text
+        .replacen("maxLength: 100", "maxLength: 120", 1)
+        // The page's wording moves with it (the lint wants a source for every length).
+        .replacen("length: 1 - 100", "length: 1 - 120", 1);
     assert_ne!(edited, text, "the edit must change the spec");
     fs::write(&spec, edited).unwrap();
 

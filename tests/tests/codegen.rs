@@ -76,7 +76,9 @@ fn check_mode_reports_a_diff_for_an_edited_spec_and_writes_nothing() {
     let spec = dir.path().join("specs/wealthyhood.yaml");
     let edited = fs::read_to_string(&spec)
         .unwrap()
-        .replacen("maxLength: 100", "maxLength: 120", 1);
+        .replacen("maxLength: 100", "maxLength: 120", 1)
+        // The page's wording moves with it (the lint wants a source for every length).
+        .replacen("length: 1 - 100", "length: 1 - 120", 1);
     fs::write(&spec, edited).unwrap();
     let before = generated_files(dir.path());
 
@@ -219,7 +221,7 @@ fn an_error_response_without_the_shared_body_is_reported() {
 fn a_second_error_schema_is_reported() {
     let error = broken_spec_error("btcdirect", |s| {
         edit_document(s, |d| {
-            let success = operation_mut(d)["responses"]["202"].clone();
+            let success = operation_mut(d)["responses"]["2XX"].clone();
             operation_mut(d)["responses"]["500"] = success;
         })
     });
@@ -233,12 +235,12 @@ fn a_second_error_schema_is_reported() {
 fn json_content_without_a_schema_is_reported() {
     let error = broken_spec_error("wealthyhood", |s| {
         edit_document(s, |d| {
-            operation_mut(d)["responses"]["201"]["content"]["application/json"] =
+            operation_mut(d)["responses"]["2XX"]["content"]["application/json"] =
                 serde_json::json!({});
         })
     });
     assert!(
-        error.contains("response 201 `application/json` has no schema"),
+        error.contains("response 2XX `application/json` has no schema"),
         "{error}"
     );
 }

@@ -4,7 +4,8 @@
 //! tests can drive exactly the same code in-process: regenerate every client and compare it with
 //! the checked-in file, or feed a broken spec and assert on the error.
 //!
-//! Data flows one way: `specs/*.yaml` → [`lint`] (which includes [`preflight`]) → progenitor →
+//! Data flows one way: `specs/*.yaml` → [`lint`] (which includes [`preflight`]) → [`normalise`]
+//! (what progenitor reads wrongly, rewritten) → progenitor →
 //! [`redact`] (a `Debug` that hides `x-sensitive` fields) → prettyplease →
 //! `crates/<provider>-client/src/generated.rs`. The one step from a parsed spec to the file's text
 //! is [`render::render`]. The workspace root is found at run time ([`workspace::root`]).
@@ -16,11 +17,13 @@
 pub mod codegen;
 pub mod diff;
 pub mod lint;
+pub mod normalise;
 pub mod preflight;
 pub mod redact;
 pub mod render;
 pub mod required_when;
 pub mod sensitive;
+pub mod supported;
 pub mod surface;
 pub mod workspace;
 

@@ -16,7 +16,10 @@
 //! - every `x-sensitive` is a boolean, and a property whose name suggests personal data carries
 //!   one (see [`sensitive`]);
 //! - every `x-required-when` names properties of its own schema and values they allow (see
-//!   [`required_when`]).
+//!   [`required_when`]);
+//! - every `pattern`, `format`, `minLength`, `maxLength`, `minItems` and response status has a
+//!   source: the page's wording in the description, an `x-source` or `x-inferred: true`, and an
+//!   example the description calls illustrative says so in its summary (see [`supported`]).
 //!
 //! Places are JSON pointers into the document (`#/components/schemas/User/properties/email`),
 //! except operations, which are named `METHOD /path` as in [`preflight`].
@@ -27,7 +30,7 @@ use serde_json::Value;
 
 use crate::preflight::{self, METHODS, SpecError, pointer_segment, resolve};
 use crate::workspace::{self, FileError, SpecTarget};
-use crate::{required_when, sensitive};
+use crate::{required_when, sensitive, supported};
 
 pub use spec_support::examples::{Example, examples};
 pub use spec_support::schema::{example_problems, to_json_schema, validator};
@@ -75,6 +78,7 @@ pub fn check(spec: &str, text: &str) -> Result<Value, Vec<SpecError>> {
     inferred_problems(&document, "#", &mut problems);
     problems.extend(sensitive::problems(&document));
     problems.extend(required_when::problems(&document));
+    problems.extend(supported::problems(&document));
     if sound {
         problems.extend(example_problems(&document));
     }

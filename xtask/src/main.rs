@@ -12,7 +12,8 @@ commands:
   lint              check every specs/*.yaml (operationId and summary, property descriptions,
                     response bodies progenitor can type, examples against their schemas with
                     OpenAPI 3.0 semantics, x-inferred notes, x-sensitive on properties whose
-                    names suggest personal data); one `file: place: problem` line per problem
+                    names suggest personal data, a source for every pattern, format, length,
+                    minItems and response status); one `file: place: problem` line per problem
   codegen           lint, then regenerate crates/*-client/src/generated.rs from specs/*.yaml
                     (types holding x-sensitive fields get a Debug that prints ***)
   codegen --check   lint, then write nothing; fail with a diff when a generated file is stale

@@ -8,8 +8,8 @@ use std::panic::{self, AssertUnwindSafe};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 use serde_json::Value;
 
-use crate::redact;
 use crate::sensitive::{self, Shape};
+use crate::{normalise, redact};
 
 /// The first line of every generated file; `{spec}` is the spec's path, e.g. `specs/bitpanda.yaml`.
 pub fn header(spec: &str) -> String {
@@ -94,7 +94,7 @@ pub fn format_file(
 }
 
 /// The final text of the generated file for `document`, the spec `spec` (e.g.
-/// `specs/bitpanda.yaml`) parsed as JSON, in one step: progenitor, then the redacting `Debug`
+/// `specs/bitpanda.yaml`) parsed as JSON, in one step: [`normalise::for_generator`], progenitor, then the redacting `Debug`
 /// for `x-sensitive` fields, then prettyplease under the `@generated` header.
 ///
 /// This is the one entry point from a parsed spec to the file's text (`cargo xtask codegen`
@@ -102,7 +102,7 @@ pub fn format_file(
 /// `x-sensitive` may sit beside a `$ref`, which the typed model drops. It does not lint: run
 /// [`crate::lint::check`] first for the full set of problems.
 pub fn render(spec: &str, document: &Value) -> Result<String, String> {
-    let typed: openapiv3::OpenAPI = serde_json::from_value(document.clone())
+    let typed: openapiv3::OpenAPI = serde_json::from_value(normalise::for_generator(document))
         .map_err(|e| format!("not a valid OpenAPI 3.0 document: {e}"))?;
     format_file(spec, generate_tokens(&typed)?, &sensitive::shapes(document))
 }

@@ -1221,18 +1221,16 @@ decodes; this schema exists for documentation and for mapping known codes.
     ///User information updated successfully.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     pub struct User {
-        ///The date and time the user account was activated.
+        ///The date and time the user account was activated. Expected as an RFC 3339 date-time such as 2019-01-02T12:43:25Z (the page's Example), read as a plain string.
         #[serde(
             rename = "activationDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub activation_date: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub activation_date: ::std::option::Option<::std::string::String>,
         ///Country or preferred language.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<::std::string::String>,
-        ///Email address of the user.
+        ///Email address of the user. Expected to be an e-mail address (format email), not checked when read.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         ///First name of the user.
@@ -1259,14 +1257,12 @@ decodes; this schema exists for documentation and for mapping known codes.
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        ///Registration date of the user.
+        ///Registration date of the user. Expected as an RFC 3339 date-time such as 2019-01-01T14:13:55Z (the page's Example), read as a plain string.
         #[serde(
             rename = "registrationDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub registration_date: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub registration_date: ::std::option::Option<::std::string::String>,
     }
     impl ::std::fmt::Debug for User {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1541,8 +1537,14 @@ Sends a `PATCH` request to `/api/v2/user`
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            202u16 => ResponseValue::from_response(response).await,
+            200..=299 => ResponseValue::from_response(response).await,
             400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            400u16..=499u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16..=599u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),

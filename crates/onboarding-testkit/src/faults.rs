@@ -25,7 +25,8 @@ pub enum OffSpecBody {
     /// but with a type or neighbours the schema refuses (Bitpanda: `{"data": {"id": 7}}`, the id
     /// a number, and the user's id becomes `"7"`;
     /// Wealthyhood: `portfolios: null` and a `createdAt` that is not a date-time; BTC Direct:
-    /// `email: 42` and a `registrationDate` that is not a date-time).
+    /// `email: 42`, and a `registrationDate` that is not a date-time, which the spec reads as a
+    /// plain string).
     Default,
     /// Exactly this JSON (the user is still created).
     Json(Value),

@@ -8,7 +8,9 @@
 //!   outside this crate is read at run time): method and path, the credential headers (BTC
 //!   Direct: exactly one partner credential and one user context, or the provider's own `ER`
 //!   code), and the body against the spec's schema with formats (`email`, `date`, `date-time`,
-//!   `uuid`) checked — OpenAPI 3.0 schemas converted to JSON Schema by [`spec::to_json_schema`];
+//!   `uuid`) checked — OpenAPI 3.0 schemas converted to JSON Schema by [`spec::to_json_schema`],
+//!   which also turns each `x-required-when` rule into an `if`/`then` (Wealthyhood refuses
+//!   `employmentStatus` FullTime, PartTime or SelfEmployed without `industry`, with its 400);
 //! - **answers as its page says**: `201` / `202` with a body valid against the spec's response
 //!   schema; documented errors in the provider's own shape (BTC Direct's `ER` codes keyed by
 //!   code, with the page's messages); a 4xx in that shape for a body the schema refuses

@@ -74,7 +74,9 @@ fn json_body_schema(node: &Value) -> Option<&Value> {
 /// Every body validator of one spec, keyed by operation (`METHOD /path`).
 pub(crate) struct SpecSchemas {
     requests: BTreeMap<String, Validator>,
-    responses: BTreeMap<(String, u16), Validator>,
+    /// Keyed by operation and the spec's own response key: a status (`201`), a range (`2XX`)
+    /// or `default`.
+    responses: BTreeMap<(String, String), Validator>,
 }
 
 impl SpecSchemas {
@@ -90,10 +92,9 @@ impl SpecSchemas {
                 }
                 let statuses = operation.get("responses").and_then(Value::as_object);
                 for (status, response) in statuses.into_iter().flatten() {
-                    if let (Ok(status), Some(schema)) =
-                        (status.parse::<u16>(), json_body_schema(response))
-                    {
-                        responses.insert((key.clone(), status), compile(document, schema));
+                    if let Some(schema) = json_body_schema(response) {
+                        let validator = compile(document, schema);
+                        responses.insert((key.clone(), status.to_ascii_uppercase()), validator);
                     }
                 }
             }
@@ -109,9 +110,17 @@ impl SpecSchemas {
         self.requests.get(&operation_key(method, path))
     }
 
-    /// The response body validator of `METHOD /path` answering `status`, if documented.
+    /// The response body validator of `METHOD /path` answering `status`, if documented: the
+    /// status itself, else its range (`2XX` for 202), else `default`, as OpenAPI reads them.
     pub(crate) fn response(&self, method: &str, path: &str, status: u16) -> Option<&Validator> {
-        self.responses.get(&(operation_key(method, path), status))
+        let key = operation_key(method, path);
+        [
+            status.to_string(),
+            format!("{}XX", status / 100),
+            "DEFAULT".to_owned(),
+        ]
+        .into_iter()
+        .find_map(|code| self.responses.get(&(key.clone(), code)))
     }
 }
 
@@ -206,6 +215,35 @@ mod tests {
         ] {
             assert!(!validator.is_valid(&bad), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn a_response_range_covers_each_status_of_its_class() {
+        let document = json!({"paths": {"/u": {"post": {"responses": {
+            "2XX": {"content": {"application/json": {"schema": {"type": "object", "required": ["id"]}}}},
+            "400": {"content": {"application/json": {"schema": {"type": "string"}}}},
+            "default": {"content": {"application/json": {"schema": {"type": "integer"}}}}
+        }}}}});
+        let schemas = SpecSchemas::compile(&document);
+        for status in [200, 201, 202, 204, 299] {
+            let validator = schemas
+                .response("POST", "/u", status)
+                .expect("2XX covers it");
+            assert!(validator.is_valid(&json!({"id": 1})), "{status}");
+            assert!(!validator.is_valid(&json!({})), "{status}");
+        }
+        assert!(
+            schemas
+                .response("POST", "/u", 400)
+                .unwrap()
+                .is_valid(&json!("bad"))
+        );
+        assert!(
+            schemas
+                .response("POST", "/u", 503)
+                .unwrap()
+                .is_valid(&json!(7))
+        );
     }
 
     #[test]

@@ -173,8 +173,9 @@ pub enum BitpandaMode {
     /// "Investment as a Service": full master data, KYC data and accepted terms are sent.
     #[default]
     InvestmentAsAService,
-    /// "Bring Your Own License": only `external_id` must be sent, and only `external_id`,
-    /// `language` (when given), `account_level_id` and `external_meta` are.
+    /// "Bring Your Own License": only `external_id` must be sent; `language`, `email`, `phone`,
+    /// the names and `citizenship` are sent when given (checked by the Investment as a Service
+    /// rules), and `account_level_id` and `external_meta` as given.
     BringYourOwnLicense,
 }
 

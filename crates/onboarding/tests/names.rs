@@ -15,7 +15,7 @@ use serde_json::Value;
 use unicode_general_category::{GeneralCategory, get_general_category};
 use unicode_normalization::UnicodeNormalization;
 
-use bitpanda_client::types::{InvestmentAsAServiceUserFirstName, InvestmentAsAServiceUserLastName};
+use bitpanda_client::types::{BitpandaFirstName, BitpandaLastName};
 
 #[path = "common/fixtures.rs"]
 mod fixtures;
@@ -32,8 +32,8 @@ fn allowed_by_unicode_data(c: char) -> bool {
 
 /// Whether the spec's pattern (both name fields) accepts `name`.
 fn allowed_by_spec(name: &str) -> bool {
-    let first = InvestmentAsAServiceUserFirstName::try_from(name).is_ok();
-    let last = InvestmentAsAServiceUserLastName::try_from(name).is_ok();
+    let first = BitpandaFirstName::try_from(name).is_ok();
+    let last = BitpandaLastName::try_from(name).is_ok();
     assert_eq!(first, last, "first_name and last_name disagree on {name:?}");
     first
 }

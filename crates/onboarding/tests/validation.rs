@@ -78,12 +78,15 @@ fn report_bitpanda() {
 #[test]
 fn report_bitpanda_byol() {
     let user: NewUser = serde_json::from_value(json!({
-        "email": "not checked in BYOL",
+        "email": "a documented field is checked in BYOL too",
         "bitpanda": {"mode": "bring_your_own_license"}
     }))
     .unwrap();
     let report = bitpanda_request(&user).unwrap_err();
-    assert_violations(&report, &[("external_id", "external_id")]);
+    assert_violations(
+        &report,
+        &[("external_id", "external_id"), ("email", "email")],
+    );
     insta::assert_snapshot!("report_bitpanda_byol", report);
 }
 

@@ -9,7 +9,11 @@
 //! - boolean `exclusiveMinimum` / `exclusiveMaximum` (draft-04 style) become the numeric bounds of
 //!   2020-12 (`minimum: 5, exclusiveMinimum: true` → `exclusiveMinimum: 5`), and `false` is dropped;
 //! - the siblings of a `$ref` are ignored, as OpenAPI 3.0 says;
-//! - `example` and `x-` extensions are dropped (they are not constraints).
+//! - `example` and `x-` extensions are dropped (they are not constraints), except
+//!   `x-required-when` (`{FIELD: {OTHER: [VALUE, …]}}`: `FIELD` is required when `OTHER` holds one
+//!   of the values), which becomes a JSON Schema `if`/`then` in `allOf`, so every validator built
+//!   here (the spec lint's example checks, the test kit) enforces the conditional rules a page
+//!   states in prose, which OpenAPI 3.0 cannot say in a form progenitor generates well.
 //!
 //! The rest of the keywords mean the same in both. Formats are enforced (`date`, `date-time`,
 //! `email`, ...); formats the validator does not know (`int32`, `byte`, ...) are not checked.
@@ -58,6 +62,7 @@ pub fn to_json_schema(schema: &Value) -> Value {
         };
         out.insert(key.clone(), converted);
     }
+    required_when(map, &mut out);
     exclusive_bound(map, &mut out, "exclusiveMinimum", "minimum");
     exclusive_bound(map, &mut out, "exclusiveMaximum", "maximum");
     if map.get("nullable") == Some(&Value::Bool(true)) {
@@ -85,6 +90,42 @@ fn exclusive_bound(
             out.insert(flag.to_owned(), number.clone());
         }
         _ => {}
+    }
+}
+
+/// Carries the `x-required-when` rules of the OpenAPI schema `map` over to `out` as JSON Schema
+/// conditionals: `{FIELD: {OTHER: [VALUE, …]}}` becomes, appended to `out`'s `allOf`,
+/// `{if: {properties: {OTHER: {enum: [VALUE, …]}}, required: [OTHER]}, then: {required: [FIELD]}}`.
+/// A malformed rule (which the spec lint reports) is skipped.
+fn required_when(map: &Map<String, Value>, out: &mut Map<String, Value>) {
+    let Some(Value::Object(rules)) = map.get("x-required-when") else {
+        return;
+    };
+    let mut conditionals = Vec::new();
+    for (field, condition) in rules {
+        let Some((other, Value::Array(values))) = condition
+            .as_object()
+            .filter(|condition| condition.len() == 1)
+            .and_then(|condition| condition.iter().next())
+        else {
+            continue;
+        };
+        conditionals.push(serde_json::json!({
+            "if": {
+                "properties": { other.clone(): { "enum": values.clone() } },
+                "required": [other.clone()],
+            },
+            "then": { "required": [field.clone()] },
+        }));
+    }
+    if conditionals.is_empty() {
+        return;
+    }
+    match out.get_mut("allOf") {
+        Some(Value::Array(all)) => all.extend(conditionals),
+        _ => {
+            out.insert("allOf".into(), Value::Array(conditionals));
+        }
     }
 }
 
@@ -202,6 +243,47 @@ mod tests {
         assert!(!valid(json!({}), schema.clone(), json!(0)));
         assert!(valid(json!({}), schema.clone(), json!(0.5)));
         assert!(valid(json!({}), schema, json!(10)));
+    }
+
+    #[test]
+    fn x_required_when_becomes_a_conditional_every_validator_enforces() {
+        let schema = json!({
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"type": "string"}, "industry": {"type": "string"}},
+            "x-required-when": {"industry": {"status": ["FullTime", "PartTime"]}}
+        });
+        assert!(!valid(
+            json!({}),
+            schema.clone(),
+            json!({"status": "FullTime"})
+        ));
+        assert!(!valid(
+            json!({}),
+            schema.clone(),
+            json!({"status": "PartTime"})
+        ));
+        assert!(valid(
+            json!({}),
+            schema.clone(),
+            json!({"status": "FullTime", "industry": "Finance"})
+        ));
+        assert!(valid(
+            json!({}),
+            schema.clone(),
+            json!({"status": "Retired"})
+        ));
+        // Only when the condition's field is there: a body without it is judged by `required`.
+        let open = json!({"type": "object", "x-required-when": {"a": {"b": ["x"]}}});
+        assert!(valid(json!({}), open.clone(), json!({})));
+        assert!(!valid(json!({}), open.clone(), json!({"b": "x"})));
+        // An existing allOf keeps its schemas.
+        let both = json!({
+            "allOf": [{"required": ["c"]}],
+            "x-required-when": {"a": {"b": ["x"]}}
+        });
+        assert!(!valid(json!({}), both.clone(), json!({"a": 1})));
+        assert!(valid(json!({}), both, json!({"c": 1})));
     }
 
     #[test]

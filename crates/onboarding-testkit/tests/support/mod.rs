@@ -55,12 +55,30 @@ pub fn request_oracle(provider: Provider) -> jsonschema::Validator {
     oracle(provider, &operation_pointer(method, path, "requestBody"))
 }
 
-/// The independent validator of `provider`'s response body schema for `status`.
+/// The independent validator of `provider`'s response body schema for `status`: the status's
+/// own response, else its range (`2XX`), else `default`.
 pub fn response_oracle(provider: Provider, status: u16) -> jsonschema::Validator {
     let (method, path) = provider.user_operation();
+    let document = spec_document(provider);
+    let key = [
+        status.to_string(),
+        format!("{}XX", status / 100),
+        "default".to_owned(),
+    ]
+    .into_iter()
+    .find(|key| {
+        document
+            .pointer(&operation_pointer(
+                method,
+                path,
+                &format!("responses/{key}"),
+            ))
+            .is_some()
+    })
+    .unwrap_or_else(|| panic!("{provider}: no response documented for {status}"));
     oracle(
         provider,
-        &operation_pointer(method, path, &format!("responses/{status}")),
+        &operation_pointer(method, path, &format!("responses/{key}")),
     )
 }
 

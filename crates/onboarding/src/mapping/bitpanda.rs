@@ -1,14 +1,13 @@
 //! `NewUser` → Bitpanda `POST /v2/users`.
 
 use bitpanda_client::types::{
-    BitpandaExternalId, BitpandaExternalMeta, BitpandaTax, BitpandaTaxResidence,
-    BringYourOwnLicenseUser, BringYourOwnLicenseUserLanguage, CreateUserRequest,
-    InvestmentAsAServiceUser, InvestmentAsAServiceUserCountry, InvestmentAsAServiceUserFirstName,
-    InvestmentAsAServiceUserLanguage, InvestmentAsAServiceUserLastName,
-    InvestmentAsAServiceUserPhone,
+    BitpandaAccountLevelId, BitpandaAml, BitpandaAppropriateness, BitpandaCountry, BitpandaEmail,
+    BitpandaExternalId, BitpandaExternalMeta, BitpandaFirstName, BitpandaLanguage,
+    BitpandaLastName, BitpandaPhone, BitpandaTax, BitpandaTaxResidence, BitpandaTerms,
+    BringYourOwnLicenseUser, CreateUserRequest, InvestmentAsAServiceUser,
 };
 
-use super::Builder;
+use super::{Builder, non_blank};
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser, join_given_names};
 use crate::provider::Provider;
 use crate::validation::{ValidationReport, bitpanda_name, validate_bitpanda};
@@ -44,9 +43,12 @@ use crate::validation::{ValidationReport, bitpanda_name, validate_bitpanda};
 /// `bitpanda.verification` (`birth_date`, `address`), which is sent exactly as given and is not
 /// filled from the neutral fields. The `wealthyhood` extension is ignored.
 ///
-/// **Bring Your Own License**: only `external_id`, `language` (when given; the newer revision of
-/// the page says a BYOL request can include it), `bitpanda.account_level_id` and
-/// `bitpanda.external_meta` are sent; every other field is left out (and not validated).
+/// **Bring Your Own License**: `external_id` is sent (and required); `language` (the newer
+/// revision of the page says a BYOL request can include it), `email`, `phone`, `given_names`,
+/// `family_name` and `citizenship` are sent when given, mapped and checked by the same rules as
+/// in Investment as a Service mode (the spec refers both branches to one schema per field);
+/// `bitpanda.account_level_id` and `bitpanda.external_meta` are sent as given. Every other field
+/// is left out (and not validated).
 ///
 /// Errors: the [`ValidationReport`] of [`validate_bitpanda`], with every violation.
 pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationReport> {
@@ -64,18 +66,54 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
         let language = builder.convert_present(
             "language",
             "language",
-            user.language
-                .as_deref()
-                .filter(|language| !language.trim().is_empty()),
-            BringYourOwnLicenseUserLanguage::try_from,
+            given_text(user.language.as_deref()),
+            BitpandaLanguage::try_from,
+        );
+        let phone = builder.convert_present(
+            "phone",
+            "phone",
+            given_text(user.phone.as_deref()),
+            BitpandaPhone::try_from,
+        );
+        let joined = (!user.given_names.is_empty())
+            .then(|| bitpanda_name(&join_given_names(&user.given_names)).into_owned());
+        let first_name = builder.convert_present(
+            "given_names",
+            "first_name",
+            joined.as_deref(),
+            BitpandaFirstName::try_from,
+        );
+        let family_name = bitpanda_name(&user.family_name);
+        let last_name = builder.convert_present(
+            "family_name",
+            "last_name",
+            given_text(Some(&family_name)),
+            BitpandaLastName::try_from,
+        );
+        let country = builder.convert_present(
+            "citizenship",
+            "country",
+            given_text(user.citizenship.as_deref()),
+            BitpandaCountry::try_from,
         );
         return builder.finish(|| {
             Some(CreateUserRequest::BringYourOwnLicenseUser(
                 BringYourOwnLicenseUser {
-                    account_level_id: extension.account_level_id.clone(),
+                    account_level_id: account_level_id(extension),
+                    aml: None,
+                    appropriateness: None,
+                    country,
+                    email: non_blank(&user.email).map(BitpandaEmail),
+                    ext_compliance: None,
                     external_id: external_id?,
                     external_meta,
+                    first_name,
                     language,
+                    last_name,
+                    phone,
+                    tax: None,
+                    terms: None,
+                    verification: None,
                 },
             ))
         });
@@ -84,29 +122,27 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
     let phone = builder.convert(
         "phone",
         "phone",
-        InvestmentAsAServiceUserPhone::try_from(user.phone.as_deref().unwrap_or_default()),
+        BitpandaPhone::try_from(user.phone.as_deref().unwrap_or_default()),
     );
     let first_name = builder.convert(
         "given_names",
         "first_name",
-        InvestmentAsAServiceUserFirstName::try_from(&*bitpanda_name(&join_given_names(
-            &user.given_names,
-        ))),
+        BitpandaFirstName::try_from(&*bitpanda_name(&join_given_names(&user.given_names))),
     );
     let last_name = builder.convert(
         "family_name",
         "last_name",
-        InvestmentAsAServiceUserLastName::try_from(&*bitpanda_name(&user.family_name)),
+        BitpandaLastName::try_from(&*bitpanda_name(&user.family_name)),
     );
     let language = builder.convert(
         "language",
         "language",
-        InvestmentAsAServiceUserLanguage::try_from(user.language.as_deref().unwrap_or_default()),
+        BitpandaLanguage::try_from(user.language.as_deref().unwrap_or_default()),
     );
     let country = builder.convert(
         "citizenship",
         "country",
-        InvestmentAsAServiceUserCountry::try_from(user.citizenship.as_deref().unwrap_or_default()),
+        BitpandaCountry::try_from(user.citizenship.as_deref().unwrap_or_default()),
     );
     let verification = builder.require(
         "bitpanda.verification",
@@ -131,11 +167,12 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
     builder.finish(|| {
         Some(CreateUserRequest::InvestmentAsAServiceUser(
             InvestmentAsAServiceUser {
-                account_level_id: extension.account_level_id.clone(),
-                aml: extension.aml.clone(),
-                appropriateness: extension.appropriateness.clone(),
+                account_level_id: account_level_id(extension),
+                aml: BitpandaAml(extension.aml.clone()),
+                appropriateness: (!extension.appropriateness.is_empty())
+                    .then(|| BitpandaAppropriateness(extension.appropriateness.clone())),
                 country: country?,
-                email: user.email.clone(),
+                email: BitpandaEmail(user.email.clone()),
                 ext_compliance: extension.ext_compliance.clone(),
                 external_id,
                 external_meta,
@@ -144,9 +181,22 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
                 last_name: last_name?,
                 phone: phone?,
                 tax,
-                terms: extension.terms.clone(),
+                terms: BitpandaTerms(extension.terms.clone()),
                 verification: verification?,
             },
         ))
     })
+}
+
+/// The extension's `account_level_id`, as the generated type carries it.
+fn account_level_id(extension: &BitpandaExtension) -> Option<BitpandaAccountLevelId> {
+    extension
+        .account_level_id
+        .clone()
+        .map(BitpandaAccountLevelId)
+}
+
+/// `value` unless it is absent or blank (a blank optional field is not sent).
+fn given_text(value: Option<&str>) -> Option<&str> {
+    value.filter(|value| !value.trim().is_empty())
 }

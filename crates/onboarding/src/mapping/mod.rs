@@ -110,16 +110,12 @@ fn non_blank(value: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bitpanda_client::types::InvestmentAsAServiceUserPhone;
+    use bitpanda_client::types::BitpandaPhone;
 
     #[test]
     fn a_refused_conversion_becomes_a_violation_without_the_value() {
         let mut builder = Builder::new(Provider::Bitpanda);
-        let phone = builder.convert(
-            "phone",
-            "phone",
-            InvestmentAsAServiceUserPhone::try_from("0030 secret 555"),
-        );
+        let phone = builder.convert("phone", "phone", BitpandaPhone::try_from("0030 secret 555"));
         assert!(phone.is_none());
         let report = builder
             .finish(|| phone.map(|_| ()))

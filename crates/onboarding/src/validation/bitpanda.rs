@@ -21,11 +21,48 @@ pub(super) fn check_bitpanda_user(checker: &mut Checker, user: &NewUser) {
             if let Some(language) = user.language.as_deref().filter(|l| !l.trim().is_empty()) {
                 language_rule(checker, language);
             }
+            check_byol_documented_fields(checker, user);
         }
         BitpandaMode::InvestmentAsAService => {
             check_investment_as_a_service(checker, user, extension)
         }
     }
+}
+
+/// The documented fields a Bring Your Own License body may carry besides `external_id`: each is
+/// optional there, and one that is given is checked by the same rule as in Investment as a
+/// Service mode (the spec refers both branches to one schema per field).
+fn check_byol_documented_fields(checker: &mut Checker, user: &NewUser) {
+    if !user.email.trim().is_empty() {
+        checker.email(&user.email, "email", "email");
+    }
+    if let Some(phone) = user.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+        phone_rule(checker, phone);
+    }
+    for (index, name) in user.given_names.iter().enumerate() {
+        name_rules(
+            checker,
+            name,
+            format_args!("given_names[{index}]"),
+            "first_name",
+        );
+    }
+    if !user.family_name.trim().is_empty() {
+        name_rules(checker, &user.family_name, "family_name", "last_name");
+    }
+    if let Some(country) = user.citizenship.as_deref().filter(|c| !c.trim().is_empty()) {
+        checker.required_country(country, "citizenship", "country");
+    }
+}
+
+/// The page's "Phone number in E.164 standard format".
+fn phone_rule(checker: &mut Checker, phone: &str) {
+    checker.ensure(
+        rules::is_e164(phone),
+        "phone",
+        "phone",
+        "must be in E.164 format: `+`, country code and number, at most 15 digits, no spaces",
+    );
 }
 
 fn check_investment_as_a_service(
@@ -37,12 +74,7 @@ fn check_investment_as_a_service(
 
     let phone = user.phone.as_deref().unwrap_or_default();
     if checker.required(phone, "phone", "phone") {
-        checker.ensure(
-            rules::is_e164(phone),
-            "phone",
-            "phone",
-            "must be in E.164 format: `+`, country code and number, at most 15 digits, no spaces",
-        );
+        phone_rule(checker, phone);
     }
 
     if user.given_names.is_empty() {

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use bitpanda_client::types::InvestmentAsAServiceUserFirstName;
+use bitpanda_client::types::BitpandaFirstName;
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
@@ -95,13 +95,13 @@ fn work_out_facts(c: char) -> u32 {
 
 /// The generated `first_name` type's answer for the one-character name `c`.
 fn spec_allows_char(c: char) -> bool {
-    InvestmentAsAServiceUserFirstName::try_from(&*c.encode_utf8(&mut [0; 4])).is_ok()
+    BitpandaFirstName::try_from(&*c.encode_utf8(&mut [0; 4])).is_ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bitpanda_client::types::InvestmentAsAServiceUserLastName;
+    use bitpanda_client::types::BitpandaLastName;
 
     /// The pattern a generated name type checks, as its refusal of `!` quotes it.
     fn pattern_of<T>(refusal: Result<T, impl std::fmt::Display>) -> String {
@@ -118,8 +118,8 @@ mod tests {
 
     #[test]
     fn both_name_patterns_are_one_character_class_repeated() {
-        let first = pattern_of(InvestmentAsAServiceUserFirstName::try_from("!"));
-        let last = pattern_of(InvestmentAsAServiceUserLastName::try_from("!"));
+        let first = pattern_of(BitpandaFirstName::try_from("!"));
+        let last = pattern_of(BitpandaLastName::try_from("!"));
         assert_eq!(first, last, "first_name and last_name patterns differ");
         let class = first
             .strip_prefix("^[")
@@ -148,7 +148,7 @@ mod tests {
                 assert_eq!(fast, full, "U+{:04X}", u32::from(c));
                 assert_eq!(
                     is_bitpanda_name_once_normalised(&name),
-                    InvestmentAsAServiceUserFirstName::try_from(full.as_str()).is_ok(),
+                    BitpandaFirstName::try_from(full.as_str()).is_ok(),
                     "U+{:04X}",
                     u32::from(c)
                 );
@@ -176,7 +176,7 @@ mod tests {
         // Twice: the first pass fills the remembered answers, the second reads them.
         for _ in 0..2 {
             for name in samples {
-                let spec = InvestmentAsAServiceUserFirstName::try_from(name).is_ok();
+                let spec = BitpandaFirstName::try_from(name).is_ok();
                 assert_eq!(is_bitpanda_name(name), spec, "{name}");
                 assert_eq!(is_bitpanda_name_once_normalised(name), spec, "{name}");
             }
