@@ -3,7 +3,8 @@
 //! loopback) and through the spec's schema as every JSON-Schema validator reads it. The test kit
 //! checks the same rules over HTTP (`crates/onboarding-testkit/tests/rules.rs`).
 
-use onboarding::{BitpandaExtension, BitpandaMode, NewUser, bitpanda_request};
+use onboarding::mapping::bitpanda_request;
+use onboarding::{BitpandaExtension, BitpandaMode, NewUser};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
