@@ -22,6 +22,7 @@ pub mod render;
 pub mod required_when;
 pub mod sensitive;
 pub mod surface;
+pub mod upstream;
 pub mod workspace;
 
 pub use codegen::{CodegenError, FileOutcome, Mode, run};
