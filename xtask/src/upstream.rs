@@ -136,6 +136,16 @@ fn status(reading: &Reading, prefix: char, fallback: &str) -> String {
         .to_owned()
 }
 
+/// The curated spec `specs/NAME.yaml` read into facts, for the operation its configured source
+/// describes.
+pub fn curated_reading(root: &Path, provider: &str) -> Result<Reading, String> {
+    let sources = sources(root)?;
+    let source = sources
+        .get(provider)
+        .ok_or_else(|| format!("{CONFIG}: no `[{provider}]` section"))?;
+    curated(root, provider, &operation_of(root, provider, source)?)
+}
+
 /// Reads the provider's source as `input` says: the facts, the source as shown, and the spec.
 fn read_upstream(
     root: &Path,

@@ -257,7 +257,8 @@ pub fn changes(old: &Facts, new: &Facts) -> Vec<Drift> {
 /// other fields under the same parent (a collapsed object hides its fields, a page without
 /// headers hides the headers); an attribute upstream does not state at a place counts only for
 /// format, pattern, length and enum values, and only when upstream states that attribute
-/// somewhere (a page style that never shows patterns cannot disagree about one). Differences the
+/// somewhere under the same root (a page style that never shows patterns cannot disagree about
+/// one). Differences the
 /// spec marks as curated carry `curated`.
 pub fn disagreements(upstream: &Facts, spec: &Reading) -> Vec<Drift> {
     let facts = &spec.facts;
@@ -350,18 +351,20 @@ pub fn disagreements(upstream: &Facts, spec: &Reading) -> Vec<Drift> {
             curated: lost_name || curated(place, Attribute::Present),
         });
     }
-    let stated: BTreeSet<Attribute> = upstream
+    // The attributes upstream states under each root (a response read from a sample states no
+    // patterns, though the request's field list does).
+    let stated: BTreeSet<(&str, Attribute)> = upstream
         .places
-        .values()
-        .flat_map(|a| a.keys().copied())
+        .iter()
+        .flat_map(|(place, a)| a.keys().map(move |attribute| (root_of(place), *attribute)))
         .collect();
-    let compare_absent = |attribute: Attribute| {
-        matches!(
-            attribute,
-            Attribute::Format | Attribute::Pattern | Attribute::Length | Attribute::Enum
-        ) && stated.contains(&attribute)
-    };
     for place in ours.intersection(&theirs) {
+        let compare_absent = |attribute: Attribute| {
+            matches!(
+                attribute,
+                Attribute::Format | Attribute::Pattern | Attribute::Length | Attribute::Enum
+            ) && stated.contains(&(root_of(place), attribute))
+        };
         for mut drift in attribute_drift(facts, upstream, place, &compare_absent) {
             let attribute = match drift.kind {
                 Kind::MadeRequired | Kind::MadeOptional => Attribute::Required,

@@ -19,7 +19,7 @@ pub mod mintlify;
 pub mod redocly;
 pub mod starlight;
 
-use super::facts::Facts;
+use super::facts::{Facts, length};
 
 /// The three page styles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,10 +134,17 @@ fn parse_type(line: &str) -> Option<(String, Option<String>)> {
         return Some((format!("array of {}", parse_type(inner)?.0), None));
     }
     let (base, format) = match line.split_once('<') {
-        Some((base, rest)) => (
-            base.trim(),
-            Some(rest.trim_end_matches('>').trim().to_owned()),
-        ),
+        Some((base, rest)) => {
+            let format = rest.strip_suffix('>')?.trim();
+            if format.is_empty()
+                || !format
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                return None;
+            }
+            (base.trim(), Some(format.to_owned()))
+        }
         None => (line, None),
     };
     match (base, format) {
@@ -214,6 +221,40 @@ fn operation_line(line: &str) -> Option<String> {
                 return Some(format!("{} {path}", method.to_uppercase()));
             }
         }
+    }
+    None
+}
+
+/// A length constraint as the page styles write it: `Required string length: 1 - 100` (or one
+/// number), `Minimum string length: 2`, `Maximum string length: 40`, `[ 1 .. 100 ] characters`,
+/// `<= 100 characters`, `>= 2 characters`, `non-empty`.
+fn length_line(line: &str) -> Option<String> {
+    let number = |s: &str| s.trim().parse::<u64>().ok();
+    if let Some(rest) = line.strip_prefix("Required string length:") {
+        return match rest.split_once('-') {
+            Some((min, max)) => length(Some(number(min)?), Some(number(max)?)),
+            None => length(number(rest), number(rest)),
+        };
+    }
+    if let Some(rest) = line.strip_prefix("Minimum string length:") {
+        return length(Some(number(rest)?), None);
+    }
+    if let Some(rest) = line.strip_prefix("Maximum string length:") {
+        return length(None, Some(number(rest)?));
+    }
+    if line == "non-empty" {
+        return length(Some(1), None);
+    }
+    let body = line.strip_suffix("characters")?.trim();
+    if let Some(inner) = body.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
+        let (min, max) = inner.split_once("..")?;
+        return length(Some(number(min)?), Some(number(max)?));
+    }
+    if let Some(max) = body.strip_prefix("<=") {
+        return length(None, Some(number(max)?));
+    }
+    if let Some(min) = body.strip_prefix(">=") {
+        return length(Some(number(min)?), None);
     }
     None
 }

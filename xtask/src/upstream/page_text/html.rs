@@ -2,10 +2,13 @@
 //! each block element on its own line, scripts, styles and SVG left out, entities decoded.
 
 /// Elements whose start or end begins a new line.
-const BLOCKS: [&str; 24] = [
-    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br", "dt",
-    "dd", "section", "article", "pre", "summary", "details", "table", "span",
+const BLOCKS: [&str; 16] = [
+    "div", "li", "ul", "ol", "tr", "td", "th", "br", "dt", "dd", "section", "article", "pre",
+    "summary", "details", "table",
 ];
+
+/// Elements set off by a blank line.
+const PARAGRAPHS: [&str; 7] = ["p", "h1", "h2", "h3", "h4", "h5", "h6"];
 
 /// Elements whose contents are not text.
 const HIDDEN: [&str; 5] = ["script", "style", "svg", "template", "noscript"];
@@ -65,7 +68,13 @@ pub fn to_text(html: &str) -> String {
         if name == "pre" {
             in_pre = !closing;
         }
-        if BLOCKS.contains(&name.as_str()) && name != "span" {
+        // As a browser copies: a paragraph or heading stands between blank lines, any other
+        // block on a line of its own.
+        if PARAGRAPHS.contains(&name.as_str()) {
+            while !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+        } else if BLOCKS.contains(&name.as_str()) && !out.ends_with('\n') {
             out.push('\n');
         }
     }

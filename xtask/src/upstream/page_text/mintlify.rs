@@ -6,8 +6,8 @@
 //! `Example:` (the value on a following line). A child field is written with its parent's name
 //! and a dot (`address.city`).
 
-use super::super::facts::{Attribute, Facts, enum_values, length};
-use super::{Context, balanced, example_value, is_name, parse_type};
+use super::super::facts::{Attribute, Facts, enum_values};
+use super::{Context, balanced, example_value, is_name, length_line, parse_type};
 
 /// Reads a Mintlify page's lines (already trimmed).
 pub fn read(lines: &[&str], context: &Context) -> Result<Facts, String> {
@@ -136,23 +136,4 @@ fn status_of(line: &str) -> Option<String> {
         && code.chars().all(|c| c.is_ascii_digit())
         && (rest.is_empty() || rest.starts_with([' ', '-']));
     is_code.then_some(code)
-}
-
-/// `Required string length: 1 - 100` (or one number), `Minimum string length: 2`, `Maximum
-/// string length: 40`.
-fn length_line(line: &str) -> Option<String> {
-    let number = |s: &str| s.trim().parse::<u64>().ok();
-    if let Some(rest) = line.strip_prefix("Required string length:") {
-        return match rest.split_once('-') {
-            Some((min, max)) => length(Some(number(min)?), Some(number(max)?)),
-            None => length(number(rest), number(rest)),
-        };
-    }
-    if let Some(rest) = line.strip_prefix("Minimum string length:") {
-        return length(Some(number(rest)?), None);
-    }
-    if let Some(rest) = line.strip_prefix("Maximum string length:") {
-        return length(None, Some(number(rest)?));
-    }
-    None
 }

@@ -8,8 +8,8 @@
 //! with no name before it); the request sample lists the body's names in the same order, which
 //! gives them back.
 
-use super::super::facts::{Attribute, Facts, enum_values, length};
-use super::{Context, balanced, example_value, is_name, operation_line, split_type};
+use super::super::facts::{Attribute, Facts, enum_values};
+use super::{Context, balanced, example_value, is_name, length_line, operation_line, split_type};
 
 /// One field of the field list, as read.
 #[derive(Debug, Default)]
@@ -232,29 +232,9 @@ fn constraint(line: &str, field: &mut Field) {
             .push((Attribute::Pattern, pattern.trim().to_owned()));
     } else if line.starts_with('^') {
         field.facts.push((Attribute::Pattern, line.to_owned()));
-    } else if let Some(bounds) = length_constraint(line) {
+    } else if let Some(bounds) = length_line(line) {
         field.facts.push((Attribute::Length, bounds));
     }
-}
-
-/// `[ 1 .. 100 ] characters`, `<= 100 characters`, `>= 2 characters`, `non-empty`.
-fn length_constraint(line: &str) -> Option<String> {
-    let number = |s: &str| s.trim().parse::<u64>().ok();
-    if line == "non-empty" {
-        return length(Some(1), None);
-    }
-    let body = line.strip_suffix("characters")?.trim();
-    if let Some(inner) = body.strip_prefix('[').and_then(|b| b.strip_suffix(']')) {
-        let (min, max) = inner.split_once("..")?;
-        return length(Some(number(min)?), Some(number(max)?));
-    }
-    if let Some(max) = body.strip_prefix("<=") {
-        return length(None, Some(number(max)?));
-    }
-    if let Some(min) = body.strip_prefix(">=") {
-        return length(Some(number(min)?), None);
-    }
-    None
 }
 
 /// A sample starting at `lines[start]` (`{`): its top-level keys with their values as written

@@ -6,7 +6,7 @@
 //! ("… possible errors …") lists codes as `Allowed values: A B C`.
 
 use super::super::facts::{Attribute, Facts, enum_values};
-use super::{Context, balanced, example_value, is_name, operation_line, parse_type};
+use super::{Context, balanced, example_value, is_name, length_line, operation_line, parse_type};
 
 /// Reads a Starlight page's lines (already trimmed).
 pub fn read(lines: &[&str], context: &Context) -> Result<Facts, String> {
@@ -18,6 +18,8 @@ pub fn read(lines: &[&str], context: &Context) -> Result<Facts, String> {
     let mut current: Option<String> = None;
     let mut awaiting_type = false;
     let mut heading = String::new();
+    // Whether prose came since the last field's type.
+    let mut prose = false;
     let mut status: Option<String> = None;
     let blank_or_required = |i: usize| {
         lines
@@ -62,7 +64,10 @@ pub fn read(lines: &[&str], context: &Context) -> Result<Facts, String> {
                 }
                 continue;
             }
-            let opens_section = kind == "object" && parent.as_ref().is_none_or(|(_, takes)| !takes);
+            // `object` right after an array-of-objects type marks its items; after prose (a
+            // response's meaning) or a status code, or after a plain field, it opens a body.
+            let opens_section = kind == "object"
+                && (prose || status.is_some() || parent.as_ref().is_none_or(|(_, takes)| !takes));
             if opens_section || root.is_none() {
                 let at = if sections == 0 && root.is_none() && !heading_is_response(&heading) {
                     "request body".to_owned()
@@ -77,6 +82,7 @@ pub fn read(lines: &[&str], context: &Context) -> Result<Facts, String> {
                     format!("response {code}")
                 };
                 sections += 1;
+                prose = false;
                 facts.present(&at);
                 root = Some(at);
                 parent = None;
@@ -106,10 +112,12 @@ pub fn read(lines: &[&str], context: &Context) -> Result<Facts, String> {
             }
             current = Some(at);
             awaiting_type = true;
+            prose = false;
             continue;
         }
         let Some(at) = &current else {
             heading = line.to_owned();
+            prose = true;
             continue;
         };
         if line == "required" {
@@ -127,10 +135,16 @@ pub fn read(lines: &[&str], context: &Context) -> Result<Facts, String> {
                 let (text, after) = balanced(lines, index);
                 facts.set(at, Attribute::Example, example_value(&text));
                 index = after;
-            } else if !(value.is_empty() || is_name(value) && blank_or_required(index + 1)) {
+            } else if !(value.is_empty() || is_name(value) && field_follows(lines, index)) {
                 facts.set(at, Attribute::Example, example_value(value));
                 index += 1;
             }
+        } else if let Some(format) = line.strip_prefix("Format:") {
+            facts.set(at, Attribute::Format, format.trim());
+        } else if let Some(pattern) = line.strip_prefix("Pattern:") {
+            facts.set(at, Attribute::Pattern, pattern.trim());
+        } else if let Some(bounds) = length_line(line) {
+            facts.set(at, Attribute::Length, bounds);
         } else if let Some(values) = line.strip_prefix("Allowed values:") {
             facts.set(
                 at,
@@ -140,6 +154,7 @@ pub fn read(lines: &[&str], context: &Context) -> Result<Facts, String> {
         } else if !awaiting_type {
             // Prose after a complete field: the heading of what follows.
             heading = line.to_owned();
+            prose = true;
         }
     }
     Ok(facts)
@@ -151,4 +166,25 @@ fn heading_is_response(heading: &str) -> bool {
     ["successfully", "error", "response"]
         .iter()
         .any(|w| lower.contains(w))
+}
+
+/// Whether `lines[at]` (a name) starts a field rather than being the previous field's example:
+/// `required` or a blank line follows it, then its description, then a type other than `object`
+/// (prose followed by `object` is a response's meaning), before any status code.
+fn field_follows(lines: &[&str], at: usize) -> bool {
+    let mut next = at + 1;
+    if lines.get(next) == Some(&"required") {
+        next += 1;
+    } else if lines.get(next).is_none_or(|l| !l.is_empty()) {
+        return false;
+    }
+    for line in lines.iter().skip(next).take(16) {
+        if line.len() == 3 && line.chars().all(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        if let Some((kind, _)) = parse_type(line) {
+            return kind != "object";
+        }
+    }
+    false
 }
