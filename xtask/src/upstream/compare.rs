@@ -56,6 +56,8 @@ pub struct Drift {
     pub new: Option<String>,
     /// Whether the curated spec marks the fact as a curation decision.
     pub curated: bool,
+    /// Whether the old side is the curated spec (worded "only in the spec", "only upstream").
+    pub versus_spec: bool,
 }
 
 /// A value in backquotes, or `none`.
@@ -72,6 +74,23 @@ impl fmt::Display for Drift {
         let change = |name: &str| format!("{name} {} → {}", shown(&self.old), shown(&self.new));
         let text = match self.kind {
             Kind::OperationChanged => change("operation"),
+            Kind::FieldAdded if self.versus_spec => {
+                format!("only upstream ({})", self.new.clone().unwrap_or_default())
+            }
+            Kind::FieldRemoved if self.versus_spec => {
+                format!(
+                    "only in the spec ({})",
+                    self.old.clone().unwrap_or_default()
+                )
+            }
+            Kind::ResponseAdded if self.versus_spec => "response status only upstream".into(),
+            Kind::ResponseRemoved if self.versus_spec => "response status only in the spec".into(),
+            Kind::EnumValueAdded if self.versus_spec => {
+                format!("enum value {} only upstream", shown(&self.new))
+            }
+            Kind::EnumValueRemoved if self.versus_spec => {
+                format!("enum value {} only in the spec", shown(&self.old))
+            }
             Kind::FieldAdded => format!("added ({})", self.new.clone().unwrap_or_default()),
             Kind::FieldRemoved => format!("removed (was {})", self.old.clone().unwrap_or_default()),
             Kind::ResponseAdded => "response status added".into(),
@@ -140,6 +159,7 @@ fn attribute_drift(
         old,
         new,
         curated: false,
+        versus_spec: false,
     };
     for attribute in Attribute::ALL {
         let before = old.get(place, attribute).map(str::to_owned);
@@ -207,6 +227,7 @@ pub fn changes(old: &Facts, new: &Facts) -> Vec<Drift> {
             old: Some(old.operation.clone()),
             new: Some(new.operation.clone()),
             curated: false,
+            versus_spec: false,
         });
     }
     let before: BTreeSet<&String> = old.places.keys().collect();
@@ -226,6 +247,7 @@ pub fn changes(old: &Facts, new: &Facts) -> Vec<Drift> {
                 old: Some(summary(old, place)),
                 new: None,
                 curated: false,
+                versus_spec: false,
             });
         }
     }
@@ -242,6 +264,7 @@ pub fn changes(old: &Facts, new: &Facts) -> Vec<Drift> {
                 old: None,
                 new: Some(summary(new, place)),
                 curated: false,
+                versus_spec: false,
             });
         }
     }
@@ -272,6 +295,7 @@ pub fn disagreements(upstream: &Facts, spec: &Reading) -> Vec<Drift> {
             old: Some(facts.operation.clone()),
             new: Some(upstream.operation.clone()),
             curated: false,
+            versus_spec: true,
         });
     }
     let ours: BTreeSet<&String> = facts.places.keys().collect();
@@ -291,6 +315,7 @@ pub fn disagreements(upstream: &Facts, spec: &Reading) -> Vec<Drift> {
                 old: None,
                 new: Some(summary(upstream, place)),
                 curated: true,
+                versus_spec: true,
             });
             continue;
         }
@@ -308,6 +333,7 @@ pub fn disagreements(upstream: &Facts, spec: &Reading) -> Vec<Drift> {
             old: None,
             new: Some(summary(upstream, place)),
             curated: parent_of(place).is_some_and(|p| spec.shapes.contains(&p)),
+            versus_spec: true,
         });
     }
     let shows_children = |parent: &str| {
@@ -349,6 +375,7 @@ pub fn disagreements(upstream: &Facts, spec: &Reading) -> Vec<Drift> {
             old: Some(summary(facts, place)),
             new: None,
             curated: lost_name || curated(place, Attribute::Present),
+            versus_spec: true,
         });
     }
     // The attributes upstream states under each root (a response read from a sample states no
@@ -377,6 +404,7 @@ pub fn disagreements(upstream: &Facts, spec: &Reading) -> Vec<Drift> {
             };
             // A marker on the field's own schema covers what it states and what it leaves
             // out; whether the field is required is its object's decision.
+            drift.versus_spec = true;
             drift.curated = curated(place, attribute)
                 || (attribute != Attribute::Required && spec.shapes.contains(*place));
             found.push(drift);

@@ -226,11 +226,11 @@ fn the_page_text_reader_is_chosen_on_the_command_line() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     // The page shows fields the spec does not have, and the spec disagrees on nothing else.
     assert!(
-        stdout.contains("- `request body labels`: added (object)"),
+        stdout.contains("- `request body labels`: only upstream (object)"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("- `response 201 links`: added (array)"),
+        stdout.contains("- `response 201 links`: only upstream (array)"),
         "{stdout}"
     );
     assert!(
