@@ -213,10 +213,12 @@ fn balanced(lines: &[&str], start: usize) -> (String, usize) {
 
 /// The `METHOD /path` a line states (`post/v2/users`, `PATCH /api/v2/user`), if it does.
 fn operation_line(line: &str) -> Option<String> {
-    let lower = line.to_lowercase();
     for method in ["get", "put", "post", "delete", "patch", "head", "options"] {
-        if let Some(path) = lower.strip_prefix(method) {
-            let path = line[line.len() - path.len()..].trim();
+        let Some(head) = line.get(..method.len()) else {
+            continue;
+        };
+        if head.eq_ignore_ascii_case(method) {
+            let path = line[method.len()..].trim();
             if path.starts_with('/') && !path.contains(' ') {
                 return Some(format!("{} {path}", method.to_uppercase()));
             }

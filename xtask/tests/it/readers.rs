@@ -640,3 +640,30 @@ fn unreadable_input_is_an_error_naming_the_place() {
     let yaml_error = openapi::parse("openapi: 3.0.3\npaths: [1, 2\n").unwrap_err();
     assert!(yaml_error.contains("line"), "{yaml_error}");
 }
+
+#[test]
+fn every_cut_of_every_fixture_reads_or_fails_without_a_panic() {
+    let cases = [
+        ("openapi.yaml", Reader::OpenApi),
+        ("openapi-3.1.json", Reader::OpenApi),
+        ("mintlify.md", Reader::OpenApi),
+        ("redocly.txt", Reader::Page(Style::Redocly)),
+        ("mintlify.txt", Reader::Page(Style::Mintlify)),
+        ("starlight.txt", Reader::Page(Style::Starlight)),
+    ];
+    for (name, reader) in cases {
+        let text = fixture(name);
+        let lines: Vec<&str> = text.lines().collect();
+        for cut in 0..=lines.len() {
+            let head = lines[..cut].join("\n");
+            let tail = lines[cut..].join("\n");
+            for part in [head, tail] {
+                // Ok or Err are both fine; a panic fails the test.
+                let _ = read(reader, &part);
+                if let Reader::Page(style) = reader {
+                    let _ = read(Reader::Page(style), &part.replace('\n', "\n\n"));
+                }
+            }
+        }
+    }
+}
