@@ -377,8 +377,7 @@ impl<'a> Reader<'a> {
             let child_field = join(field, name);
             let child = place(root, &child_field);
             // Which fields are required is the object's decision: its marker covers it.
-            let required_curated =
-                own_mark || required_when.contains(name.as_str()) || marked(document, property);
+            let required_curated = own_mark || required_when.contains(name.as_str());
             let is_required = required.contains(name.as_str());
             self.put(
                 &child,
