@@ -6,6 +6,7 @@
 mod cli;
 mod readers;
 mod snapshots;
+mod spec;
 
 use std::path::PathBuf;
 
