@@ -173,7 +173,7 @@ fn read_upstream(
         }
     };
     let reader = input.reader.unwrap_or(source.reader);
-    let facts = match reader {
+    let mut facts = match reader {
         ReaderKind::OpenApi => {
             let document = openapi::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
             openapi::read(&document, &operation)
@@ -193,6 +193,10 @@ fn read_upstream(
             };
             page_text::read(&text, source.style, &context).map_err(|e| format!("{shown}: {e}"))?
         }
+    };
+    facts.reader = match reader {
+        ReaderKind::OpenApi => "openapi".to_owned(),
+        ReaderKind::PageText => format!("page-text {}", source.style.name()),
     };
     Ok((facts, shown, spec))
 }

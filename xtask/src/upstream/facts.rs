@@ -78,6 +78,8 @@ const MAX_EXAMPLE: usize = 80;
 pub struct Facts {
     /// `METHOD /path`, e.g. `POST /users`.
     pub operation: String,
+    /// How the facts were read (`openapi`, `page-text mintlify`); empty when not said.
+    pub reader: String,
     /// Place → attribute → value.
     pub places: BTreeMap<String, BTreeMap<Attribute, String>>,
 }
@@ -87,6 +89,7 @@ impl Facts {
     pub fn new(operation: impl Into<String>) -> Self {
         Self {
             operation: operation.into(),
+            reader: String::new(),
             places: BTreeMap::new(),
         }
     }
@@ -127,7 +130,8 @@ impl Facts {
             .map(String::as_str)
     }
 
-    /// The facts as the JSON of a snapshot file: `{"operation": …, "facts": {place: {attr: value}}}`,
+    /// The facts as the JSON of a snapshot file: `{"operation": …, "reader": …, "facts": {place:
+    /// {attr: value}}}`,
     /// places and attributes sorted, so the same facts always give the same text.
     pub fn to_json(&self) -> String {
         let mut places = Map::new();
@@ -140,6 +144,9 @@ impl Facts {
         }
         let mut root = Map::new();
         root.insert("operation".into(), Value::String(self.operation.clone()));
+        if !self.reader.is_empty() {
+            root.insert("reader".into(), Value::String(self.reader.clone()));
+        }
         root.insert("facts".into(), Value::Object(places));
         let mut text = serde_json::to_string_pretty(&Value::Object(root)).unwrap_or_default();
         text.push('\n');
@@ -154,6 +161,12 @@ impl Facts {
             .and_then(Value::as_str)
             .ok_or("`operation` is missing or not a string")?;
         let mut facts = Facts::new(operation);
+        if let Some(reader) = root.get("reader") {
+            facts.reader = reader
+                .as_str()
+                .ok_or("`reader` is not a string")?
+                .to_owned();
+        }
         let places = root
             .get("facts")
             .and_then(Value::as_object)

@@ -33,6 +33,15 @@ pub enum Style {
 }
 
 impl Style {
+    /// The style's name: `redocly`, `mintlify`, `starlight`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Redocly => "redocly",
+            Self::Mintlify => "mintlify",
+            Self::Starlight => "starlight",
+        }
+    }
+
     /// The style named `name` (`redocly`, `mintlify`, `starlight`).
     pub fn from_name(name: &str) -> Option<Self> {
         match name {

@@ -27,6 +27,16 @@ pub fn render(check: &Check) -> String {
         out.push_str("No drift.\n\n");
     }
     let _ = writeln!(out, "### Changed upstream ({})\n", changed.len());
+    if let Some(snapshot) = &check.snapshot
+        && !snapshot.reader.is_empty()
+        && snapshot.reader != check.upstream.reader
+    {
+        let _ = writeln!(
+            out,
+            "The snapshot was read with `{}`, today's source with `{}`: some lines may be differences of reading, not of the docs. Record again once reviewed.\n",
+            snapshot.reader, check.upstream.reader
+        );
+    }
     if changed.is_empty() {
         out.push_str("- none\n");
     }
