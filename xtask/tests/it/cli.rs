@@ -383,3 +383,52 @@ fn the_configured_source_is_fetched_over_http() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stderr.trim(), format!("error: {url}: HTTP 404 Not Found"));
 }
+
+#[test]
+fn a_snapshot_read_another_way_is_said_so() {
+    let root = workspace(&fixture("openapi.yaml"));
+    let page = fixture_path("redocly.txt").display().to_string();
+    let document = fixture_path("openapi.yaml").display().to_string();
+    let record = [
+        "upstream",
+        "record",
+        "lantern",
+        "--from",
+        &page,
+        "--reader",
+        "page-text",
+    ];
+    assert!(xtask(root.path(), &record).status.success());
+    let snapshot =
+        std::fs::read_to_string(root.path().join("specs/upstream/lantern.facts.json")).unwrap();
+    assert!(
+        snapshot.contains("\"reader\": \"page-text redocly\""),
+        "{snapshot}"
+    );
+    let output = xtask(
+        root.path(),
+        &["upstream", "check", "lantern", "--from", &document],
+    );
+    let (stdout, _) = texts(&output);
+    assert!(
+        stdout.contains(
+            "The snapshot was read with `page-text redocly`, today's source with `openapi`"
+        ),
+        "{stdout}"
+    );
+    let output = xtask(
+        root.path(),
+        &[
+            "upstream",
+            "check",
+            "lantern",
+            "--from",
+            &page,
+            "--reader",
+            "page-text",
+        ],
+    );
+    let (stdout, _) = texts(&output);
+    assert!(!stdout.contains("The snapshot was read with"), "{stdout}");
+    assert!(stdout.contains("### Changed upstream (0)"), "{stdout}");
+}
