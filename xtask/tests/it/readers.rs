@@ -592,13 +592,18 @@ fn page_styles_read_what_their_pages_show() {
 #[test]
 fn a_rendered_page_is_read_through_its_html() {
     let html = "<!DOCTYPE html><html><head><style>p{}</style><script>var x = '<p>';</script></head>\
-        <body><p>Open a member account.</p><div>POST</div><div>/v1/members</div>\
+        <body><nav><div>Members</div><div>Previous</div><p>Overview</p></nav><main><script>var y = '<p>';</script><p>Open a member account.</p><div>POST</div><div>/v1/members</div>\
         <p>Send the handle.</p><div>object</div><div>handle</div><div>required</div><p></p>\
         <p>Lower-case handle &amp; name.</p><p></p><div>string</div><div>Example</div><div>river_otter</div>\
-        <p>Member account opened.</p><div>object</div></body></html>";
+        <p>Member account opened.</p><div>object</div></main>\
+        <footer><p>Next</p><div>Close the account</div></footer></body></html>";
     assert!(page_text::html::is_html(html));
     let text = page_text::html::to_text(html);
-    assert!(!text.contains("var x"), "{text}");
+    assert!(!text.contains("var x") && !text.contains("var y"), "{text}");
+    assert!(
+        !text.contains("Previous") && !text.contains("Next"),
+        "{text}"
+    );
     let facts = read(Reader::Page(Style::Starlight), &text).unwrap();
     assert_eq!(
         facts.get("request body handle", Attribute::Required),

@@ -23,10 +23,11 @@ pub fn is_html(text: &str) -> bool {
     start.starts_with("<!doctype html") || start.starts_with("<html")
 }
 
-/// The text of the HTML document `html`, one block a line.
+/// The text of the HTML document `html`, one block a line: of its `<main>` element when it has
+/// one (a site's navigation and footer are not the page).
 pub fn to_text(html: &str) -> String {
     let mut out = String::new();
-    let mut rest = html;
+    let mut rest = main_of(html);
     let mut hidden: Option<String> = None;
     let mut in_pre = false;
     while let Some(open) = rest.find('<') {
@@ -160,4 +161,16 @@ fn decode(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The `<main>` element of `html` (from its start tag to its end tag), or all of `html`.
+fn main_of(html: &str) -> &str {
+    let lower = html.to_ascii_lowercase();
+    let Some(start) = lower.find("<main") else {
+        return html;
+    };
+    let end = lower[start..]
+        .find("</main>")
+        .map_or(html.len(), |end| start + end + "</main>".len());
+    &html[start..end]
 }
