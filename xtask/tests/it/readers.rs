@@ -530,6 +530,13 @@ fn page_styles_read_what_their_pages_show() {
         redocly.get("request body email", Attribute::Format),
         Some("email")
     );
+    // Collapsed values written on one line (`{ }`, `[ ]`) and without bullets read the same.
+    let one_line = fixture("redocly.txt")
+        .replace("  • \"labels\": {\n    }\n", "  \"labels\": { }\n")
+        .replace("  • \"links\": [\n    ]\n", "  \"links\": [ ]\n");
+    assert_ne!(one_line, fixture("redocly.txt"));
+    let compact = read(Reader::Page(Style::Redocly), &one_line).unwrap();
+    assert_eq!(changes(&redocly, &compact), Vec::<Drift>::new());
     let without_sample = fixture("redocly.txt").replace("  • \"labels\": {\n    }\n", "");
     let lost = read(Reader::Page(Style::Redocly), &without_sample).unwrap();
     assert_eq!(
