@@ -10,6 +10,7 @@
 
 pub mod compare;
 pub mod config;
+pub mod drift;
 pub mod facts;
 pub mod fetch;
 pub mod openapi;
