@@ -10,9 +10,14 @@
 //! `crates/<provider>-client/src/generated.rs`. The one step from a parsed spec to the file's text
 //! is [`render::render`]. The workspace root is found at run time ([`workspace::root`]).
 //!
-//! The only workspace crate this one depends on is `spec-support` (reading specs, their examples
-//! and OpenAPI 3.0 validation), which itself depends on none: in particular nothing here depends
-//! on a generated client, so the tool builds while a generated client does not.
+//! [`diff`] (`cargo xtask diff`) judges spec changes with the `spec-diff` crate (the wire axis)
+//! and the generated clients (the source axis); [`upstream`] (`cargo xtask upstream`) reads the
+//! providers' published docs into facts and compares them with a recorded snapshot and the specs.
+//!
+//! The only workspace crates this one depends on are the leaves `spec-support` (reading specs,
+//! their examples and OpenAPI 3.0 validation) and `spec-diff`, which depend on none: in
+//! particular nothing here depends on a generated client, so the tool builds while a generated
+//! client does not.
 
 pub mod codegen;
 pub mod diff;
@@ -25,6 +30,7 @@ pub mod required_when;
 pub mod sensitive;
 pub mod supported;
 pub mod surface;
+pub mod upstream;
 pub mod workspace;
 
 pub use codegen::{CodegenError, FileOutcome, Mode, run};

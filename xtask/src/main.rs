@@ -23,6 +23,14 @@ commands:
                     each judged on the wire (the specs) or in the source (the generated clients);
                     exit 1 on a breaking or to-review change, on either axis, only with
                     --fail-on-breaking
+  upstream check NAME [--from FILE] [--reader openapi|page-text] [--url URL] [--fail-on-drift]
+                    read provider NAME's published docs (the URL of specs/upstream.toml, or
+                    FILE) and print a Markdown report: what changed since the recorded
+                    snapshot specs/upstream/NAME.facts.json, and where specs/NAME.yaml
+                    disagrees (curation decisions listed apart); exit 1 on drift only with
+                    --fail-on-drift
+  upstream record NAME [--from FILE] [--reader openapi|page-text] [--url URL]
+                    write what the docs state today to specs/upstream/NAME.facts.json
   surface NAME      print the public surface of crates/NAME-client (what the snapshot shows)
   help              show this message
 
@@ -49,6 +57,12 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => run_codegen(&root, Mode::Check),
         ["surface", provider] => print_surface(&root, provider),
         ["diff", rest @ ..] => run_diff(&root, rest),
+        [
+            "upstream",
+            command @ ("check" | "record"),
+            provider,
+            rest @ ..,
+        ] => run_upstream(&root, command, provider, rest),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -155,4 +169,65 @@ fn run_diff(root: &Path, args: &[&str]) -> ExitCode {
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+fn run_upstream(root: &Path, command: &str, provider: &str, args: &[&str]) -> ExitCode {
+    let mut input = xtask::upstream::Input::default();
+    let mut fail_on_drift = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match (*arg, rest.clone().next()) {
+            ("--fail-on-drift", _) if command == "check" => fail_on_drift = true,
+            ("--from", Some(file)) => {
+                input.from = Some(std::path::PathBuf::from(file));
+                rest.next();
+            }
+            ("--url", Some(url)) => {
+                input.url = Some((*url).to_owned());
+                rest.next();
+            }
+            ("--reader", Some(name)) => {
+                let Some(reader) = xtask::upstream::config::ReaderKind::from_name(name) else {
+                    eprintln!("error: --reader is `openapi` or `page-text`, not `{name}`");
+                    return ExitCode::from(2);
+                };
+                input.reader = Some(reader);
+                rest.next();
+            }
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if command == "record" {
+        return match xtask::upstream::record(root, provider, &input) {
+            Ok(path) => {
+                println!("wrote {path}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {}", one_line(&error));
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let check = match xtask::upstream::check(root, provider, &input) {
+        Ok(check) => check,
+        Err(error) => {
+            eprintln!("error: {}", one_line(&error));
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", xtask::upstream::report::render(&check));
+    if fail_on_drift && check.has_drift() {
+        eprintln!("error: {provider}: the docs drifted (see the report above)");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// An error message on one line.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }

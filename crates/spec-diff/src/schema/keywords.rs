@@ -8,9 +8,9 @@
 
 use serde_json::{Map, Value};
 
-use super::super::pattern::{Containment, contains};
 use super::{Direction, SchemaDiff, Slot, shown};
-use crate::diff::Severity::{Breaking, NonBreaking, Review};
+use crate::change::Severity::{Breaking, NonBreaking, Review};
+use crate::pattern::{Containment, contains};
 
 /// Formats the generated client turns into a checked Rust type (`uuid::Uuid`, `chrono` dates,
 /// IP addresses, sized integers and floats); other formats are plain `String`s.

@@ -8,7 +8,7 @@
 //!
 //! Everything here is judged on the wire axis only: can a request the old spec allowed now be
 //! refused, or can a response the old client decoded now fail to decode? What the change does to
-//! the generated Rust code is judged separately, from the code itself (see `super::source`).
+//! the generated Rust code is judged separately, from the code itself (in xtask's `diff::source`).
 
 mod keywords;
 
@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::Severity::{self, Breaking, NonBreaking};
+use crate::change::Severity::{self, Breaking, NonBreaking};
 
 /// Which way a schema travels, which decides whether a narrowing is breaking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
