@@ -2,6 +2,8 @@
 //! examples each spec carries (the page's own sample requests and responses), read straight from
 //! `specs/*.yaml` so the tests and the specs cannot drift apart.
 
+pub mod imports;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -1,103 +1,132 @@
-//! How the tool's pieces depend on each other: the xtask's modules form no cycle, the facade's
+//! How the workspace's pieces depend on each other: no crate's files form an import cycle, the facade's
 //! tests do not need the codegen tool, and the tool depends on no generated client.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use workspace_tests::workspace_root;
+use workspace_tests::{imports, workspace_root};
 
-/// For each top-level module of `xtask/src` (`lint` for `lint.rs` and `lint/…`), the other
-/// top-level modules its code (comments aside) names as `crate::NAME`.
-fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
-    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut pending = vec![src.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-                continue;
-            }
-            let relative = path.strip_prefix(src).unwrap();
-            let top = relative.components().next().unwrap().as_os_str();
-            let module = top.to_string_lossy().trim_end_matches(".rs").to_owned();
-            if module == "main" || module == "lib" {
-                continue;
-            }
-            // Code only: a doc link to another module is no dependency on it.
-            let text: String = fs::read_to_string(&path)
-                .unwrap()
-                .lines()
-                .filter(|line| !line.trim_start().starts_with("//"))
-                .collect::<Vec<_>>()
-                .join("\n");
-            let uses = graph.entry(module.clone()).or_default();
-            for (index, _) in text.match_indices("crate::") {
-                let name: String = text[index + "crate::".len()..]
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                if !name.is_empty() && name != module {
-                    uses.insert(name);
-                }
-            }
-        }
-    }
-    graph
-}
+/// The crates (directories relative to the workspace root) that still hold an import cycle,
+/// allowed while it lasts. Each must still have one: an exception that no longer applies fails,
+/// so that it is deleted.
+const CRATES_WITH_A_KNOWN_CYCLE: &[&str] = &[
+    // call.rs, client.rs, client/*.rs, outcome.rs: removed by the call-path refactor.
+    "crates/onboarding",
+];
 
-/// A cycle in `graph`, as the modules along it, if there is one.
-fn find_cycle(graph: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
-    fn visit(
-        node: &str,
-        graph: &BTreeMap<String, BTreeSet<String>>,
-        path: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) -> Option<Vec<String>> {
-        if let Some(start) = path.iter().position(|n| n == node) {
-            let mut cycle = path[start..].to_vec();
-            cycle.push(node.to_owned());
-            return Some(cycle);
-        }
-        if done.contains(node) {
-            return None;
-        }
-        path.push(node.to_owned());
-        for next in graph.get(node).into_iter().flatten() {
-            if let Some(cycle) = visit(next, graph, path, done) {
-                return Some(cycle);
-            }
-        }
-        path.pop();
-        done.insert(node.to_owned());
-        None
-    }
-    let mut done = BTreeSet::new();
-    graph
-        .keys()
-        .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+/// The import cycles of every crate under `root`, per crate (only crates with one).
+fn cycles_per_crate(root: &Path) -> BTreeMap<String, Vec<Vec<PathBuf>>> {
+    imports::crate_dirs(root)
+        .into_iter()
+        .filter_map(|dir| {
+            let graph =
+                imports::file_graph(&root.join(&dir).join("src")).unwrap_or_else(|e| panic!("{e}"));
+            let cycles = imports::cycles(&graph);
+            (!cycles.is_empty()).then(|| (dir.display().to_string(), cycles))
+        })
+        .collect()
 }
 
 #[test]
-fn the_xtask_modules_form_no_cycle() {
-    let graph = module_graph(&workspace_root().join("xtask/src"));
+fn no_crate_has_an_import_cycle_between_its_files() {
+    let root = workspace_root();
+    let crates = imports::crate_dirs(&root);
+    for expected in [
+        "crates/onboarding",
+        "crates/client-support",
+        "xtask",
+        "tests",
+    ] {
+        assert!(
+            crates.contains(&PathBuf::from(expected)),
+            "{expected} is read: {crates:?}"
+        );
+    }
+    let mut found = cycles_per_crate(&root);
+    for known in CRATES_WITH_A_KNOWN_CYCLE {
+        assert!(
+            found.remove(*known).is_some(),
+            "{known} has no import cycle any more: delete it from CRATES_WITH_A_KNOWN_CYCLE"
+        );
+    }
+    assert!(found.is_empty(), "import cycles, per crate: {found:#?}");
+}
+
+#[test]
+fn the_xtask_graph_sees_its_real_dependencies() {
+    let graph = imports::file_graph(&workspace_root().join("xtask/src")).unwrap();
     assert!(
-        graph["codegen"].contains("lint"),
-        "codegen runs the lint first"
+        graph[Path::new("codegen.rs")].contains(Path::new("lint.rs")),
+        "codegen runs the lint first: {graph:#?}"
     );
-    assert_eq!(find_cycle(&graph), None, "{graph:#?}");
+}
+
+/// Writes `files` (path relative to `src`, text) into a fresh crate directory.
+fn synthetic_crate(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("Cargo.toml"), "[package]\n").unwrap();
+    for (path, text) in files {
+        let path = dir.path().join("src").join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
 }
 
 #[test]
-fn the_cycle_finder_finds_a_cycle() {
-    let graph = BTreeMap::from([
-        ("codegen".to_owned(), BTreeSet::from(["lint".to_owned()])),
-        ("lint".to_owned(), BTreeSet::from(["codegen".to_owned()])),
+fn a_cycle_through_crate_super_and_self_paths_is_found() {
+    let dir = synthetic_crate(&[
+        ("lib.rs", "mod a;\nmod b;\npub use a::A;\n"),
+        // a -> b/c.rs through a `self::` path inside an inline module and a group.
+        (
+            "a.rs",
+            "pub struct A;\nmod inner { use crate::b::{self, c::C}; fn f(_: C) {} }\n",
+        ),
+        ("b.rs", "pub mod c;\n"),
+        // b/c.rs -> a through the root's re-export, named in a signature only.
+        (
+            "b/c.rs",
+            "pub struct C;\npub fn g(a: super::super::A) -> self::C { let _ = a; C }\n",
+        ),
     ]);
+    let graph = imports::file_graph(&dir.path().join("src")).unwrap();
     assert_eq!(
-        find_cycle(&graph),
-        Some(vec!["codegen".into(), "lint".into(), "codegen".into()])
+        imports::cycles(&graph),
+        [vec![PathBuf::from("a.rs"), PathBuf::from("b/c.rs")]],
+        "{graph:#?}"
+    );
+    let mut found = cycles_per_crate(dir.path());
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found.remove("").unwrap().len(), 1);
+}
+
+#[test]
+fn re_exports_tests_and_comments_make_no_cycle() {
+    let dir = synthetic_crate(&[
+        // The root re-exports both; each child names the other's item through the root.
+        ("lib.rs", "mod a;\nmod b;\npub use a::A;\npub use b::B;\n"),
+        (
+            "a.rs",
+            "//! See [`crate::B`]: a comment is no dependency.\n\
+             pub struct A;\n\
+             pub fn f(_: crate::B) {}\n\
+             #[cfg(test)]\nmod tests { use super::*; #[test] fn t() { let _ = A; } }\n",
+        ),
+        (
+            "b.rs",
+            "pub struct B;\n/// [`crate::a::A`] is documented, not used.\npub fn g() {}\n",
+        ),
+    ]);
+    let graph = imports::file_graph(&dir.path().join("src")).unwrap();
+    assert_eq!(
+        imports::cycles(&graph),
+        Vec::<Vec<PathBuf>>::new(),
+        "{graph:#?}"
+    );
+    assert!(
+        graph[Path::new("a.rs")].contains(Path::new("b.rs")),
+        "{graph:#?}"
     );
 }
 
