@@ -4,7 +4,7 @@
 //!
 //! On an object schema it reads `{FIELD: {OTHER: [VALUE, …]}}`: `FIELD` is required when the
 //! property `OTHER` holds one of the values. The generated client does not enforce it; the facade
-//! does, and a workspace test (`tests/tests/fidelity.rs`) holds it to every rule a spec states.
+//! does, and a workspace test (`tests/tests/it/fidelity.rs`) holds it to every rule a spec states.
 //! This lint makes sure each rule is well formed, so that test and a reader can rely on it:
 //! both fields are properties of the same schema, the value list is a non-empty list of strings,
 //! and each value is one `OTHER`'s own `enum` allows, when it has one.
