@@ -9,6 +9,7 @@ mod common;
 mod credentials;
 mod faults;
 mod http;
+mod load;
 mod names;
 mod properties;
 mod redaction;
