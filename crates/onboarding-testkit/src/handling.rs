@@ -193,7 +193,14 @@ impl State {
             }
             Route::WrongMethod => {
                 let problem = Problem::new(405, "method_not_allowed", "Method not allowed.");
-                return (Outcome::NotRouted, self.problem_reply(&problem));
+                let mut reply = self.problem_reply(&problem);
+                // RFC 9110 §15.5.6: a 405 carries `Allow`, the methods the resource supports.
+                if let (Reply::Answer { headers, .. }, Some(allowed)) =
+                    (&mut reply, provider.allowed_method(call.path))
+                {
+                    headers.push(("allow", allowed.to_owned()));
+                }
+                return (Outcome::NotRouted, reply);
             }
             Route::Found(Endpoint::Other) | Route::NotFound => {
                 let problem = Problem::new(404, "not_found", "No such endpoint.");

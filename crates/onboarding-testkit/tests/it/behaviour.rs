@@ -37,6 +37,36 @@ async fn unknown_paths_and_wrong_methods_are_refused_in_the_providers_shape() {
 }
 
 #[tokio::test]
+async fn a_wrong_method_is_answered_405_with_an_allow_header_naming_the_right_one() {
+    let kit = onboarding_testkit::start().await;
+    for provider in Provider::ALL {
+        let fake = kit.fake(provider);
+        let (user_method, user_path) = provider.user_operation();
+        let token_path = match provider {
+            Provider::Bitpanda => onboarding_testkit::BITPANDA_TOKEN_PATH,
+            Provider::Wealthyhood => onboarding_testkit::WEALTHYHOOD_TOKEN_PATH,
+            Provider::BtcDirect => onboarding_testkit::BTCDIRECT_AUTHENTICATE_PATH,
+        };
+        for (path, allowed) in [(user_path, user_method), (token_path, "POST")] {
+            let answer = send(fake, "DELETE", path, &[], &json!({})).await;
+            assert_eq!(answer.status, 405, "{provider} {path}");
+            let allow = answer.headers.get_all("allow").iter().collect::<Vec<_>>();
+            assert_eq!(
+                allow,
+                [allowed],
+                "{provider} {path}: one Allow, the path's method"
+            );
+        }
+        let answer = send(fake, "DELETE", "/nowhere", &[], &json!({})).await;
+        assert_eq!(answer.status, 404);
+        assert!(
+            answer.headers.get("allow").is_none(),
+            "{provider}: a 404 allows nothing"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_valid_create_gets_201_with_a_body_valid_against_the_response_schema() {
     let kit = onboarding_testkit::start().await;
     for provider in Provider::ALL {
