@@ -1,6 +1,8 @@
-//! Support for the workspace-level tests in `tests/tests/`: where the workspace is, and the
+//! Support for the workspace-level tests in `tests/tests/it/`: where the workspace is, and the
 //! examples each spec carries (the page's own sample requests and responses), read straight from
 //! `specs/*.yaml` so the tests and the specs cannot drift apart.
+
+pub mod imports;
 
 use std::fs;
 use std::path::{Path, PathBuf};

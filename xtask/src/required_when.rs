@@ -6,7 +6,7 @@
 //! property `OTHER` holds one of the values. The generated client does not enforce it; every
 //! JSON-Schema validator the workspace builds does (`spec_support::schema::to_json_schema` turns
 //! it into an `if`/`then`: the example checks of this lint, the test kit), and so does the facade,
-//! which a workspace test (`tests/tests/fidelity.rs`) holds to every rule a spec states.
+//! which a workspace test (`tests/tests/it/fidelity.rs`) holds to every rule a spec states.
 //! This lint makes sure each rule is well formed, so that test and a reader can rely on it:
 //! both fields are properties of the same schema, the value list is a non-empty list of strings,
 //! and each value is one `OTHER`'s own `enum` allows, when it has one.

@@ -18,12 +18,10 @@
 #[rustfmt::skip]
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
 mod generated;
+mod credentials;
 
 pub use client_support::InvalidCredential;
+pub use credentials::Credentials;
 pub use generated::*;
-
-/// The partner's OAuth 2.0 access token (client credentials, 10-minute lifetime), sent as
-/// `Authorization: Bearer …` on every request. Build it with `Credentials::bearer(token)`.
-pub type Credentials = client_support::BearerCredentials;
 
 client_support::provider_client_hooks!(Client, Credentials);

@@ -3,6 +3,7 @@
 //! holds or resets as the reply says.
 
 mod body;
+mod incoming;
 mod token_endpoints;
 mod users;
 
@@ -14,20 +15,13 @@ use serde_json::{Map, Value};
 use tokio::time::Instant;
 
 use self::body::{check_body, parse_body};
+pub(crate) use self::incoming::Incoming;
 use crate::errors::{Problem, reason_phrase};
 use crate::faults::{Call, Fault, FaultScript, MaintenanceBody, OffSpecBody};
 use crate::journal::{Answer, IDENTIFYING_KEYS, JournalDetail, ReceivedRequest, StoredUser};
 use crate::provider::{Endpoint, Outcome, Provider, Route};
 use crate::rate::Bucket;
 use crate::tokens::Tokens;
-
-/// A request as the server read it.
-pub(crate) struct Incoming {
-    pub(crate) method: String,
-    pub(crate) path: String,
-    pub(crate) headers: http::HeaderMap,
-    pub(crate) body: Bytes,
-}
 
 /// What is worked out about a request before the fake's lock is taken: its body as JSON, and
 /// the schema's verdict on it.
@@ -199,7 +193,14 @@ impl State {
             }
             Route::WrongMethod => {
                 let problem = Problem::new(405, "method_not_allowed", "Method not allowed.");
-                return (Outcome::NotRouted, self.problem_reply(&problem));
+                let mut reply = self.problem_reply(&problem);
+                // RFC 9110 §15.5.6: a 405 carries `Allow`, the methods the resource supports.
+                if let (Reply::Answer { headers, .. }, Some(allowed)) =
+                    (&mut reply, provider.allowed_method(call.path))
+                {
+                    headers.push(("allow", allowed.to_owned()));
+                }
+                return (Outcome::NotRouted, reply);
             }
             Route::Found(Endpoint::Other) | Route::NotFound => {
                 let problem = Problem::new(404, "not_found", "No such endpoint.");

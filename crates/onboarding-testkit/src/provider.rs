@@ -61,8 +61,25 @@ impl Provider {
 
     /// Which endpoint `method path` is, for this provider.
     pub fn route(self, method: &str, path: &str) -> Route {
+        match self.endpoint_at(path) {
+            Some((endpoint, expected)) if expected.eq_ignore_ascii_case(method) => {
+                Route::Found(endpoint)
+            }
+            Some(_) => Route::WrongMethod,
+            None => Route::NotFound,
+        }
+    }
+
+    /// The method the endpoint at `path` takes (what a `405` names in its `Allow` header), if
+    /// `path` is one of this provider's endpoints.
+    pub fn allowed_method(self, path: &str) -> Option<&'static str> {
+        self.endpoint_at(path).map(|(_, method)| method)
+    }
+
+    /// The endpoint at `path` and the one method it takes.
+    fn endpoint_at(self, path: &str) -> Option<(Endpoint, &'static str)> {
         let (user_method, user_path) = self.user_operation();
-        let endpoint = match (self, path) {
+        match (self, path) {
             (_, p) if p == user_path => Some((Endpoint::User, user_method)),
             (Self::Bitpanda, BITPANDA_TOKEN_PATH) | (Self::Wealthyhood, WEALTHYHOOD_TOKEN_PATH) => {
                 Some((Endpoint::Token, "POST"))
@@ -70,13 +87,6 @@ impl Provider {
             (Self::BtcDirect, BTCDIRECT_AUTHENTICATE_PATH) => Some((Endpoint::Token, "POST")),
             (Self::BtcDirect, BTCDIRECT_REFRESH_PATH) => Some((Endpoint::Refresh, "POST")),
             _ => None,
-        };
-        match endpoint {
-            Some((endpoint, expected)) if expected.eq_ignore_ascii_case(method) => {
-                Route::Found(endpoint)
-            }
-            Some(_) => Route::WrongMethod,
-            None => Route::NotFound,
         }
     }
 }
@@ -114,7 +124,7 @@ pub enum Endpoint {
 pub enum Route {
     /// A known endpoint with the right method.
     Found(Endpoint),
-    /// A known path with another method (405).
+    /// A known path with another method (405, with an `Allow` header naming the method).
     WrongMethod,
     /// An unknown path (404).
     NotFound,

@@ -11,21 +11,15 @@
 //! included), attempts per user (as the server counted them), the 429s served, the request rate
 //! the server observed (the maximum over sliding 1 s windows, and the mean) against the allowed
 //! rate, and peak memory (`VmHWM` of this process, server included), and prints them as a
-//! Markdown table. It then checks, and exits 1 if any check fails, that
-//!
-//! - every user is accounted for: created exactly once server-side with the id the caller got,
-//!   or returned to the caller as an error (and then not created, unless reported as
-//!   outcome-unknown);
-//! - there is no retry storm: no retry arrived before the `Retry-After` it answered had elapsed,
-//!   the requests stay within `users × max_attempts`, and the mean request rate stays within the
-//!   allowed rate plus the 429s that honouring `Retry-After` allows (`concurrency / Retry-After`
-//!   per second).
+//! Markdown table. It measures only: the correctness checks of such a run (every user created
+//! once, no retry before its `Retry-After`, the request bounds) are a test in every `cargo test`,
+//! at a small size on Tokio's paused clock (`tests/it/load.rs`).
 //!
 //! Run it (optimised, as every `cargo bench`):
 //!
 //! ```sh
 //! cargo bench -p onboarding --bench load                                  # 10,000 users, 64 in flight
-//! cargo bench -p onboarding --bench load -- --users 500 --rate 200 --burst 200  # ~2 s check
+//! cargo bench -p onboarding --bench load -- --users 500 --rate 200 --burst 200  # ~2 s run
 //! ```
 //!
 //! Options, each also read from the environment variable in brackets: `--users N`
@@ -34,7 +28,7 @@
 //! (`LOAD_BURST`, 2000), `--retry-after S` seconds (`LOAD_RETRY_AFTER`, 1), `--max-attempts A`
 //! (`LOAD_MAX_ATTEMPTS`, 10), `--max-retry-after-ms M` (`LOAD_MAX_RETRY_AFTER_MS`, 30000). The
 //! retry policy is [`RetryPolicy::default`] with those two set. `--max-retry-after-ms 0` makes
-//! the facade retry at once, a retry storm: the checks fail, which shows they can.
+//! the facade retry at once, a retry storm (the 429 share in the table shows it).
 //!
 //! Why these defaults: `Retry-After` counts whole seconds and the facade waits exactly what it
 //! is told (capped at [`RetryPolicy::max_retry_after`]), so every 429 parks its worker for at
@@ -175,26 +169,15 @@ struct Books {
     /// admitted (not 429).
     log: Vec<(u64, bool)>,
     served_429: u64,
-    /// A user's request that arrived before the `Retry-After` of its previous 429 had elapsed.
-    early_retries: u64,
-    /// A create for an `external_id` that was already created (answered 409).
-    duplicates: u64,
-    /// Requests the fake refused or could not attribute to a user (wrong path or credential,
-    /// a body off the spec, no `external_id`).
-    malformed: u64,
 }
 
 impl Books {
-    fn read(fake: &FakeProvider, started: tokio::time::Instant, retry_after: Duration) -> Self {
+    fn read(fake: &FakeProvider, started: tokio::time::Instant) -> Self {
         let mut books = Books {
             users: HashMap::new(),
             log: Vec::new(),
             served_429: 0,
-            early_retries: 0,
-            duplicates: 0,
-            malformed: 0,
         };
-        let mut throttled_at: HashMap<String, tokio::time::Instant> = HashMap::new();
         let created: HashMap<String, String> = fake
             .users()
             .iter()
@@ -206,22 +189,10 @@ impl Books {
             let admitted = request.outcome() != Served::Throttled;
             books.log.push((micros.unwrap_or(u64::MAX), admitted));
             let Some(external_id) = request.json_str("/external_id").map(str::to_owned) else {
-                books.malformed += 1;
                 continue;
             };
-            match request.outcome() {
-                Served::Created | Served::Throttled => {}
-                Served::Duplicate => books.duplicates += 1,
-                _ => books.malformed += 1,
-            }
-            if let Some(then) = throttled_at.remove(&external_id)
-                && at.saturating_duration_since(then) < retry_after
-            {
-                books.early_retries += 1;
-            }
             if !admitted {
                 books.served_429 += 1;
-                throttled_at.insert(external_id.clone(), at);
             }
             let seen = books.users.entry(external_id).or_default();
             seen.requests += 1;
@@ -238,7 +209,6 @@ impl Books {
 
 /// How one user's registration ended, as the caller saw it.
 struct Outcome {
-    index: usize,
     /// From the call to its return: every attempt and every wait.
     latency: Duration,
     /// The id and attempts, or the error's kind and message.
@@ -278,7 +248,6 @@ async fn register_all(client: BitpandaClient, config: &Config) -> Vec<Outcome> {
                 let started = Instant::now();
                 let result = client.create_user(&user).await;
                 outcomes.push(Outcome {
-                    index,
                     latency: started.elapsed(),
                     result: result
                         .map(|created| (created.id().map(str::to_owned), created.attempts()))
@@ -416,11 +385,7 @@ async fn run(config: Config) -> ExitCode {
     let load_after = load_average();
     let peak_kib = proc_status_kib("VmHWM");
 
-    let books = Books::read(
-        fake,
-        started_on_tokio,
-        Duration::from_secs(config.retry_after),
-    );
+    let books = Books::read(fake, started_on_tokio);
     let mut log: Vec<(u64, bool)> = books.log.clone();
     log.sort_unstable();
     let all: Vec<u64> = log.iter().map(|&(at, _)| at).collect();
@@ -430,41 +395,17 @@ async fn run(config: Config) -> ExitCode {
     let requests = all.len() as u64;
     let seconds = elapsed.as_secs_f64();
 
-    // What the caller got, and what the server did, per user.
-    let mut failures: Vec<String> = Vec::new();
-    let mut check = |ok: bool, what: String| {
-        eprintln!("{} {what}", if ok { "ok  " } else { "FAIL" });
-        if !ok {
-            failures.push(what);
-        }
-    };
-    let mut returned = vec![0u32; config.users];
+    // What the caller got, per user.
     let mut created = 0u64;
     let mut errors: BTreeMap<&'static str, (u64, String)> = BTreeMap::new();
-    let mut unaccounted = 0u64;
-    let mut attempts_mismatch = 0u64;
     let mut latencies: Vec<Duration> = Vec::with_capacity(outcomes.len());
     for outcome in &outcomes {
-        returned[outcome.index] += 1;
         latencies.push(outcome.latency);
-        let seen = books.users.get(&external_id(outcome.index));
         match &outcome.result {
-            Ok((id, attempts)) => {
-                created += 1;
-                let server_id = seen.and_then(|s| s.created.as_ref());
-                if id.is_none() || id.as_ref() != server_id {
-                    unaccounted += 1;
-                }
-                if seen.map(|s| s.requests) != Some(*attempts) {
-                    attempts_mismatch += 1;
-                }
-            }
+            Ok(_) => created += 1,
             Err((kind, message)) => {
                 let entry = errors.entry(kind).or_insert((0, message.clone()));
                 entry.0 += 1;
-                if *kind != "outcome_unknown" && seen.is_some_and(|s| s.created.is_some()) {
-                    unaccounted += 1;
-                }
             }
         }
     }
@@ -477,77 +418,7 @@ async fn run(config: Config) -> ExitCode {
     let server_created = books.users.values().filter(|s| s.created.is_some()).count() as u64;
     let served_429 = books.served_429;
     let share_429 = served_429 as f64 / requests.max(1) as f64;
-    // Each 429 takes its worker out for `Retry-After`, so at most `concurrency` 429s per
-    // `Retry-After` (plus one round at the start), whatever the limit.
-    let throttle_bound =
-        config.concurrency as f64 * (seconds / config.retry_after.max(1) as f64 + 1.0);
     let mean_rate = requests as f64 / seconds;
-    let allowed_mean = if config.limited() {
-        config.rate + config.burst / seconds
-    } else {
-        f64::INFINITY
-    };
-
-    check(
-        returned.iter().all(|&n| n == 1),
-        format!(
-            "every user returned exactly once to its caller ({} of {})",
-            grouped(outcomes.len() as u64),
-            grouped(config.users as u64)
-        ),
-    );
-    check(
-        unaccounted == 0 && books.duplicates == 0 && server_created == created,
-        format!(
-            "every user accounted for: {} created exactly once with the id the caller got, {} \
-             errors not created; server created {}, duplicates {}, mismatches {unaccounted}",
-            grouped(created),
-            grouped(errors.values().map(|e| e.0).sum()),
-            grouped(server_created),
-            books.duplicates
-        ),
-    );
-    check(
-        attempts_mismatch == 0,
-        format!(
-            "attempts the caller reported match the requests the server saw \
-             ({attempts_mismatch} mismatches)"
-        ),
-    );
-    check(
-        books.malformed == 0,
-        format!("no malformed requests ({})", books.malformed),
-    );
-    check(
-        books.early_retries == 0,
-        format!(
-            "no retry before its Retry-After elapsed ({} early)",
-            books.early_retries
-        ),
-    );
-    check(
-        requests <= config.users as u64 * u64::from(config.max_attempts),
-        format!(
-            "requests within users × max_attempts ({} ≤ {})",
-            grouped(requests),
-            grouped(config.users as u64 * u64::from(config.max_attempts))
-        ),
-    );
-    check(
-        served_429 as f64 <= throttle_bound,
-        format!(
-            "429s bounded by concurrency / Retry-After ({} ≤ {:.0})",
-            grouped(served_429),
-            throttle_bound
-        ),
-    );
-    check(
-        mean_rate <= allowed_mean + throttle_bound / seconds,
-        format!(
-            "mean request rate within the allowed rate plus those 429s ({mean_rate:.0}/s ≤ {:.0}/s)",
-            allowed_mean + throttle_bound / seconds
-        ),
-    );
 
     let mut table = String::new();
     let _ = writeln!(table, "| measure | value |\n| --- | --- |");
@@ -657,11 +528,5 @@ async fn run(config: Config) -> ExitCode {
         format!("{load_before} / {load_after}"),
     );
     println!("\n{table}");
-
-    if failures.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        eprintln!("{} check(s) failed", failures.len());
-        ExitCode::FAILURE
-    }
+    ExitCode::SUCCESS
 }

@@ -21,12 +21,10 @@
 #[rustfmt::skip]
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
 mod generated;
+mod credentials;
 
 pub use client_support::InvalidCredential;
+pub use credentials::Credentials;
 pub use generated::*;
-
-/// The partner's Auth0 access token (client credentials, scopes covering the endpoint), sent as
-/// `Authorization: Bearer …` on every request. Build it with `Credentials::bearer(token)`.
-pub type Credentials = client_support::BearerCredentials;
 
 client_support::provider_client_hooks!(Client, Credentials);

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Axis, Change, Severity};
+use spec_diff::{Axis, Change, Severity};
 
 /// The Markdown section for one spec: a heading, a line counting what breaks on each axis, then
 /// the "Breaking", "Possibly breaking: review" (only when there is one) and "Non-breaking" lists,

@@ -39,9 +39,9 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{Axis, Change, Severity};
 use crate::surface::{self, Operation, Shape, Surface, TypeItem};
 use crate::{preflight, render};
+use spec_diff::{Axis, Change, Severity};
 
 /// The public surface of the client generated for `document` with `cargo xtask codegen`'s
 /// settings, or why it cannot be generated.

@@ -1,8 +1,10 @@
-//! `cargo xtask upstream`: the readers (each kind of change in each page style and in an OpenAPI
+//! The xtask's integration tests, linked as one binary: the built `cargo xtask` binary run in
+//! copies of the checkout, and `cargo xtask upstream`: the readers (each kind of change in each page style and in an OpenAPI
 //! document detected as exactly that change), the command line (exit codes, one-line errors, a
 //! deterministic record, the fetch path over loopback) and the committed snapshots against the
 //! curated specs.
 
+mod checkout;
 mod cli;
 mod readers;
 mod snapshots;

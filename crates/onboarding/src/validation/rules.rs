@@ -201,7 +201,7 @@ mod tests {
             "a b@example.com",
             "a@exa mple.com",
             "a@b\t",
-            // What the specs' `format: email` refuses (found by tests/properties.rs).
+            // What the specs' `format: email` refuses (found by tests/it/properties.rs).
             "a..b@example.com",
             ".a@example.com",
             "a.@example.com",

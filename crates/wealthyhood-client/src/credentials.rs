@@ -1,0 +1,6 @@
+//! The credentials every request carries (its own file: the generated code names them as
+//! `crate::Credentials`, and the crate root re-exports the generated code).
+
+/// The partner's Auth0 access token (client credentials, scopes covering the endpoint), sent as
+/// `Authorization: Bearer …` on every request. Build it with `Credentials::bearer(token)`.
+pub type Credentials = client_support::BearerCredentials;
