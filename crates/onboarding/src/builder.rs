@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use crate::client::{BitpandaClient, BtcDirectClient, PartnerAuth, WealthyhoodClient};
-use crate::credentials::{TokenCache, TokenSource};
+use crate::credentials::TokenSource;
+use crate::credentials::cache::TokenCache;
 use crate::endpoint::Endpoint;
 use crate::error::OnboardingError;
 use crate::provider::Provider;

@@ -66,11 +66,9 @@ use secrecy::SecretString;
 use tokio::time::Instant;
 
 pub(crate) mod btcdirect;
-mod cache;
+pub(crate) mod cache;
 pub(crate) mod fixed;
 pub(crate) mod oauth;
-
-pub(crate) use cache::{CachedToken, TokenCache};
 
 /// How long before a token's expiry it is renewed: 60 s (capped at half the token's lifetime).
 pub const RENEWAL_MARGIN: Duration = Duration::from_secs(60);

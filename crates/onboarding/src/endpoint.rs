@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use client_support::{BearerCredentials, HeaderSecret, ResponseObserver};
 
-use crate::credentials::{CachedToken, TokenCache, TokenRequest};
+use crate::credentials::TokenRequest;
+use crate::credentials::cache::{CachedToken, TokenCache};
 use crate::error::OnboardingError;
 use crate::provider::Provider;
 use crate::retry::RetryPolicy;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use client_support::HeaderSecret;
 
-use crate::credentials::{CachedToken, TokenCache};
+use crate::credentials::cache::{CachedToken, TokenCache};
 use crate::endpoint::Endpoint;
 use crate::error::OnboardingError;
 

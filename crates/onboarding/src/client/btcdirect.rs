@@ -4,8 +4,9 @@ use btcdirect_client::{Credentials, PartnerCredential, UserContext};
 
 use crate::answer::{self, UpdatedUser};
 use crate::call;
+use crate::credentials::TokenSource;
 use crate::credentials::btcdirect::BtcDirectLogin;
-use crate::credentials::{TokenCache, TokenSource};
+use crate::credentials::cache::TokenCache;
 use crate::endpoint::Endpoint;
 use crate::error::OnboardingError;
 use crate::mapping;

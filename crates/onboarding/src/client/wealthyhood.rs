@@ -2,7 +2,7 @@
 
 use crate::answer::{self, CreatedUser};
 use crate::call;
-use crate::credentials::TokenCache;
+use crate::credentials::cache::TokenCache;
 use crate::endpoint::Endpoint;
 use crate::error::OnboardingError;
 use crate::mapping;

@@ -7,7 +7,7 @@ use bitpanda_client::types::{
     BringYourOwnLicenseUser, CreateUserRequest, InvestmentAsAServiceUser,
 };
 
-use super::{Builder, non_blank};
+use super::builder::{Builder, non_blank};
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser, join_given_names};
 use crate::provider::Provider;
 use crate::validation::{ValidationReport, bitpanda_name, validate_bitpanda};

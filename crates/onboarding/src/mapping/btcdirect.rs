@@ -8,7 +8,7 @@ use btcdirect_client::types::{
 };
 use chrono::NaiveDate;
 
-use super::{Builder, non_blank};
+use super::builder::{Builder, non_blank};
 use crate::model::{UserUpdate, join_given_names};
 use crate::provider::Provider;
 use crate::validation::{ValidationReport, validate_btcdirect_on};

@@ -6,7 +6,7 @@ use wealthyhood_client::types::{
     EmploymentInfo, Language, TaxResidency, TaxResidencyCountryCode,
 };
 
-use super::{Builder, non_blank};
+use super::builder::{Builder, non_blank};
 use crate::model::{self, NewUser, join_given_names};
 use crate::provider::Provider;
 use crate::validation::{ValidationReport, validate_wealthyhood};

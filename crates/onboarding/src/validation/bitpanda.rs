@@ -2,7 +2,8 @@
 
 use std::fmt::Display;
 
-use super::{Checker, bitpanda_names, codes, rules};
+use super::checker::Checker;
+use super::{bitpanda_names, codes, rules};
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser};
 
 const NAME_CHARSET: &str = "may contain only upper- and lower-case letters (of any cased script, \

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 
 use std::fmt::Display;
 
-use super::{COUNTRY_UPPER, Checker, EMAIL_SHAPE, codes, rules};
+use super::checker::{COUNTRY_UPPER, Checker, EMAIL_SHAPE};
+use super::{codes, rules};
 use crate::model::UserUpdate;
 
 pub(super) fn check_btcdirect_update(checker: &mut Checker, update: &UserUpdate, today: NaiveDate) {

@@ -1,6 +1,7 @@
 //! Wealthyhood's rules.
 
-use super::{Checker, rules};
+use super::checker::Checker;
+use super::rules;
 use crate::model::{EmploymentInfo, NewUser, joined_given_names_have_at_most_chars};
 
 /// Employment statuses for which Wealthyhood requires an industry.

@@ -7,7 +7,7 @@
 //! and a dot (`address.city`).
 
 use super::super::facts::{Attribute, Facts, enum_values};
-use super::{Context, balanced, example_value, is_name, length_line, parse_type};
+use super::lines::{Context, balanced, example_value, is_name, length_line, parse_type};
 
 /// Reads a Mintlify page's lines (already trimmed).
 pub fn read(lines: &[&str], context: &Context) -> Result<Facts, String> {

@@ -9,7 +9,9 @@
 //! gives them back.
 
 use super::super::facts::{Attribute, Facts, enum_values};
-use super::{Context, balanced, example_value, is_name, length_line, operation_line, split_type};
+use super::lines::{
+    Context, balanced, example_value, is_name, length_line, operation_line, split_type,
+};
 
 /// One field of the field list, as read.
 #[derive(Debug, Default)]

@@ -6,7 +6,9 @@
 //! ("… possible errors …") lists codes as `Allowed values: A B C`.
 
 use super::super::facts::{Attribute, Facts, enum_values};
-use super::{Context, balanced, example_value, is_name, length_line, operation_line, parse_type};
+use super::lines::{
+    Context, balanced, example_value, is_name, length_line, operation_line, parse_type,
+};
 
 /// Reads a Starlight page's lines (already trimmed).
 pub fn read(lines: &[&str], context: &Context) -> Result<Facts, String> {
