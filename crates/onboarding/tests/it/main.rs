@@ -13,6 +13,7 @@ mod http;
 mod load;
 mod names;
 mod properties;
+mod readme;
 mod redaction;
 mod tracing_events;
 mod validation;
