@@ -73,7 +73,7 @@ impl From<AnyProvider> for Provider {
 
 /// A state name, for `report --state`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-#[allow(clippy::enum_variant_names)]
+#[value(rename_all = "snake_case")]
 enum StateArg {
     /// Loaded, never sent.
     Pending,
