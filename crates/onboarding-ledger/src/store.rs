@@ -448,7 +448,9 @@ impl Ledger {
 
     /// Claims up to `limit` rows for `owner` in one commit: each becomes `in_flight` under a
     /// lease until `now + lease` — before anything is sent. On PostgreSQL rows locked by
-    /// another worker's claim are skipped (`FOR UPDATE SKIP LOCKED`).
+    /// another worker's claim are skipped (`FOR UPDATE SKIP LOCKED`). The rows are picked in a
+    /// CTE, which PostgreSQL runs once: a `WHERE key IN (SELECT … LIMIT n FOR UPDATE SKIP
+    /// LOCKED)` may run its subquery again and take more than `n`.
     pub async fn claim(
         &self,
         provider: Provider,
@@ -472,10 +474,11 @@ impl Ledger {
             Backend::Sqlite => "",
         };
         let sql = format!(
-            "UPDATE ledger_rows SET state = 'in_flight', lease_owner = $3, lease_until = $4, \
-             attempts = attempts + 1, updated_at = $2 \
-             WHERE provider = $1 AND row_key IN (SELECT row_key FROM ledger_rows \
+            "WITH picked AS (SELECT row_key AS picked_key FROM ledger_rows \
              WHERE provider = $1 AND {which} ORDER BY line LIMIT $5{lock}) \
+             UPDATE ledger_rows SET state = 'in_flight', lease_owner = $3, lease_until = $4, \
+             attempts = attempts + 1, updated_at = $2 \
+             FROM picked WHERE provider = $1 AND row_key = picked_key \
              RETURNING row_key, line, byte_offset, byte_length, fingerprint, attempts"
         );
         let max_attempts = match kind {

@@ -149,6 +149,9 @@ pub async fn wait_for_marker(child: &mut tokio::process::Child) -> bool {
     let stderr = child.stderr.take().unwrap();
     let mut lines = BufReader::new(stderr).lines();
     while let Ok(Some(line)) = lines.next_line().await {
+        if std::env::var_os("ONBOARD_TEST_VERBOSE").is_some() {
+            eprintln!("child: {line}");
+        }
         if line.starts_with("onboard-test-hook:") {
             // Keep draining so the child never blocks on a full pipe.
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });

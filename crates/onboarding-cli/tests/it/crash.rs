@@ -112,7 +112,10 @@ async fn crash_and_check(ledger: String, seed: u64) -> Kills {
                 }
             }
         }
-        let _ = child.wait().await;
+        let status = child.wait().await;
+        if std::env::var_os("ONBOARD_TEST_VERBOSE").is_some() {
+            eprintln!("seed {seed} round {round} hook {hook:?}: {status:?} kills {kills:?}");
+        }
     }
     // Restart until it finishes.
     let mut finished = None;
