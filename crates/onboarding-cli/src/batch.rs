@@ -362,6 +362,7 @@ async fn work(
         .sum();
     let progress = Progress::start(tally.clone(), u64::try_from(open).unwrap_or(0));
     let owner = format!("{}-{}-{}", options.worker, std::process::id(), now_ms());
+    ledger.heartbeat(&owner, options.lease).await?;
     let heartbeat = {
         let ledger = ledger.clone();
         let owner = owner.clone();
@@ -377,6 +378,9 @@ async fn work(
     };
     let result = work_loop(ledger, client, options, &owner, &file, &tally).await;
     heartbeat.abort();
+    if result.is_ok() {
+        ledger.retire(&owner).await?;
+    }
     drop(progress);
     result
 }
@@ -468,7 +472,7 @@ async fn work_loop(
                 match ledger.next_wakeup(provider, options.max_attempts).await? {
                     None => return Ok(()),
                     Some(at) => {
-                        let wait = (at - now_ms()).clamp(10, 500);
+                        let wait = (at - now_ms()).clamp(50, 500);
                         tokio::time::sleep(Duration::from_millis(wait as u64)).await;
                         if ledger.backend() == Backend::Postgres {
                             ledger.expire_leases(provider, false).await?;

@@ -41,6 +41,13 @@ CREATE TABLE ledger_loads (
     PRIMARY KEY (provider, digest)
 );
 
+-- The workers holding rows in flight, and until when they are known alive (their heartbeat
+-- renews this one row, not every row they hold).
+CREATE TABLE ledger_workers (
+    owner TEXT PRIMARY KEY,
+    alive_until BIGINT NOT NULL
+);
+
 -- One row, written when a process opens the ledger for writing (proves it is writable).
 CREATE TABLE ledger_info (
     id BIGINT PRIMARY KEY,

@@ -536,8 +536,11 @@ impl Ledger {
         }
         let now = crate::facade::now_ms();
         let mut refused = 0;
+        // One order for every writer, so that two transactions never wait on each other.
+        let mut sorted: Vec<&(String, Outcome)> = outcomes.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(&b.0));
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
-        for (key, outcome) in outcomes {
+        for (key, outcome) in sorted {
             let next = outcome.state();
             let sql = format!(
                 "UPDATE ledger_rows SET state = $1, provider_id = $2, error_kind = $3, \
@@ -578,29 +581,48 @@ impl Ledger {
         Ok(refused)
     }
 
-    /// Renews the lease of every row `owner` holds in flight.
-    pub async fn heartbeat(&self, owner: &str, lease: Duration) -> Result<u64, LedgerError> {
+    /// Renews `owner`'s lease: every row it holds in flight stays its own until `now + lease`.
+    /// One row is written (the worker's), whatever the number of rows it holds.
+    pub async fn heartbeat(&self, owner: &str, lease: Duration) -> Result<(), LedgerError> {
         let until = crate::facade::now_ms().saturating_add(millis(lease));
-        let done = sqlx::query(
-            "UPDATE ledger_rows SET lease_until = $1 WHERE lease_owner = $2 AND state = 'in_flight'",
+        sqlx::query(
+            "INSERT INTO ledger_workers (owner, alive_until) VALUES ($1, $2) \
+             ON CONFLICT (owner) DO UPDATE SET alive_until = excluded.alive_until",
         )
-        .bind(until)
         .bind(owner)
+        .bind(until)
         .execute(&self.pool)
         .await
         .map_err(|e| self.error(e))?;
-        Ok(done.rows_affected())
+        Ok(())
     }
 
-    /// Turns `in_flight` rows whose lease ran out into `in_doubt` (never back to `pending`:
-    /// the request may have been sent). On a SQLite ledger this process holds exclusively,
-    /// every `in_flight` row belongs to a process that died, so `all_dead` expires them all.
-    pub async fn expire_leases(&self, provider: Provider, all_dead: bool) -> Result<u64, LedgerError> {
+    /// Forgets `owner` (at the end of a run).
+    pub async fn retire(&self, owner: &str) -> Result<(), LedgerError> {
+        sqlx::query("DELETE FROM ledger_workers WHERE owner = $1")
+            .bind(owner)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(())
+    }
+
+    /// Turns `in_flight` rows whose lease ran out — the claim's lease passed and their worker's
+    /// heartbeat stopped — into `in_doubt` (never back to `pending`: the request may have been
+    /// sent). On a SQLite ledger this process holds exclusively, every `in_flight` row belongs
+    /// to a process that died, so `all_dead` expires them all.
+    pub async fn expire_leases(
+        &self,
+        provider: Provider,
+        all_dead: bool,
+    ) -> Result<u64, LedgerError> {
         let now = crate::facade::now_ms();
         let until = if all_dead { i64::MAX } else { now };
         let done = sqlx::query(
             "UPDATE ledger_rows SET state = 'in_doubt', error_kind = 'lease_expired', updated_at = $1 \
-             WHERE provider = $2 AND state = 'in_flight' AND lease_until < $3",
+             WHERE provider = $2 AND state = 'in_flight' AND lease_until < $3 \
+             AND NOT EXISTS (SELECT 1 FROM ledger_workers w \
+             WHERE w.owner = ledger_rows.lease_owner AND w.alive_until >= $3)",
         )
         .bind(now)
         .bind(provider.name())

@@ -187,3 +187,15 @@ pub fn sqlite_ledger(dir: &Path) -> String {
     let path: PathBuf = dir.join("ledger.db");
     path.display().to_string()
 }
+
+/// Sets `flag` to `value` in `args` (replacing it when present, else inserting it after the
+/// subcommand).
+pub fn set_flag(args: &mut Vec<String>, flag: &str, value: &str) {
+    match args.iter().position(|a| a == flag) {
+        Some(at) => args[at + 1] = value.to_owned(),
+        None => {
+            args.insert(1, value.to_owned());
+            args.insert(1, flag.to_owned());
+        }
+    }
+}
