@@ -8,7 +8,7 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 
 use crate::error::LedgerError;
 use crate::outcome::Outcome;
@@ -184,6 +184,27 @@ fn classify(shown: &str, error: sqlx::Error) -> LedgerError {
     }
 }
 
+/// Sets a new connection up: on SQLite a busy timeout, and for a writer the exclusive lock, WAL
+/// and full sync (a commit survives a power cut).
+async fn configure(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    exclusive: bool,
+) -> Result<(), sqlx::Error> {
+    if backend == Backend::Sqlite {
+        conn.execute("PRAGMA busy_timeout = 2000").await?;
+        if exclusive {
+            conn.execute("PRAGMA locking_mode = EXCLUSIVE").await?;
+            conn.execute("PRAGMA journal_mode = WAL").await?;
+            conn.execute("PRAGMA synchronous = FULL").await?;
+            // Takes the exclusive lock now (and fails now when another process holds it).
+            conn.execute("BEGIN IMMEDIATE").await?;
+            conn.execute("COMMIT").await?;
+        }
+    }
+    Ok(())
+}
+
 /// The newest schema version this build knows.
 pub fn supported_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
@@ -242,23 +263,31 @@ impl Ledger {
             Location::Postgres(_) => Backend::Postgres,
         };
         let exclusive = backend == Backend::Sqlite && access == Access::Write;
+        let url = location.connect_url();
+        // One connection first, so that a refusal is reported as itself (the pool would retry
+        // until its timeout and report only that).
+        let mut probe = AnyConnection::connect(&url)
+            .await
+            .map_err(|e| classify(&shown, e))?;
+        let asked_read_only = matches!(&location, Location::Sqlite { query: Some(q), .. }
+            if q.split('&').any(|pair| pair == "mode=ro"));
+        configure(&mut probe, backend, exclusive)
+            .await
+            .map_err(|e| match classify(&shown, e) {
+                // SQLite opened read-only refuses the write lock with an I/O error code.
+                LedgerError::Database(_) if asked_read_only => LedgerError::ReadOnly {
+                    ledger: shown.clone(),
+                },
+                other => other,
+            })?;
+        probe.close().await.map_err(|e| classify(&shown, e))?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 1 } else { 8 })
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA busy_timeout = 2000").await?;
-                        if exclusive {
-                            conn.execute("PRAGMA locking_mode = EXCLUSIVE").await?;
-                            conn.execute("PRAGMA journal_mode = WAL").await?;
-                            conn.execute("PRAGMA synchronous = FULL").await?;
-                        }
-                    }
-                    Ok(())
-                })
+                Box::pin(async move { configure(conn, backend, exclusive).await })
             })
-            .connect(&location.connect_url())
+            .connect(&url)
             .await
             .map_err(|e| classify(&shown, e))?;
         let ledger = Ledger {
