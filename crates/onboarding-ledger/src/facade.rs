@@ -146,26 +146,106 @@ fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("set {name} (see --help)"))
 }
 
-/// Bitpanda's or Wealthyhood's token source: client credentials when configured, else a fixed
-/// token from `ONBOARDING_<PROVIDER>_TOKEN`.
-fn token_source(provider: Provider) -> Result<Box<dyn TokenSource>, String> {
-    let var = |name: &str| env(&format!("ONBOARDING_{}_{name}", provider.name().to_uppercase()));
-    if let (Ok(id), Ok(secret)) = (var("CLIENT_ID"), var("CLIENT_SECRET")) {
-        let credentials = if provider == Provider::Wealthyhood {
-            ClientCredentials::auth0(&var("ISSUER")?, &var("AUDIENCE")?, &id, secret)
-        } else {
-            ClientCredentials::new(&var("TOKEN_URL")?, &id, secret)
-        };
-        return Ok(Box::new(credentials.map_err(|e| e.to_string())?));
+/// How a creating client authenticates (never shown by `Debug`).
+pub enum Credentials {
+    /// OAuth 2.0 client credentials at a token URL (Bitpanda).
+    ClientCredentials {
+        /// The token endpoint.
+        token_url: String,
+        /// The client id.
+        client_id: String,
+        /// The client secret.
+        client_secret: String,
+    },
+    /// Auth0 client credentials for an audience (Wealthyhood).
+    Auth0 {
+        /// The Auth0 issuer URL.
+        issuer: String,
+        /// The API's audience.
+        audience: String,
+        /// The client id.
+        client_id: String,
+        /// The client secret.
+        client_secret: String,
+    },
+    /// A fixed access token.
+    Token(String),
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Credentials::ClientCredentials { .. } => "Credentials::ClientCredentials",
+            Credentials::Auth0 { .. } => "Credentials::Auth0",
+            Credentials::Token(_) => "Credentials::Token",
+        })
     }
-    let token = FixedToken::new(&var("TOKEN")?).map_err(|e| e.to_string())?;
-    Ok(Box::new(token))
+}
+
+impl Credentials {
+    /// Bitpanda's or Wealthyhood's credentials from the environment: client credentials when
+    /// configured, else a fixed token from `ONBOARDING_<PROVIDER>_TOKEN`.
+    pub fn from_env(provider: Provider) -> Result<Self, String> {
+        let var =
+            |name: &str| env(&format!("ONBOARDING_{}_{name}", provider.name().to_uppercase()));
+        if let (Ok(client_id), Ok(client_secret)) = (var("CLIENT_ID"), var("CLIENT_SECRET")) {
+            return Ok(if provider == Provider::Wealthyhood {
+                Credentials::Auth0 {
+                    issuer: var("ISSUER")?,
+                    audience: var("AUDIENCE")?,
+                    client_id,
+                    client_secret,
+                }
+            } else {
+                Credentials::ClientCredentials {
+                    token_url: var("TOKEN_URL")?,
+                    client_id,
+                    client_secret,
+                }
+            });
+        }
+        Ok(Credentials::Token(var("TOKEN")?))
+    }
+
+    fn token_source(self) -> Result<Box<dyn TokenSource>, String> {
+        Ok(match self {
+            Credentials::ClientCredentials {
+                token_url,
+                client_id,
+                client_secret,
+            } => Box::new(
+                ClientCredentials::new(&token_url, &client_id, client_secret)
+                    .map_err(|e| e.to_string())?,
+            ),
+            Credentials::Auth0 {
+                issuer,
+                audience,
+                client_id,
+                client_secret,
+            } => Box::new(
+                ClientCredentials::auth0(&issuer, &audience, &client_id, client_secret)
+                    .map_err(|e| e.to_string())?,
+            ),
+            Credentials::Token(token) => {
+                Box::new(FixedToken::new(&token).map_err(|e| e.to_string())?)
+            }
+        })
+    }
 }
 
 impl CreateClient {
     /// A client for `provider` (Bitpanda or Wealthyhood) with credentials from the environment.
     pub fn from_env(provider: Provider, settings: &ClientSettings) -> Result<Self, String> {
-        let tokens = token_source(provider)?;
+        Self::new(provider, settings, Credentials::from_env(provider)?)
+    }
+
+    /// A client for `provider` (Bitpanda or Wealthyhood) with these credentials.
+    pub fn new(
+        provider: Provider,
+        settings: &ClientSettings,
+        credentials: Credentials,
+    ) -> Result<Self, String> {
+        let tokens = credentials.token_source()?;
         match provider {
             Provider::Bitpanda => builder(settings)
                 .bitpanda(tokens)

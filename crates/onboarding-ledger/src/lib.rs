@@ -41,7 +41,7 @@ mod url;
 pub use api::{Recorded, refused_line};
 pub use error::LedgerError;
 pub use facade::{
-    CREDENTIAL_VARIABLES, ClientSettings, CreateClient, NotAUser, User, now_ms, update_one,
+    CREDENTIAL_VARIABLES, ClientSettings, CreateClient, Credentials, NotAUser, User, now_ms, update_one,
 };
 pub use fingerprint::{FileDigest, sha256_hex};
 pub use outcome::{Outcome, Problem};
