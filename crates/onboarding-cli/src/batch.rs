@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use onboarding_ledger::{
-    Backend, ClaimKind, Claimed, ClientSettings, CreateClient, Ledger, LedgerError, NewRow,
-    Outcome, Problem, Provider, State, now_ms, reconcile,
+    Backend, ClaimKind, Claimed, ClientSettings, CreateClient, Credentials, Ledger, LedgerError,
+    NewRow, Outcome, Problem, Provider, State, now_ms, reconcile,
 };
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
@@ -47,6 +47,22 @@ pub struct Options {
     pub file: PathBuf,
     /// Only resend `in_doubt` rows the provider makes safe to resend (`onboard reconcile`).
     pub reconcile_only: bool,
+    /// The credentials; `None` reads them from the environment (as the command does).
+    pub credentials: Option<Credentials>,
+}
+
+impl Options {
+    fn client(&self, base_url: &str) -> Result<CreateClient, Failure> {
+        let settings = ClientSettings {
+            base_url: base_url.to_owned(),
+            timeout: Some(self.timeout),
+        };
+        match &self.credentials {
+            Some(credentials) => CreateClient::new(self.provider, &settings, credentials.clone()),
+            None => CreateClient::from_env(self.provider, &settings),
+        }
+        .map_err(Failure::Configuration)
+    }
 }
 
 /// What went wrong before or while running.
@@ -285,7 +301,10 @@ fn prepare(file: &File, claimed: Claimed) -> Result<Job, (String, Outcome)> {
         Decoded::User { key, user }
             if key == claimed.key && claimed.fingerprint.as_deref() == Some(user.fingerprint()) =>
         {
-            Ok(Job { claimed, user })
+            Ok(Job {
+                claimed,
+                user: *user,
+            })
         }
         _ => Err(changed(&claimed)),
     }
@@ -296,16 +315,7 @@ pub async fn run(options: &Options) -> Result<Summary, Failure> {
     let ledger = Ledger::open(&options.ledger, onboarding_ledger::Access::Write).await?;
     let client = match (&options.base_url, options.load_only) {
         (_, true) => None,
-        (Some(base_url), false) => {
-            let settings = ClientSettings {
-                base_url: base_url.clone(),
-                timeout: Some(options.timeout),
-            };
-            Some(
-                CreateClient::from_env(options.provider, &settings)
-                    .map_err(Failure::Configuration)?,
-            )
-        }
+        (Some(base_url), false) => Some(options.client(base_url)?),
         (None, false) => return Err(Failure::Configuration("--base-url is required".into())),
     };
     let load = if options.reconcile_only {
@@ -441,7 +451,10 @@ async fn work_loop(
                 match prepare(file, row) {
                     Ok(job) => queue.push_back(job),
                     Err(refused) => {
-                        eprintln!("key {:?}: the input line changed since loading; rejected", refused.0);
+                        eprintln!(
+                            "key {:?}: the input line changed since loading; rejected",
+                            refused.0
+                        );
                         done.push(refused);
                     }
                 }
@@ -511,13 +524,62 @@ async fn flush(
     if done.is_empty() {
         return Ok(());
     }
-    let refused = ledger.record(provider, owner, &options.worker, done).await?;
+    let refused = ledger
+        .record(provider, owner, &options.worker, done)
+        .await?;
     if refused > 0 {
-        eprintln!("{refused} outcomes came after their lease ran out and were not recorded over in_doubt");
+        eprintln!(
+            "{refused} outcomes came after their lease ran out and were not recorded over in_doubt"
+        );
     }
     for (_, outcome) in done.iter() {
         tally.add(outcome.state());
     }
     done.clear();
     Ok(())
+}
+
+/// The same loop without the ledger — stream the file, decode each line, send at most N at a
+/// time at the same pace — for the benchmark's baseline. Nothing is recorded: it does not
+/// survive a crash. Returns how many lines ended in each state.
+pub async fn run_without_ledger(options: &Options) -> Result<BTreeMap<State, u64>, Failure> {
+    let base_url = options
+        .base_url
+        .as_deref()
+        .ok_or_else(|| Failure::Configuration("--base-url is required".into()))?;
+    let client = options.client(base_url)?;
+    let unreadable = |e: std::io::Error| Failure::Input(format!("{}: {e}", options.file.display()));
+    let mut lines = Lines::open(&options.file).map_err(unreadable)?;
+    let pacer = options.rate.map(|rate| Arc::new(Pacer::new(rate)));
+    let mut running: JoinSet<State> = JoinSet::new();
+    let mut counts: BTreeMap<State, u64> = BTreeMap::new();
+    while let Some(raw) = lines.next_line().map_err(unreadable)? {
+        let user = match input::decode(&raw.bytes, raw.terminated) {
+            Decoded::Blank => continue,
+            Decoded::Refused { .. } => {
+                *counts.entry(State::Rejected).or_default() += 1;
+                continue;
+            }
+            Decoded::User { user, .. } => user,
+        };
+        while running.len() >= options.concurrency {
+            if let Some(Ok(state)) = running.join_next().await {
+                *counts.entry(state).or_default() += 1;
+            }
+        }
+        let client = client.clone();
+        let pacer = pacer.clone();
+        running.spawn(async move {
+            if let Some(pacer) = pacer {
+                pacer.wait().await;
+            }
+            client.create(&user, false).await.state()
+        });
+    }
+    while let Some(joined) = running.join_next().await {
+        if let Ok(state) = joined {
+            *counts.entry(state).or_default() += 1;
+        }
+    }
+    Ok(counts)
 }

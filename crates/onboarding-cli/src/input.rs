@@ -97,7 +97,7 @@ pub enum Decoded {
         /// The caller's key.
         key: String,
         /// The user.
-        user: User,
+        user: Box<User>,
     },
     /// Refused before anything is sent.
     Refused {
@@ -139,7 +139,10 @@ pub fn decode(bytes: &[u8], terminated: bool) -> Decoded {
         _ => return refused(None, "no_key", vec!["key".into()]),
     };
     match User::from_json(value) {
-        Ok(user) => Decoded::User { key, user },
+        Ok(user) => Decoded::User {
+            key,
+            user: Box::new(user),
+        },
         Err(not) => refused(Some(key), "not_model", not.fields),
     }
 }
@@ -168,15 +171,24 @@ mod tests {
         assert!(matches!(decode(b"  ", true), Decoded::Blank));
         assert!(matches!(
             decode(b"{\"key\":\"k\",\"email\":\"\xff\"}", true),
-            Decoded::Refused { kind: "not_utf8", .. }
+            Decoded::Refused {
+                kind: "not_utf8",
+                ..
+            }
         ));
         assert!(matches!(
             decode(b"{\"key\":\"k\",\"ema", false),
-            Decoded::Refused { kind: "truncated", .. }
+            Decoded::Refused {
+                kind: "truncated",
+                ..
+            }
         ));
         assert!(matches!(
             decode(b"{\"key\":\"k\",\"ema", true),
-            Decoded::Refused { kind: "not_json", .. }
+            Decoded::Refused {
+                kind: "not_json",
+                ..
+            }
         ));
         assert!(matches!(
             decode(format!("{{{USER}}}").as_bytes(), true),

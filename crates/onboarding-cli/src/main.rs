@@ -1,4 +1,4 @@
-//! `onboard`: register or update one user, or onboard many from a JSON Lines file through a
+//! The `onboard` binary: register or update one user, or onboard many from a JSON Lines file through a
 //! durable ledger that survives a crash.
 //!
 //! - `onboard create` / `onboard update`: one user from a JSON file of the neutral model;
@@ -8,12 +8,7 @@
 //!
 //! See `onboard --help` and the README section "Onboarding many users".
 
-mod batch;
-mod exit;
-mod hook;
-mod input;
-mod progress;
-mod report;
+use onboarding_cli::{batch, exit, report};
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -365,6 +360,7 @@ async fn run(command: Command) -> Result<u8, (u8, String)> {
                 worker: worker.clone(),
                 file,
                 reconcile_only: false,
+                credentials: None,
             };
             let summary = batch::run(&options)
                 .await
@@ -438,6 +434,7 @@ async fn reconcile_command(
                     worker: "reconcile".into(),
                     file,
                     reconcile_only: true,
+                    credentials: None,
                 };
                 let summary = batch::run(&options)
                     .await
@@ -453,11 +450,16 @@ async fn reconcile_command(
             ),
         }
     }
-    let ledger = Ledger::open(&ledger_url, Access::Write).await.map_err(failed)?;
+    let ledger = Ledger::open(&ledger_url, Access::Write)
+        .await
+        .map_err(failed)?;
     if ledger.backend() == onboarding_ledger::Backend::Sqlite {
         ledger.expire_leases(provider, true).await.map_err(failed)?;
     } else {
-        ledger.expire_leases(provider, false).await.map_err(failed)?;
+        ledger
+            .expire_leases(provider, false)
+            .await
+            .map_err(failed)?;
     }
     let mut out = Vec::new();
     let left = report::write(

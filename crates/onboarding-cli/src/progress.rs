@@ -24,7 +24,10 @@ impl Tally {
 
     /// The counts so far.
     pub fn snapshot(&self) -> BTreeMap<State, u64> {
-        self.counts.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.counts
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
@@ -59,8 +62,7 @@ impl Progress {
             let started = Instant::now();
             let mut last = (Instant::now(), 0u64);
             loop {
-                tokio::time::sleep(Duration::from_millis(if terminal { 200 } else { 1000 }))
-                    .await;
+                tokio::time::sleep(Duration::from_millis(if terminal { 200 } else { 1000 })).await;
                 let counts = tally.snapshot();
                 let done: u64 = counts.values().sum();
                 let now = Instant::now();

@@ -103,7 +103,15 @@ pub async fn write(
         Format::Table => writeln!(
             out,
             "{:<12} {:<24} {:<19} {:>7} {:<24} {:<22} {:<12} {:<20} {:>8}",
-            "provider", "key", "state", "line", "provider_id", "error_kind", "codes", "fields", "attempts"
+            "provider",
+            "key",
+            "state",
+            "line",
+            "provider_id",
+            "error_kind",
+            "codes",
+            "fields",
+            "attempts"
         )
         .map_err(io)?,
         Format::Jsonl => {}

@@ -93,7 +93,12 @@ impl Ledger {
         debug_assert!(claimed);
         let outcome = client.create(user, sent_before).await;
         let refused = self
-            .record(provider, &owner, &owner, &[(key.to_owned(), outcome.clone())])
+            .record(
+                provider,
+                &owner,
+                &owner,
+                &[(key.to_owned(), outcome.clone())],
+            )
             .await?;
         if refused > 0 {
             // The lease ran out while the call was on its way; the row is in doubt.

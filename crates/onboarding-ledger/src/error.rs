@@ -58,7 +58,10 @@ impl fmt::Display for LedgerError {
                 write!(f, "ledger {ledger}: cannot be opened: {detail}")
             }
             LedgerError::ReadOnly { ledger } => {
-                write!(f, "ledger {ledger}: the database is read-only; nothing was sent")
+                write!(
+                    f,
+                    "ledger {ledger}: the database is read-only; nothing was sent"
+                )
             }
             LedgerError::InUse { ledger } => write!(
                 f,

@@ -147,6 +147,7 @@ fn env(name: &str) -> Result<String, String> {
 }
 
 /// How a creating client authenticates (never shown by `Debug`).
+#[derive(Clone)]
 pub enum Credentials {
     /// OAuth 2.0 client credentials at a token URL (Bitpanda).
     ClientCredentials {
@@ -186,8 +187,12 @@ impl Credentials {
     /// Bitpanda's or Wealthyhood's credentials from the environment: client credentials when
     /// configured, else a fixed token from `ONBOARDING_<PROVIDER>_TOKEN`.
     pub fn from_env(provider: Provider) -> Result<Self, String> {
-        let var =
-            |name: &str| env(&format!("ONBOARDING_{}_{name}", provider.name().to_uppercase()));
+        let var = |name: &str| {
+            env(&format!(
+                "ONBOARDING_{}_{name}",
+                provider.name().to_uppercase()
+            ))
+        };
         if let (Ok(client_id), Ok(client_secret)) = (var("CLIENT_ID"), var("CLIENT_SECRET")) {
             return Ok(if provider == Provider::Wealthyhood {
                 Credentials::Auth0 {
@@ -417,16 +422,13 @@ pub async fn update_one(settings: &ClientSettings, update: Value) -> Result<Valu
     }
     .map_err(|e| e.to_string())?;
     let client = builder(settings).btcdirect(partner).map_err(shown)?;
-    let updated = client
-        .update_user(&update, &user)
-        .await
-        .map_err(|error| {
-            format!(
-                "error ({}, advice {:?}): {error}",
-                error.kind().name(),
-                error.retry_advice()
-            )
-        })?;
+    let updated = client.update_user(&update, &user).await.map_err(|error| {
+        format!(
+            "error ({}, advice {:?}): {error}",
+            error.kind().name(),
+            error.retry_advice()
+        )
+    })?;
     Ok(serde_json::json!({
         "provider": updated.provider.to_string(),
         "status": updated.status,

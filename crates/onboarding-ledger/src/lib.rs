@@ -41,14 +41,14 @@ mod url;
 pub use api::{Recorded, refused_line};
 pub use error::LedgerError;
 pub use facade::{
-    CREDENTIAL_VARIABLES, ClientSettings, CreateClient, Credentials, NotAUser, User, now_ms, update_one,
+    CREDENTIAL_VARIABLES, ClientSettings, CreateClient, Credentials, NotAUser, User, now_ms,
+    update_one,
 };
 pub use fingerprint::{FileDigest, sha256_hex};
 pub use outcome::{Outcome, Problem};
 pub use provider::Provider;
 pub use state::{State, UnknownState};
 pub use store::{
-    Access, Backend, ClaimKind, Claimed, Ledger, LoadConflict, NewRow, ReportRow,
-    supported_version,
+    Access, Backend, ClaimKind, Claimed, Ledger, LoadConflict, NewRow, ReportRow, supported_version,
 };
 pub use url::Location;

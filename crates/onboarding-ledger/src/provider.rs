@@ -16,7 +16,11 @@ pub enum Provider {
 
 impl Provider {
     /// Every provider.
-    pub const ALL: [Provider; 3] = [Provider::Bitpanda, Provider::Wealthyhood, Provider::BtcDirect];
+    pub const ALL: [Provider; 3] = [
+        Provider::Bitpanda,
+        Provider::Wealthyhood,
+        Provider::BtcDirect,
+    ];
 
     /// The stable lower-case name (`bitpanda`, `wealthyhood`, `btcdirect`).
     pub fn name(self) -> &'static str {

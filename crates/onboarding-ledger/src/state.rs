@@ -68,13 +68,16 @@ impl State {
     /// Nothing leaves `created`, `confirmed_existing` or `rejected`.
     pub fn can_become(self, next: State) -> bool {
         use State::*;
-        match (self, next) {
-            (Pending, InFlight | Rejected) => true,
-            (RetryLater, InFlight) => true,
-            (InFlight, Created | ConfirmedExisting | Rejected | RetryLater | InDoubt) => true,
-            (InDoubt, InFlight | Created | ConfirmedExisting | Rejected) => true,
-            _ => false,
-        }
+        matches!(
+            (self, next),
+            (Pending, InFlight | Rejected)
+                | (RetryLater, InFlight)
+                | (
+                    InFlight,
+                    Created | ConfirmedExisting | Rejected | RetryLater | InDoubt
+                )
+                | (InDoubt, InFlight | Created | ConfirmedExisting | Rejected)
+        )
     }
 }
 

@@ -174,7 +174,9 @@ fn classify(shown: &str, error: sqlx::Error) -> LedgerError {
             ledger: shown.to_owned(),
             detail: text,
         },
-        sqlx::Error::Database(_) if matches!(code.as_deref(), Some("14" | "3D000" | "28P01" | "28000")) => {
+        sqlx::Error::Database(_)
+            if matches!(code.as_deref(), Some("14" | "3D000" | "28P01" | "28000")) =>
+        {
             LedgerError::Unreachable {
                 ledger: shown.to_owned(),
                 detail: text,
@@ -297,13 +299,10 @@ impl Ledger {
         };
         ledger.check_version(access).await?;
         if access == Access::Write {
-            MIGRATOR
-                .run(&ledger.pool)
-                .await
-                .map_err(|e| match e {
-                    sqlx::migrate::MigrateError::Execute(e) => classify(&ledger.shown, e),
-                    other => LedgerError::Database(other.to_string()),
-                })?;
+            MIGRATOR.run(&ledger.pool).await.map_err(|e| match e {
+                sqlx::migrate::MigrateError::Execute(e) => classify(&ledger.shown, e),
+                other => LedgerError::Database(other.to_string()),
+            })?;
             sqlx::query("UPDATE ledger_info SET opened_at = $1 WHERE id = 1")
                 .bind(crate::facade::now_ms())
                 .execute(&ledger.pool)
@@ -663,7 +662,10 @@ impl Ledger {
     }
 
     /// How many rows are in each state (for `provider`, or all).
-    pub async fn counts(&self, provider: Option<Provider>) -> Result<BTreeMap<State, i64>, LedgerError> {
+    pub async fn counts(
+        &self,
+        provider: Option<Provider>,
+    ) -> Result<BTreeMap<State, i64>, LedgerError> {
         let rows = sqlx::query(
             "SELECT state, COUNT(*) FROM ledger_rows WHERE provider = $1 OR $1 = '' GROUP BY state",
         )
@@ -788,9 +790,9 @@ impl Ledger {
         row.map(|row| -> Result<KeyRow, sqlx::Error> {
             let state: String = row.try_get(0)?;
             Ok(KeyRow {
-                state: state.parse().map_err(|e: crate::state::UnknownState| {
-                    sqlx::Error::Decode(Box::new(e))
-                })?,
+                state: state
+                    .parse()
+                    .map_err(|e: crate::state::UnknownState| sqlx::Error::Decode(Box::new(e)))?,
                 fingerprint: row.try_get(1)?,
                 provider_id: row.try_get(2)?,
                 error_kind: row.try_get(3)?,
@@ -862,7 +864,11 @@ impl Ledger {
     }
 
     /// Expires one key's lease when it ran out (the library path).
-    pub(crate) async fn expire_key(&self, provider: Provider, key: &str) -> Result<(), LedgerError> {
+    pub(crate) async fn expire_key(
+        &self,
+        provider: Provider,
+        key: &str,
+    ) -> Result<(), LedgerError> {
         let now = crate::facade::now_ms();
         sqlx::query(
             "UPDATE ledger_rows SET state = 'in_doubt', error_kind = 'lease_expired', updated_at = $1 \

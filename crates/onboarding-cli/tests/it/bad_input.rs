@@ -31,15 +31,31 @@ async fn bad_lines_are_rejected_by_line_and_the_batch_goes_on() {
 
     let ran = run(&kit, &batch_args(&kit, "wealthyhood", &ledger, &file)).await;
     assert_eq!(ran.code, 10, "{ran:?}");
-    assert!(ran.stderr.contains("line 4: refused (not_utf8)"), "{}", ran.stderr);
-    assert!(ran.stderr.contains("line 5: repeats key \"k0\" of line 1"), "{}", ran.stderr);
     assert!(
-        ran.stderr.contains("line 6: key \"k1\" is already recorded for line 2 with another body"),
+        ran.stderr.contains("line 4: refused (not_utf8)"),
         "{}",
         ran.stderr
     );
-    assert!(ran.stderr.contains("line 8: refused (truncated)"), "{}", ran.stderr);
-    assert!(!ran.stderr.contains("example.com"), "no personal data in messages");
+    assert!(
+        ran.stderr.contains("line 5: repeats key \"k0\" of line 1"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr
+            .contains("line 6: key \"k1\" is already recorded for line 2 with another body"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("line 8: refused (truncated)"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        !ran.stderr.contains("example.com"),
+        "no personal data in messages"
+    );
 
     let rows = report(&kit, &ledger, None).await;
     assert_eq!(rows["k0"]["state"], "created");
@@ -50,7 +66,11 @@ async fn bad_lines_are_rejected_by_line_and_the_batch_goes_on() {
     assert_eq!(rows["k5"]["state"], "rejected");
     assert_eq!(rows["k5"]["fields"], serde_json::json!(["nickname"]));
     assert_eq!(rows["@line:8"]["error_kind"], "truncated");
-    assert_eq!(kit.wealthyhood.users().len(), 3, "only the three good lines were sent");
+    assert_eq!(
+        kit.wealthyhood.users().len(),
+        3,
+        "only the three good lines were sent"
+    );
     assert_eq!(kit.wealthyhood.creates_for_email("person77@example.com"), 0);
 }
 
@@ -62,7 +82,11 @@ async fn an_unusable_ledger_is_a_clear_error_before_anything_is_sent() {
     write_lines(&file, &[wealthyhood_user("k0", 0)]);
 
     // A directory that does not exist.
-    let missing = dir.path().join("no/such/dir/ledger.db").display().to_string();
+    let missing = dir
+        .path()
+        .join("no/such/dir/ledger.db")
+        .display()
+        .to_string();
     let ran = run(&kit, &batch_args(&kit, "wealthyhood", &missing, &file)).await;
     assert_eq!(ran.code, 20, "{ran:?}");
     assert!(ran.stderr.contains("cannot be opened"), "{}", ran.stderr);
@@ -71,17 +95,28 @@ async fn an_unusable_ledger_is_a_clear_error_before_anything_is_sent() {
     let closed = "postgres://nobody:secret@127.0.0.1:1/ledger";
     let ran = run(&kit, &batch_args(&kit, "wealthyhood", closed, &file)).await;
     assert_eq!(ran.code, 20, "{ran:?}");
-    assert!(!ran.stderr.contains("secret"), "the password is never shown: {}", ran.stderr);
+    assert!(
+        !ran.stderr.contains("secret"),
+        "the password is never shown: {}",
+        ran.stderr
+    );
 
     // A ledger opened read-only.
     let ledger = sqlite_ledger(dir.path());
     let created = run(
         &kit,
-        &["batch", "--provider", "wealthyhood", "--load-only", "--ledger", &ledger]
-            .iter()
-            .map(|s| s.to_string())
-            .chain([file.display().to_string()])
-            .collect::<Vec<_>>(),
+        &[
+            "batch",
+            "--provider",
+            "wealthyhood",
+            "--load-only",
+            "--ledger",
+            &ledger,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([file.display().to_string()])
+        .collect::<Vec<_>>(),
     )
     .await;
     assert_eq!(created.code, 0, "{created:?}");
@@ -114,7 +149,11 @@ async fn an_unusable_ledger_is_a_clear_error_before_anything_is_sent() {
     )
     .await;
     assert_eq!(ran.code, 20, "{ran:?}");
-    assert!(ran.stderr.contains("version 9999, newer than this build"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("version 9999, newer than this build"),
+        "{}",
+        ran.stderr
+    );
 
     assert_eq!(kit.wealthyhood.user_requests().len(), 0, "nothing was sent");
 }
@@ -124,7 +163,10 @@ async fn a_sqlite_ledger_in_use_by_another_process_is_refused() {
     let kit = onboarding_testkit::start().await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("users.jsonl");
-    write_lines(&file, &[wealthyhood_user("k0", 0), wealthyhood_user("k1", 1)]);
+    write_lines(
+        &file,
+        &[wealthyhood_user("k0", 0), wealthyhood_user("k1", 1)],
+    );
     let ledger = sqlite_ledger(dir.path());
     let mut first = spawn(
         &kit,
@@ -134,7 +176,11 @@ async fn a_sqlite_ledger_in_use_by_another_process_is_refused() {
     assert!(crate::batch::wait_for_marker(&mut first).await);
     let second = run(&kit, &batch_args(&kit, "wealthyhood", &ledger, &file)).await;
     assert_eq!(second.code, 20, "{second:?}");
-    assert!(second.stderr.contains("in use by another process"), "{}", second.stderr);
+    assert!(
+        second.stderr.contains("in use by another process"),
+        "{}",
+        second.stderr
+    );
     first.kill().await.unwrap();
     assert_eq!(kit.wealthyhood.user_requests().len(), 0);
 }

@@ -33,8 +33,15 @@ async fn a_batch_creates_everyone_once_and_a_second_run_sends_nothing() {
             .into_iter()
             .find(|u| u.id() == row["provider_id"].as_str().unwrap())
             .expect("the fake holds the created id");
-        assert_eq!(held.email(), Some(format!("person{n}@example.com").as_str()));
-        assert_eq!(kit.bitpanda.creates_for_email(&format!("person{n}@example.com")), 1);
+        assert_eq!(
+            held.email(),
+            Some(format!("person{n}@example.com").as_str())
+        );
+        assert_eq!(
+            kit.bitpanda
+                .creates_for_email(&format!("person{n}@example.com")),
+            1
+        );
     }
     // The file mode of a new SQLite ledger.
     use std::os::unix::fs::PermissionsExt;
@@ -44,7 +51,11 @@ async fn a_batch_creates_everyone_once_and_a_second_run_sends_nothing() {
     let sent = kit.bitpanda.user_requests().len();
     let again = run(&kit, &batch_args(&kit, "bitpanda", &ledger, &file)).await;
     assert_eq!(again.code, 0, "{again:?}");
-    assert_eq!(kit.bitpanda.user_requests().len(), sent, "nothing sent again");
+    assert_eq!(
+        kit.bitpanda.user_requests().len(),
+        sent,
+        "nothing sent again"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,7 +63,9 @@ async fn rejected_and_in_doubt_lines_get_their_exit_codes_and_reconcile_follows_
     let kit = onboarding_testkit::start().await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("users.jsonl");
-    let mut lines: Vec<_> = (0..4).map(|n| wealthyhood_user(&format!("w-{n}"), n)).collect();
+    let mut lines: Vec<_> = (0..4)
+        .map(|n| wealthyhood_user(&format!("w-{n}"), n))
+        .collect();
     // Invalid for Wealthyhood: no family name (validation, nothing sent).
     lines[3]["family_name"] = "".into();
     write_lines(&file, &lines);
@@ -66,7 +79,11 @@ async fn rejected_and_in_doubt_lines_get_their_exit_codes_and_reconcile_follows_
     let states: Vec<&str> = (0..4)
         .map(|n| rows[&format!("w-{n}")]["state"].as_str().unwrap())
         .collect();
-    assert_eq!(states.iter().filter(|s| **s == "in_doubt").count(), 1, "{rows:?}");
+    assert_eq!(
+        states.iter().filter(|s| **s == "in_doubt").count(),
+        1,
+        "{rows:?}"
+    );
     assert_eq!(states.iter().filter(|s| **s == "created").count(), 2);
     assert_eq!(states[3], "rejected");
     assert_eq!(rows["w-3"]["fields"], serde_json::json!(["family_name"]));
@@ -74,7 +91,13 @@ async fn rejected_and_in_doubt_lines_get_their_exit_codes_and_reconcile_follows_
     // No personal data in the ledger's report.
     let all = run(
         &kit,
-        &["report".into(), "--ledger".into(), ledger.clone(), "--format".into(), "csv".into()],
+        &[
+            "report".into(),
+            "--ledger".into(),
+            ledger.clone(),
+            "--format".into(),
+            "csv".into(),
+        ],
     )
     .await;
     assert!(!all.stdout.contains("example.com") && !all.stdout.contains("Papadopoulou"));
@@ -95,8 +118,16 @@ async fn rejected_and_in_doubt_lines_get_their_exit_codes_and_reconcile_follows_
     )
     .await;
     assert_eq!(reconcile.code, 11, "{reconcile:?}");
-    assert!(reconcile.stdout.contains("left in doubt for a person: 1"), "{}", reconcile.stdout);
-    assert_eq!(kit.wealthyhood.users().len(), 3, "the one in doubt was never resent");
+    assert!(
+        reconcile.stdout.contains("left in doubt for a person: 1"),
+        "{}",
+        reconcile.stdout
+    );
+    assert_eq!(
+        kit.wealthyhood.users().len(),
+        3,
+        "the one in doubt was never resent"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -106,7 +137,10 @@ async fn reconcile_resends_bitpanda_rows_with_an_external_id_and_a_409_confirms_
     let file = dir.path().join("users.jsonl");
     write_lines(
         &file,
-        &[bitpanda_user("b-0", 0, true), bitpanda_user("b-1", 1, false)],
+        &[
+            bitpanda_user("b-0", 0, true),
+            bitpanda_user("b-1", 1, false),
+        ],
     );
     let ledger = sqlite_ledger(dir.path());
     // Both are created, then the worker dies before recording either outcome.
@@ -136,7 +170,10 @@ async fn reconcile_resends_bitpanda_rows_with_an_external_id_and_a_409_confirms_
     ];
     let reconcile = run(&kit, &args).await;
     let rows = report(&kit, &ledger, None).await;
-    assert_eq!(rows["b-0"]["state"], "confirmed_existing", "{reconcile:?} {rows:?}");
+    assert_eq!(
+        rows["b-0"]["state"], "confirmed_existing",
+        "{reconcile:?} {rows:?}"
+    );
     assert_eq!(rows["b-1"]["state"], "in_doubt");
     assert_eq!(reconcile.code, 11);
     assert_eq!(kit.bitpanda.creates_for_external_id("ext-0"), 1);

@@ -91,9 +91,10 @@ async fn crash_and_check(ledger: String, seed: u64) -> Kills {
         let mut child = spawn(&kit, &args, hook.as_deref());
         match &hook {
             Some(hook) => {
-                let reached = tokio::time::timeout(Duration::from_secs(20), wait_for_marker(&mut child))
-                    .await
-                    .unwrap_or(false);
+                let reached =
+                    tokio::time::timeout(Duration::from_secs(20), wait_for_marker(&mut child))
+                        .await
+                        .unwrap_or(false);
                 if reached && child.try_wait().unwrap().is_none() {
                     child.kill().await.unwrap();
                     if hook.starts_with("after_in_flight") {
@@ -157,13 +158,18 @@ async fn check(kit: &TestKit, ledger: &str, lines: &[serde_json::Value], summary
             ["created", "confirmed_existing", "in_doubt"].contains(&state),
             "{key}: {row}"
         );
-        assert!(kit.bitpanda.creates_for_email(&email) <= 1, "{key} created twice");
+        assert!(
+            kit.bitpanda.creates_for_email(&email) <= 1,
+            "{key} created twice"
+        );
         if let Some(external_id) = line["external_id"].as_str() {
             assert!(kit.bitpanda.creates_for_external_id(external_id) <= 1);
         }
         match state {
             "created" => {
-                let id = row["provider_id"].as_str().expect("a created row has its id");
+                let id = row["provider_id"]
+                    .as_str()
+                    .expect("a created row has its id");
                 let user = held.get(id).expect("the fake holds every created id");
                 assert_eq!(user.email(), Some(email.as_str()), "{key}");
             }
@@ -176,7 +182,12 @@ async fn check(kit: &TestKit, ledger: &str, lines: &[serde_json::Value], summary
     // Every user the fake holds is accounted for by its row: created with that id, confirmed,
     // or in doubt — none exists that the ledger believes was never sent.
     for user in held.values() {
-        let n: usize = user.email().unwrap()["person".len()..].split('@').next().unwrap().parse().unwrap();
+        let n: usize = user.email().unwrap()["person".len()..]
+            .split('@')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         let row = &rows[&format!("k{n}")];
         match row["state"].as_str().unwrap() {
             "created" => assert_eq!(row["provider_id"].as_str(), Some(user.id())),
@@ -190,9 +201,16 @@ async fn check(kit: &TestKit, ledger: &str, lines: &[serde_json::Value], summary
         .filter(|(_, row)| row["state"] == "in_doubt")
         .map(|(key, _)| key)
         .collect();
-    assert_eq!(in_doubt.keys().collect::<Vec<_>>(), expected, "report lists every in_doubt row");
+    assert_eq!(
+        in_doubt.keys().collect::<Vec<_>>(),
+        expected,
+        "report lists every in_doubt row"
+    );
     for row in in_doubt.values() {
-        assert!(row["error_kind"].is_string(), "an in_doubt row names its last error: {row}");
+        assert!(
+            row["error_kind"].is_string(),
+            "an in_doubt row names its last error: {row}"
+        );
     }
 }
 
@@ -207,8 +225,14 @@ async fn crash_three_seeds(ledgers: [String; 3]) {
     eprintln!("kills: {all:?}");
     let total: usize = all.iter().map(Kills::total).sum();
     assert!(total >= 20, "at least 20 kills landed: {all:?}");
-    assert!(all.iter().map(|k| k.after_in_flight_commit).sum::<usize>() >= 3, "{all:?}");
-    assert!(all.iter().map(|k| k.after_answer).sum::<usize>() >= 3, "{all:?}");
+    assert!(
+        all.iter().map(|k| k.after_in_flight_commit).sum::<usize>() >= 3,
+        "{all:?}"
+    );
+    assert!(
+        all.iter().map(|k| k.after_answer).sum::<usize>() >= 3,
+        "{all:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

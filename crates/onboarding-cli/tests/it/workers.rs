@@ -28,7 +28,11 @@ async fn four_workers_on_postgres_create_ten_thousand_users_once() {
     load.insert(1, "--load-only".into());
     let loaded = run(&kit, &load).await;
     assert_eq!(loaded.code, 0, "{loaded:?}");
-    assert_eq!(kit.wealthyhood.user_requests().len(), 0, "loading sends nothing");
+    assert_eq!(
+        kit.wealthyhood.user_requests().len(),
+        0,
+        "loading sends nothing"
+    );
 
     let workers = (0..4).map(|w| {
         let mut args = batch_args(&kit, "wealthyhood", &ledger, &file);
@@ -62,11 +66,11 @@ async fn four_workers_on_postgres_create_ten_thousand_users_once() {
     eprintln!("shares: {shares:?}");
     assert_eq!(shares.len(), 4, "every worker took a share: {shares:?}");
     // Each worker's summary reports the shares.
-    for w in 0..4 {
+    for (w, ran) in results.iter().enumerate() {
         assert!(
-            results[w].stdout.contains(&format!("worker w{w}: ")),
+            ran.stdout.contains(&format!("worker w{w}: ")),
             "{}",
-            results[w].stdout
+            ran.stdout
         );
     }
 }

@@ -38,9 +38,12 @@ fn client(kit: &TestKit) -> CreateClient {
 async fn one_create_per_key_and_a_reused_key_is_refused() {
     let kit = onboarding_testkit::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let ledger = Ledger::open(&dir.path().join("l.db").display().to_string(), Access::Write)
-        .await
-        .unwrap();
+    let ledger = Ledger::open(
+        &dir.path().join("l.db").display().to_string(),
+        Access::Write,
+    )
+    .await
+    .unwrap();
     let client = client(&kit);
     {
         let first = ledger.create_user(&client, "c-1", &user(1)).await.unwrap();

@@ -22,11 +22,18 @@ async fn newer_schema_is_refused(url: &str, connect: &str) {
     let ledger = Ledger::open(url, Access::Write).await.unwrap();
     ledger.close().await;
     // Opening again migrates nothing and works.
-    Ledger::open(url, Access::Write).await.unwrap().close().await;
+    Ledger::open(url, Access::Write)
+        .await
+        .unwrap()
+        .close()
+        .await;
     add_future_migration(connect).await;
     for access in [Access::Write, Access::Read] {
         match Ledger::open(url, access).await {
-            Err(LedgerError::NewerSchema { found: 9999, supported }) => {
+            Err(LedgerError::NewerSchema {
+                found: 9999,
+                supported,
+            }) => {
                 assert_eq!(supported, supported_version());
             }
             other => panic!("expected NewerSchema, got {other:?}"),
@@ -45,7 +52,11 @@ async fn a_new_sqlite_ledger_is_private_and_a_newer_schema_is_refused() {
     assert_eq!(mode, 0o600);
     // Read access to a file that is not there does not create it.
     let missing = dir.path().join("missing.db");
-    assert!(Ledger::open(&missing.display().to_string(), Access::Read).await.is_err());
+    assert!(
+        Ledger::open(&missing.display().to_string(), Access::Read)
+            .await
+            .is_err()
+    );
     assert!(!missing.exists());
 }
 
@@ -61,18 +72,28 @@ async fn a_read_only_postgres_database_is_refused() {
     let Some(url) = crate::postgres::fresh_database("read_only").await else {
         return;
     };
-    Ledger::open(&url, Access::Write).await.unwrap().close().await;
+    Ledger::open(&url, Access::Write)
+        .await
+        .unwrap()
+        .close()
+        .await;
     let name = url.rsplit('/').next().unwrap().to_owned();
     let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
-    sqlx::query(&format!("ALTER DATABASE {name} SET default_transaction_read_only = on"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    sqlx::query(&format!(
+        "ALTER DATABASE {name} SET default_transaction_read_only = on"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
     conn.close().await.unwrap();
     match Ledger::open(&url, Access::Write).await {
         Err(LedgerError::ReadOnly { .. }) => {}
         other => panic!("expected ReadOnly, got {other:?}"),
     }
     // Reading still works.
-    Ledger::open(&url, Access::Read).await.unwrap().close().await;
+    Ledger::open(&url, Access::Read)
+        .await
+        .unwrap()
+        .close()
+        .await;
 }

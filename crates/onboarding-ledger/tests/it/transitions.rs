@@ -44,10 +44,21 @@ async fn claim_all(ledger: &Ledger, owner: &str, kind: ClaimKind) -> Vec<String>
 async fn exercise(url: &str) {
     let ledger = Ledger::open(url, Access::Write).await.unwrap();
     let outcomes = [
-        ("a", Outcome::Created { provider_id: "id-a".into() }),
+        (
+            "a",
+            Outcome::Created {
+                provider_id: "id-a".into(),
+            },
+        ),
         ("b", Outcome::ConfirmedExisting),
         ("c", Outcome::Rejected(Problem::kind("rejected"))),
-        ("d", Outcome::RetryLater { problem: Problem::kind("rate_limited"), retry_at: now_ms() - 1 }),
+        (
+            "d",
+            Outcome::RetryLater {
+                problem: Problem::kind("rate_limited"),
+                retry_at: now_ms() - 1,
+            },
+        ),
         ("e", Outcome::InDoubt(Problem::kind("outcome_unknown"))),
     ];
     let mut rows: Vec<NewRow> = outcomes
@@ -101,7 +112,12 @@ async fn exercise(url: &str) {
     // Illegal: nothing leaves created / confirmed_existing / rejected.
     for key in ["a", "b", "c"] {
         let refused = ledger
-            .record(P, "w1", "w1", &[(key.into(), Outcome::InDoubt(Problem::kind("x")))])
+            .record(
+                P,
+                "w1",
+                "w1",
+                &[(key.into(), Outcome::InDoubt(Problem::kind("x")))],
+            )
             .await
             .unwrap();
         assert_eq!(refused, 1, "{key}");
@@ -122,14 +138,30 @@ async fn exercise(url: &str) {
             P,
             "w1",
             "w1",
-            &[("d".into(), Outcome::RetryLater { problem: Problem::kind("x"), retry_at: 0 })],
+            &[(
+                "d".into(),
+                Outcome::RetryLater {
+                    problem: Problem::kind("x"),
+                    retry_at: 0,
+                },
+            )],
         )
         .await
         .unwrap();
     assert_eq!(refused, 1);
     // in_doubt -> created: the late answer of the worker that held it.
     let refused = ledger
-        .record(P, "w1", "w1", &[("g".into(), Outcome::Created { provider_id: "id-g".into() })])
+        .record(
+            P,
+            "w1",
+            "w1",
+            &[(
+                "g".into(),
+                Outcome::Created {
+                    provider_id: "id-g".into(),
+                },
+            )],
+        )
         .await
         .unwrap();
     assert_eq!(refused, 0);
@@ -155,7 +187,13 @@ async fn exercise(url: &str) {
 
     // Wealthyhood rows are never claimed for reconciliation.
     let wealthy = ledger
-        .claim(Provider::Wealthyhood, "w3", LEASE, 10, ClaimKind::Reconcile { max_attempts: 10 })
+        .claim(
+            Provider::Wealthyhood,
+            "w3",
+            LEASE,
+            10,
+            ClaimKind::Reconcile { max_attempts: 10 },
+        )
         .await
         .unwrap();
     assert!(wealthy.is_empty());
