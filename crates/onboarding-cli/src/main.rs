@@ -131,7 +131,12 @@ enum Command {
         #[arg(long)]
         base_url: String,
         /// Record the create in this ledger under `--key` (at most once per key).
-        #[arg(long, env = "ONBOARDING_LEDGER_URL", requires = "key")]
+        #[arg(
+            long,
+            env = "ONBOARDING_LEDGER_URL",
+            hide_env_values = true,
+            requires = "key"
+        )]
         ledger: Option<String>,
         /// The caller's id for the person (with `--ledger`).
         #[arg(long)]
@@ -168,7 +173,7 @@ enum Command {
         #[arg(long, required_unless_present = "load_only")]
         base_url: Option<String>,
         /// The ledger: a SQLite file path or `sqlite://PATH`, or `postgres://…`.
-        #[arg(long, env = "ONBOARDING_LEDGER_URL")]
+        #[arg(long, env = "ONBOARDING_LEDGER_URL", hide_env_values = true)]
         ledger: String,
         /// Requests in flight at most.
         #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1024))]
@@ -197,7 +202,7 @@ enum Command {
     /// Show what happened to each key (no personal data).
     Report {
         /// The ledger.
-        #[arg(long, env = "ONBOARDING_LEDGER_URL")]
+        #[arg(long, env = "ONBOARDING_LEDGER_URL", hide_env_values = true)]
         ledger: String,
         /// Only this provider's rows.
         #[arg(long)]
@@ -215,7 +220,7 @@ enum Command {
     #[command(after_help = after_help())]
     Reconcile {
         /// The ledger.
-        #[arg(long, env = "ONBOARDING_LEDGER_URL")]
+        #[arg(long, env = "ONBOARDING_LEDGER_URL", hide_env_values = true)]
         ledger: String,
         /// The provider.
         #[arg(long)]

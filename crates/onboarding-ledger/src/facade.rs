@@ -19,14 +19,18 @@ use crate::provider::Provider;
 pub const CREDENTIAL_VARIABLES: &str = "\
 Credentials come from the environment, never from arguments. Renewing credentials are used
 when set, else a fixed token:
-  bitpanda      ONBOARDING_BITPANDA_TOKEN_URL, _CLIENT_ID, _CLIENT_SECRET   OAuth 2.0 client credentials
-                (or ONBOARDING_BITPANDA_TOKEN, an access token)
-  wealthyhood   ONBOARDING_WEALTHYHOOD_ISSUER, _AUDIENCE, _CLIENT_ID, _CLIENT_SECRET   Auth0 client credentials
-                (or ONBOARDING_WEALTHYHOOD_TOKEN, an access token)
-  btcdirect     ONBOARDING_BTCDIRECT_USERNAME, _PASSWORD   partner login (renewing tokens)
-                (or ONBOARDING_BTCDIRECT_API_KEY, or ONBOARDING_BTCDIRECT_TOKEN, a partner token)
-                ONBOARDING_BTCDIRECT_USER_IDENTIFIER  the user's linked identifier (or ONBOARDING_BTCDIRECT_USER_TOKEN)
-  the ledger    ONBOARDING_LEDGER_URL   when --ledger is not given";
+  bitpanda     OAuth 2.0 client credentials: ONBOARDING_BITPANDA_TOKEN_URL,
+               ONBOARDING_BITPANDA_CLIENT_ID, ONBOARDING_BITPANDA_CLIENT_SECRET
+               (or ONBOARDING_BITPANDA_TOKEN, an access token)
+  wealthyhood  Auth0 client credentials: ONBOARDING_WEALTHYHOOD_ISSUER,
+               ONBOARDING_WEALTHYHOOD_AUDIENCE, ONBOARDING_WEALTHYHOOD_CLIENT_ID,
+               ONBOARDING_WEALTHYHOOD_CLIENT_SECRET
+               (or ONBOARDING_WEALTHYHOOD_TOKEN, an access token)
+  btcdirect    partner login (renewing tokens): ONBOARDING_BTCDIRECT_USERNAME,
+               ONBOARDING_BTCDIRECT_PASSWORD (or ONBOARDING_BTCDIRECT_API_KEY, or
+               ONBOARDING_BTCDIRECT_TOKEN, a partner token); the user:
+               ONBOARDING_BTCDIRECT_USER_IDENTIFIER (or ONBOARDING_BTCDIRECT_USER_TOKEN)
+  the ledger   ONBOARDING_LEDGER_URL, when --ledger is not given";
 
 /// A user to create, decoded from the neutral model, with its fingerprint.
 #[derive(Clone)]

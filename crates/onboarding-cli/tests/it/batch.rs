@@ -197,3 +197,117 @@ pub async fn wait_for_marker(child: &mut tokio::process::Child) -> bool {
     }
     false
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_names_every_variable_and_exit_code_and_never_a_ledger_password() {
+    let kit = onboarding_testkit::start().await;
+    let help = run(&kit, &["--help".to_string()]).await;
+    assert_eq!(help.code, 0);
+    for needle in [
+        "ONBOARDING_BITPANDA_TOKEN_URL",
+        "ONBOARDING_WEALTHYHOOD_AUDIENCE",
+        "ONBOARDING_BTCDIRECT_USER_IDENTIFIER",
+        "ONBOARDING_LEDGER_URL",
+        "  11  ",
+        "  20  ",
+    ] {
+        assert!(help.stdout.contains(needle), "{needle}: {}", help.stdout);
+    }
+    let output = onboard(&kit)
+        .args(["batch", "--help"])
+        .env("ONBOARDING_LEDGER_URL", "postgres://me:hunter2@db/ledger")
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("ONBOARDING_LEDGER_URL") && !text.contains("hunter2"),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_and_update_one_user_as_the_example_did() {
+    let kit = onboarding_testkit::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("user.json");
+    let mut user = wealthyhood_user("unused", 1);
+    user.as_object_mut().unwrap().remove("key");
+    std::fs::write(&file, user.to_string()).unwrap();
+    let create = |extra: Vec<String>| {
+        let mut args = vec![
+            "create".to_string(),
+            "--provider".into(),
+            "wealthyhood".into(),
+            "--base-url".into(),
+            kit.wealthyhood.url(),
+        ];
+        args.extend(extra);
+        args.push(file.display().to_string());
+        args
+    };
+    let ran = run(&kit, &create(Vec::new())).await;
+    assert_eq!(ran.code, 0, "{ran:?}");
+    let line: serde_json::Value = serde_json::from_str(ran.stdout.trim()).unwrap();
+    assert_eq!(line["provider"], "wealthyhood");
+    assert_eq!(line["id"].as_str(), Some(kit.wealthyhood.users()[0].id()));
+
+    // Through a ledger: once per key.
+    let mut other = wealthyhood_user("unused", 2);
+    other.as_object_mut().unwrap().remove("key");
+    std::fs::write(&file, other.to_string()).unwrap();
+    let ledger = sqlite_ledger(dir.path());
+    let keyed = create(vec![
+        "--ledger".into(),
+        ledger.clone(),
+        "--key".into(),
+        "c-2".into(),
+    ]);
+    let first = run(&kit, &keyed).await;
+    let second = run(&kit, &keyed).await;
+    assert_eq!((first.code, second.code), (0, 0), "{first:?} {second:?}");
+    assert!(first.stdout.contains("\"sent\":true"), "{}", first.stdout);
+    assert!(
+        second.stdout.contains("\"sent\":false"),
+        "{}",
+        second.stdout
+    );
+    assert_eq!(kit.wealthyhood.users().len(), 2);
+
+    // BTC Direct update for a linked identifier, with the partner login.
+    kit.btcdirect
+        .link_identifier("0f8fad5bd9cb469fa16570867728950e0f8f");
+    let update = dir.path().join("update.json");
+    std::fs::write(
+        &update,
+        r#"{"email":"person1@example.com","country":"NL","phone":"+31612345678"}"#,
+    )
+    .unwrap();
+    let output = onboard(&kit)
+        .args(["update", "--provider", "btcdirect", "--base-url"])
+        .arg(kit.btcdirect.url())
+        .arg(&update)
+        .env(
+            "ONBOARDING_BTCDIRECT_USERNAME",
+            onboarding_testkit::BTCDIRECT_USERNAME,
+        )
+        .env(
+            "ONBOARDING_BTCDIRECT_PASSWORD",
+            onboarding_testkit::BTCDIRECT_PASSWORD,
+        )
+        .env(
+            "ONBOARDING_BTCDIRECT_USER_IDENTIFIER",
+            "0f8fad5bd9cb469fa16570867728950e0f8f",
+        )
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("\"provider\":\"btcdirect\""), "{stdout}");
+}
