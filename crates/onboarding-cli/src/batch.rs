@@ -413,8 +413,10 @@ async fn work_loop(
     let reconciles = reconcile::rule(provider, true) == reconcile::Rule::Resend;
     loop {
         let mut claimed_none = false;
-        if queue.len() + running.len() < group {
-            let want = group - queue.len();
+        // Claim a whole group when the queue runs low (not a row each time one finishes: each
+        // claim is a commit).
+        if queue.len() < options.concurrency {
+            let want = group;
             let mut claimed = if options.reconcile_only {
                 Vec::new()
             } else {
