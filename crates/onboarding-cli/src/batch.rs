@@ -404,12 +404,13 @@ async fn work_loop(
     tally: &Arc<Tally>,
 ) -> Result<(), Failure> {
     let provider = options.provider;
-    let group = (options.concurrency * 4).clamp(16, 500);
+    let group = (options.concurrency * 8).clamp(16, 1000);
     let pacer = options.rate.map(|rate| Arc::new(Pacer::new(rate)));
     let mut queue: VecDeque<Job> = VecDeque::new();
     let mut running: JoinSet<(String, Outcome)> = JoinSet::new();
     let mut done: Vec<(String, Outcome)> = Vec::new();
     let mut last_flush = Instant::now();
+    let mut writer = Writer { pending: None };
     let reconciles = reconcile::rule(provider, true) == reconcile::Rule::Resend;
     loop {
         let mut claimed_none = false;
@@ -476,7 +477,10 @@ async fn work_loop(
             });
         }
         if running.is_empty() && queue.is_empty() {
-            flush(ledger, provider, owner, options, &mut done, tally).await?;
+            writer
+                .flush(ledger, owner, options, &mut done, tally)
+                .await?;
+            writer.wait().await?;
             last_flush = Instant::now();
             if claimed_none && options.reconcile_only {
                 return Ok(());
@@ -507,38 +511,65 @@ async fn work_loop(
                 () = tokio::time::sleep(Duration::from_millis(50)) => {}
             }
         }
-        if done.len() >= group || last_flush.elapsed() >= Duration::from_millis(100) {
-            flush(ledger, provider, owner, options, &mut done, tally).await?;
+        let writing = writer.pending.as_ref().is_some_and(|w| !w.is_finished());
+        if !writing && (done.len() >= group || last_flush.elapsed() >= Duration::from_millis(100)) {
+            writer
+                .flush(ledger, owner, options, &mut done, tally)
+                .await?;
             last_flush = Instant::now();
         }
     }
 }
 
-/// Commits the outcomes gathered so far, in one transaction.
-async fn flush(
-    ledger: &Ledger,
-    provider: Provider,
-    owner: &str,
-    options: &Options,
-    done: &mut Vec<(String, Outcome)>,
-    tally: &Tally,
-) -> Result<(), Failure> {
-    if done.is_empty() {
-        return Ok(());
+/// Commits outcomes in the background, one transaction at a time, while the senders go on.
+struct Writer {
+    pending: Option<tokio::task::JoinHandle<Result<(), Failure>>>,
+}
+
+impl Writer {
+    /// Starts committing `done` once the previous commit has ended.
+    async fn flush(
+        &mut self,
+        ledger: &Ledger,
+        owner: &str,
+        options: &Options,
+        done: &mut Vec<(String, Outcome)>,
+        tally: &Arc<Tally>,
+    ) -> Result<(), Failure> {
+        self.wait().await?;
+        if done.is_empty() {
+            return Ok(());
+        }
+        let outcomes = std::mem::take(done);
+        let ledger = ledger.clone();
+        let owner = owner.to_owned();
+        let worker = options.worker.clone();
+        let provider = options.provider;
+        let tally = tally.clone();
+        self.pending = Some(tokio::spawn(async move {
+            let refused = ledger.record(provider, &owner, &worker, &outcomes).await?;
+            if refused > 0 {
+                eprintln!(
+                    "{refused} outcomes came after their lease ran out and were not recorded over in_doubt"
+                );
+            }
+            for (_, outcome) in &outcomes {
+                tally.add(outcome.state());
+            }
+            Ok(())
+        }));
+        Ok(())
     }
-    let refused = ledger
-        .record(provider, owner, &options.worker, done)
-        .await?;
-    if refused > 0 {
-        eprintln!(
-            "{refused} outcomes came after their lease ran out and were not recorded over in_doubt"
-        );
+
+    /// Waits until every outcome handed over is committed.
+    async fn wait(&mut self) -> Result<(), Failure> {
+        match self.pending.take() {
+            Some(handle) => handle
+                .await
+                .map_err(|e| Failure::Input(format!("the outcome writer stopped: {e}")))?,
+            None => Ok(()),
+        }
     }
-    for (_, outcome) in done.iter() {
-        tally.add(outcome.state());
-    }
-    done.clear();
-    Ok(())
 }
 
 /// The same loop without the ledger — stream the file, decode each line, send at most N at a

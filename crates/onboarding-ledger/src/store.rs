@@ -563,50 +563,66 @@ impl Ledger {
             return Ok(0);
         }
         let now = crate::facade::now_ms();
-        let mut refused = 0;
         // One order for every writer, so that two transactions never wait on each other.
         let mut sorted: Vec<&(String, Outcome)> = outcomes.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        // Each outcome's state may only be recorded over the states that can become it.
+        let allowed = State::ALL
+            .into_iter()
+            .filter(|next| !sources_of(*next).is_empty())
+            .map(|next| {
+                format!(
+                    "(v.column2 = '{}' AND state IN ({}))",
+                    next.name(),
+                    sources_of(next)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        const COLUMNS: usize = 7;
+        let mut updated = 0;
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
-        for (key, outcome) in sorted {
-            let next = outcome.state();
+        for chunk in sorted.chunks(200) {
+            let values = (0..chunk.len())
+                .map(|i| format!("({})", placeholders(5 + i * COLUMNS, COLUMNS)))
+                .collect::<Vec<_>>()
+                .join(", ");
             let sql = format!(
-                "UPDATE ledger_rows SET state = $1, provider_id = $2, error_kind = $3, \
-                 provider_codes = $4, fields = $5, retry_at = $6, lease_owner = NULL, \
-                 lease_until = NULL, worker = $7, updated_at = $8 \
-                 WHERE provider = $9 AND row_key = $10 AND lease_owner = $11 AND state IN ({})",
-                sources_of(next)
+                "UPDATE ledger_rows SET state = v.column2, provider_id = v.column3, \
+                 error_kind = v.column4, provider_codes = v.column5, fields = v.column6, \
+                 retry_at = v.column7, lease_owner = NULL, lease_until = NULL, worker = $1, \
+                 updated_at = $2 FROM (VALUES {values}) AS v \
+                 WHERE provider = $3 AND row_key = v.column1 AND lease_owner = $4 AND ({allowed})"
             );
-            let problem = outcome.problem();
-            let provider_id = match outcome {
-                Outcome::Created { provider_id } => Some(provider_id.clone()),
-                _ => None,
-            };
-            let retry_at = match outcome {
-                Outcome::RetryLater { retry_at, .. } => Some(*retry_at),
-                _ => None,
-            };
-            let done = sqlx::query(&sql)
-                .bind(next.name())
-                .bind(provider_id)
-                .bind(problem.map(|p| p.kind.clone()))
-                .bind(problem.and_then(|p| joined(&p.codes)))
-                .bind(problem.and_then(|p| joined(&p.fields)))
-                .bind(retry_at)
+            let mut query = sqlx::query(&sql)
                 .bind(worker)
                 .bind(now)
                 .bind(provider.name())
-                .bind(key.as_str())
-                .bind(owner)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.error(e))?;
-            if done.rows_affected() == 0 {
-                refused += 1;
+                .bind(owner);
+            for (key, outcome) in chunk {
+                let problem = outcome.problem();
+                let provider_id = match outcome {
+                    Outcome::Created { provider_id } => Some(provider_id.clone()),
+                    _ => None,
+                };
+                let retry_at = match outcome {
+                    Outcome::RetryLater { retry_at, .. } => Some(*retry_at),
+                    _ => None,
+                };
+                query = query
+                    .bind(key.as_str())
+                    .bind(outcome.state().name())
+                    .bind(provider_id)
+                    .bind(problem.map(|p| p.kind.clone()))
+                    .bind(problem.and_then(|p| joined(&p.codes)))
+                    .bind(problem.and_then(|p| joined(&p.fields)))
+                    .bind(retry_at);
             }
+            let done = query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
+            updated += usize::try_from(done.rows_affected()).unwrap_or(usize::MAX);
         }
         tx.commit().await.map_err(|e| self.error(e))?;
-        Ok(refused)
+        Ok(outcomes.len().saturating_sub(updated))
     }
 
     /// Renews `owner`'s lease: every row it holds in flight stays its own until `now + lease`.
