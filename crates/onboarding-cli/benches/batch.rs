@@ -1,0 +1,221 @@
+//! `cargo bench -p onboarding-cli --bench batch`: the batch against the test kit, in one run,
+//! printing the ratios the README states (see "Onboarding many users"):
+//!
+//! 1. users/s with the ledger (SQLite; PostgreSQL too when `ONBOARDING_TEST_POSTGRES_URL` is
+//!    set) ÷ users/s of the same loop without it (`batch::run_without_ledger`), no rate limit;
+//! 2. with the kit's rate limit at 2,000 requests/s and `--rate 2000`: created users/s ÷ 2,000;
+//! 3. the `onboard` process's peak memory (VmHWM) for 100,000 lines ÷ for 10,000 lines.
+//!
+//! Set `ONBOARD_BENCH_USERS` to change the size of runs 1 and 2 (default 10,000).
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use onboarding_cli::batch::{self, Options};
+use onboarding_ledger::{Credentials, Provider, State};
+use onboarding_testkit::{
+    CLIENT_ID, CLIENT_SECRET, JournalDetail, RateLimit, TestKit, WEALTHYHOOD_AUDIENCE,
+};
+
+fn write_users(path: &Path, count: usize, salt: &str) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for n in 0..count {
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({
+                "key": format!("{salt}{n}"),
+                "email": format!("{salt}{n}@example.com"),
+                "given_names": ["Maria"],
+                "family_name": "Papadopoulou",
+                "date_of_birth": "1985-11-02",
+                "country_of_residence": "GR",
+                "language": "en"
+            })
+        )
+        .unwrap();
+    }
+}
+
+fn credentials(kit: &TestKit) -> [(&'static str, String); 4] {
+    [
+        ("ONBOARDING_WEALTHYHOOD_ISSUER", kit.wealthyhood.url()),
+        (
+            "ONBOARDING_WEALTHYHOOD_AUDIENCE",
+            WEALTHYHOOD_AUDIENCE.into(),
+        ),
+        ("ONBOARDING_WEALTHYHOOD_CLIENT_ID", CLIENT_ID.into()),
+        ("ONBOARDING_WEALTHYHOOD_CLIENT_SECRET", CLIENT_SECRET.into()),
+    ]
+}
+
+fn options(kit: &TestKit, ledger: String, file: &Path, rate: Option<f64>) -> Options {
+    Options {
+        provider: Provider::Wealthyhood,
+        base_url: Some(kit.wealthyhood.url()),
+        ledger,
+        concurrency: 32,
+        load_only: false,
+        lease: Duration::from_secs(30),
+        timeout: Duration::from_secs(30),
+        max_attempts: 50,
+        rate,
+        worker: "bench".into(),
+        file: file.to_owned(),
+        reconcile_only: false,
+        credentials: Some(Credentials::Auth0 {
+            issuer: kit.wealthyhood.url(),
+            audience: WEALTHYHOOD_AUDIENCE.into(),
+            client_id: CLIENT_ID.into(),
+            client_secret: CLIENT_SECRET.into(),
+        }),
+    }
+}
+
+async fn with_ledger(options: &Options, users: usize) -> f64 {
+    let started = Instant::now();
+    let summary = batch::run(options).await.expect("the batch runs");
+    let elapsed = started.elapsed().as_secs_f64();
+    let created = summary.counts.get(&State::Created).copied().unwrap_or(0);
+    assert_eq!(created as usize, users, "{:?}", summary.counts);
+    users as f64 / elapsed
+}
+
+async fn without_ledger(options: &Options, users: usize) -> f64 {
+    let started = Instant::now();
+    let counts = batch::run_without_ledger(options)
+        .await
+        .expect("the loop runs");
+    let elapsed = started.elapsed().as_secs_f64();
+    assert_eq!(
+        counts.get(&State::Created).copied().unwrap_or(0) as usize,
+        users
+    );
+    users as f64 / elapsed
+}
+
+/// The peak resident memory of `onboard batch` over `lines` users, in KiB.
+async fn peak_memory(kit: &TestKit, dir: &Path, lines: usize) -> u64 {
+    let file = dir.join(format!("memory-{lines}.jsonl"));
+    write_users(&file, lines, &format!("m{lines}-"));
+    let ledger = dir.join(format!("memory-{lines}.db"));
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_onboard"));
+    command
+        .args(["batch", "--provider", "wealthyhood", "--concurrency", "32"])
+        .arg("--base-url")
+        .arg(kit.wealthyhood.url())
+        .arg("--ledger")
+        .arg(&ledger)
+        .arg(&file)
+        .envs(credentials(kit))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let pid = child.id().unwrap();
+    let mut peak = 0;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            && let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:"))
+        {
+            let kib: u64 = line
+                .split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            peak = peak.max(kib);
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(child.wait().await.unwrap().code(), Some(0));
+    peak
+}
+
+async fn postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    let base = std::env::var("ONBOARDING_TEST_POSTGRES_URL").ok()?;
+    sqlx::any::install_default_drivers();
+    let name = format!("onboard_bench_{}", std::process::id());
+    let mut conn = sqlx::AnyConnection::connect(&base).await.ok()?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .ok()?;
+    let (prefix, _) = base.rsplit_once('/')?;
+    Some(format!("{prefix}/{name}"))
+}
+
+#[tokio::main]
+async fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` would pass nothing: run only
+    // when benchmarking.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let users: usize = std::env::var("ONBOARD_BENCH_USERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let kit = onboarding_testkit::start().await;
+    kit.wealthyhood.set_journal_detail(JournalDetail::Keys);
+    let dir = tempfile::tempdir().unwrap();
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("machine: {cpus} cores; {users} users per run; kit in this process");
+
+    // 1. With and without the ledger, no rate limit.
+    let plain_file = dir.path().join("plain.jsonl");
+    write_users(&plain_file, users, "p");
+    let plain = without_ledger(&options(&kit, String::new(), &plain_file, None), users).await;
+    let sqlite_file = dir.path().join("sqlite.jsonl");
+    write_users(&sqlite_file, users, "s");
+    let sqlite_ledger = dir.path().join("ledger.db").display().to_string();
+    let sqlite = with_ledger(&options(&kit, sqlite_ledger, &sqlite_file, None), users).await;
+    println!("without ledger: {plain:.0} users/s");
+    println!(
+        "with SQLite ledger: {sqlite:.0} users/s, ratio {:.2} (target >= 0.80)",
+        sqlite / plain
+    );
+    if let Some(url) = postgres_database().await {
+        let pg_file = dir.path().join("pg.jsonl");
+        write_users(&pg_file, users, "g");
+        let pg = with_ledger(&options(&kit, url, &pg_file, None), users).await;
+        println!(
+            "with PostgreSQL ledger: {pg:.0} users/s, ratio {:.2} (target >= 0.80)",
+            pg / plain
+        );
+    } else {
+        println!(
+            "with PostgreSQL ledger: not run (set ONBOARDING_TEST_POSTGRES_URL, e.g. scripts/test-postgres cargo bench -p onboarding-cli --bench batch)"
+        );
+    }
+
+    // 2. The kit limits to 2,000 requests/s; the batch paces itself at that rate.
+    let limited = 2000.0;
+    kit.wealthyhood
+        .set_rate_limit(Some(RateLimit::per_second(limited)));
+    let rate_file = dir.path().join("rate.jsonl");
+    write_users(&rate_file, users, "r");
+    let rate_ledger = dir.path().join("rate.db").display().to_string();
+    let rate = with_ledger(
+        &options(&kit, rate_ledger, &rate_file, Some(limited)),
+        users,
+    )
+    .await;
+    println!(
+        "rate limit 2000/s: {rate:.0} users/s, {:.1} % of the allowed rate (target >= 95 %)",
+        100.0 * rate / limited
+    );
+    kit.wealthyhood.set_rate_limit(None);
+
+    // 3. Peak memory of the process, 100,000 lines against 10,000.
+    let small = peak_memory(&kit, dir.path(), 10_000).await;
+    let large = peak_memory(&kit, dir.path(), 100_000).await;
+    println!(
+        "peak memory: {small} KiB for 10,000 lines, {large} KiB for 100,000, ratio {:.2} (target <= 1.2)",
+        large as f64 / small as f64
+    );
+}

@@ -1,0 +1,10 @@
+//! The `onboard` command's parts: the batch engine over the ledger ([`batch`]), the streamed
+//! input ([`input`]), progress display, the report, the exit codes, and the test-only pause
+//! points ([`hook`]). The binary (`src/main.rs`) parses the command line and calls these.
+
+pub mod batch;
+pub mod exit;
+pub mod hook;
+pub mod input;
+pub mod progress;
+pub mod report;

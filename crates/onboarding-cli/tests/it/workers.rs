@@ -1,0 +1,90 @@
+//! Four `onboard batch` workers on one PostgreSQL ledger work through 10,000 users together:
+//! the file is loaded once (`--load-only`), each worker claims with `FOR UPDATE SKIP LOCKED`,
+//! every user is created exactly once and none is in doubt.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use onboarding_testkit::{JournalDetail, Outcome};
+
+use crate::support::*;
+
+const USERS: usize = 10_000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_workers_on_postgres_create_ten_thousand_users_once() {
+    let Some(ledger) = crate::postgres::fresh_database("four_workers").await else {
+        return;
+    };
+    let kit = onboarding_testkit::start().await;
+    kit.wealthyhood.set_journal_detail(JournalDetail::Keys);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("users.jsonl");
+    let lines: Vec<_> = (0..USERS)
+        .map(|n| wealthyhood_user(&format!("c{n}"), n))
+        .collect();
+    write_lines(&file, &lines);
+
+    let mut load = batch_args(&kit, "wealthyhood", &ledger, &file);
+    load.insert(1, "--load-only".into());
+    let loaded = run(&kit, &load).await;
+    assert_eq!(loaded.code, 0, "{loaded:?}");
+    assert_eq!(
+        kit.wealthyhood.user_requests().len(),
+        0,
+        "loading sends nothing"
+    );
+
+    let workers = (0..4).map(|w| {
+        let mut args = batch_args(&kit, "wealthyhood", &ledger, &file);
+        set_flag(&mut args, "--worker", &format!("w{w}"));
+        set_flag(&mut args, "--concurrency", "8");
+        set_flag(&mut args, "--timeout", "10");
+        set_flag(&mut args, "--lease", "10");
+        let kit = &kit;
+        async move { run(kit, &args).await }
+    });
+    let results = futures_join_all(workers).await;
+    for ran in &results {
+        assert_eq!(ran.code, 0, "{ran:?}");
+    }
+
+    let held = kit.wealthyhood.users();
+    assert_eq!(held.len(), USERS);
+    let emails: BTreeSet<&str> = held.iter().filter_map(|u| u.email()).collect();
+    assert_eq!(emails.len(), USERS, "no e-mail created twice");
+    assert_eq!(kit.wealthyhood.outcomes().get(Outcome::Created), USERS);
+
+    let rows = report(&kit, &ledger, None).await;
+    assert_eq!(rows.len(), USERS);
+    let mut shares: BTreeMap<String, usize> = BTreeMap::new();
+    for row in rows.values() {
+        assert_eq!(row["state"], "created", "{row}");
+        *shares
+            .entry(row["worker"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+    }
+    eprintln!("shares: {shares:?}");
+    assert_eq!(shares.len(), 4, "every worker took a share: {shares:?}");
+    // Each worker's summary reports the shares.
+    for (w, ran) in results.iter().enumerate() {
+        assert!(
+            ran.stdout.contains(&format!("worker w{w}: ")),
+            "{}",
+            ran.stdout
+        );
+    }
+}
+
+/// Awaits every future (the four workers run at once).
+async fn futures_join_all<F: std::future::Future<Output = Ran>>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<Ran> {
+    let futures: Vec<_> = futures.collect();
+    let mut set = Vec::new();
+    for future in futures {
+        set.push(Box::pin(future));
+    }
+    let [a, b, c, d]: [_; 4] = set.try_into().ok().unwrap();
+    let (a, b, c, d) = tokio::join!(a, b, c, d);
+    vec![a, b, c, d]
+}

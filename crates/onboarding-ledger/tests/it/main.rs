@@ -1,0 +1,7 @@
+//! The ledger against real databases: SQLite files, and PostgreSQL when
+//! `ONBOARDING_TEST_POSTGRES_URL` is set (see `scripts/test-postgres`).
+
+mod library;
+mod postgres;
+mod schema;
+mod transitions;
