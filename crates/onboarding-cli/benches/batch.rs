@@ -156,6 +156,7 @@ async fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    let only_ratio = std::env::var_os("ONBOARD_BENCH_RATIO_ONLY").is_some();
     let users: usize = std::env::var("ONBOARD_BENCH_USERS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -193,6 +194,9 @@ async fn main() {
         );
     }
 
+    if only_ratio {
+        return;
+    }
     // 2. The kit limits to 2,000 requests/s; the batch paces itself at that rate.
     let limited = 2000.0;
     kit.wealthyhood

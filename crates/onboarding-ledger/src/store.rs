@@ -19,6 +19,17 @@ use crate::url::Location;
 /// The migrations compiled into this build.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// Rows per multi-row statement, per backend: `(SELECT … IN, INSERT, UPDATE … FROM VALUES)`.
+/// SQLite looks each `$n` parameter up by a linear search, so a statement's binding cost grows
+/// with the square of its parameters: its chunks stay small. PostgreSQL pays a round trip per
+/// statement instead: its chunks are large.
+fn chunks(backend: Backend) -> (usize, usize, usize) {
+    match backend {
+        Backend::Sqlite => (100, 40, 60),
+        Backend::Postgres => (1000, 500, 500),
+    }
+}
+
 /// Whether the ledger is opened to work (migrate, write) or only to read (`onboard report`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -400,7 +411,7 @@ impl Ledger {
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
         // What the ledger already holds for these keys: (fingerprint, line).
         let mut held: HashMap<String, (Option<String>, i64)> = HashMap::new();
-        for chunk in rows.chunks(500) {
+        for chunk in rows.chunks(chunks(self.backend).0) {
             let sql = format!(
                 "SELECT row_key, fingerprint, line FROM ledger_rows WHERE provider = $1 AND row_key IN ({})",
                 placeholders(2, chunk.len())
@@ -434,7 +445,7 @@ impl Ledger {
         }
         let now = crate::facade::now_ms();
         const COLUMNS: usize = 12;
-        for chunk in fresh.chunks(400) {
+        for chunk in fresh.chunks(chunks(self.backend).1) {
             let sql = format!(
                 "INSERT INTO ledger_rows (provider, row_key, state, fingerprint, line, byte_offset, \
                  byte_length, has_external_id, error_kind, fields, created_at, updated_at, attempts) \
@@ -570,9 +581,11 @@ impl Ledger {
         let allowed = State::ALL
             .into_iter()
             .filter(|next| !sources_of(*next).is_empty())
+            // `state || ''`: no index on the state may drive the join (the planner's estimate of
+            // rows in flight is stale while a batch runs); the primary key on row_key does.
             .map(|next| {
                 format!(
-                    "(v.column2 = '{}' AND state IN ({}))",
+                    "(v.column2 = '{}' AND state || '' IN ({}))",
                     next.name(),
                     sources_of(next)
                 )
@@ -582,7 +595,7 @@ impl Ledger {
         const COLUMNS: usize = 7;
         let mut updated = 0;
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
-        for chunk in sorted.chunks(200) {
+        for chunk in sorted.chunks(chunks(self.backend).2) {
             let values = (0..chunk.len())
                 .map(|i| format!("({})", placeholders(5 + i * COLUMNS, COLUMNS)))
                 .collect::<Vec<_>>()
