@@ -438,7 +438,6 @@ async fn work_loop(
         // claim is a commit).
         if queue.len() < options.concurrency {
             let want = group;
-            let t = Instant::now();
             let mut claimed = if options.reconcile_only {
                 Vec::new()
             } else {
