@@ -467,11 +467,6 @@ async fn work_loop(
                     .await?;
             }
             claimed_none = claimed.is_empty();
-            if std::env::var_os("ONBOARD_PHASES").is_some()
-                && t.elapsed() > Duration::from_millis(100)
-            {
-                eprintln!("slow claim of {}: {:?}", claimed.len(), t.elapsed());
-            }
             if !claimed.is_empty() {
                 hook::reached(Point::AfterInFlightCommit);
             }
