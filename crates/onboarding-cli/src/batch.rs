@@ -567,13 +567,7 @@ impl Writer {
         let provider = options.provider;
         let tally = tally.clone();
         self.pending = Some(tokio::spawn(async move {
-            let t = Instant::now();
             let refused = ledger.record(provider, &owner, &worker, &outcomes).await?;
-            if std::env::var_os("ONBOARD_PHASES").is_some()
-                && t.elapsed() > Duration::from_millis(100)
-            {
-                eprintln!("slow record of {}: {:?}", outcomes.len(), t.elapsed());
-            }
             if refused > 0 {
                 eprintln!(
                     "{refused} outcomes came after their lease ran out and were not recorded over in_doubt"
