@@ -205,7 +205,7 @@ async fn configure(
     exclusive: bool,
 ) -> Result<(), sqlx::Error> {
     if backend == Backend::Sqlite {
-        conn.execute("PRAGMA busy_timeout = 2000").await?;
+        conn.execute("PRAGMA busy_timeout = 1000").await?;
         if exclusive {
             conn.execute("PRAGMA locking_mode = EXCLUSIVE").await?;
             conn.execute("PRAGMA journal_mode = WAL").await?;
@@ -216,6 +216,13 @@ async fn configure(
         }
     }
     Ok(())
+}
+
+/// Opens one connection, sets it up as the pool will, and closes it.
+async fn probe(url: &str, backend: Backend, exclusive: bool) -> Result<(), sqlx::Error> {
+    let mut conn = AnyConnection::connect(url).await?;
+    configure(&mut conn, backend, exclusive).await?;
+    conn.close().await
 }
 
 /// The newest schema version this build knows.
@@ -278,22 +285,28 @@ impl Ledger {
         let exclusive = backend == Backend::Sqlite && access == Access::Write;
         let url = location.connect_url();
         // One connection first, so that a refusal is reported as itself (the pool would retry
-        // until its timeout and report only that).
-        let mut probe = AnyConnection::connect(&url)
-            .await
-            .map_err(|e| classify(&shown, e))?;
+        // until its timeout and report only that). A SQLite file this process has just closed
+        // can take a moment to be released by its connection's thread: "in use" is tried again
+        // a few times before it is believed.
         let asked_read_only = matches!(&location, Location::Sqlite { query: Some(q), .. }
             if q.split('&').any(|pair| pair == "mode=ro"));
-        configure(&mut probe, backend, exclusive)
-            .await
-            .map_err(|e| match classify(&shown, e) {
-                // SQLite opened read-only refuses the write lock with an I/O error code.
-                LedgerError::Database(_) if asked_read_only => LedgerError::ReadOnly {
-                    ledger: shown.clone(),
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match probe(&url, backend, exclusive).await {
+                Ok(()) => break,
+                Err(error) => match classify(&shown, error) {
+                    LedgerError::InUse { .. } if tries < 3 => {
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                    // SQLite opened read-only refuses the write lock with an I/O error code.
+                    LedgerError::Database(_) if asked_read_only => {
+                        return Err(LedgerError::ReadOnly { ledger: shown });
+                    }
+                    other => return Err(other),
                 },
-                other => other,
-            })?;
-        probe.close().await.map_err(|e| classify(&shown, e))?;
+            }
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 1 } else { 8 })
             .acquire_timeout(Duration::from_secs(10))
@@ -360,8 +373,18 @@ impl Ledger {
     }
 
     /// Closes the pool (and on SQLite releases the file).
+    ///
+    /// A connection handed back to the pool just before (its return runs in a task of its own)
+    /// can land in the idle list after the pool's close looked there: the close is repeated
+    /// until no connection is left, so the file is free when this returns.
     pub async fn close(&self) {
-        self.pool.close().await;
+        for _ in 0..200 {
+            self.pool.close().await;
+            if self.pool.size() == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 
     /// Whether the input with this digest was loaded in full for `provider`.
