@@ -2,7 +2,8 @@
 //! printing the ratios the README states (see "Onboarding many users"):
 //!
 //! 1. users/s with the ledger (SQLite; PostgreSQL too when `ONBOARDING_TEST_POSTGRES_URL` is
-//!    set) ÷ users/s of the same loop without it (`batch::run_without_ledger`), no rate limit;
+//!    set) ÷ users/s of the same loop without it (`batch::run_without_ledger`), no rate limit,
+//!    with the kit answering at once, then answering after 10 ms;
 //! 2. with the kit's rate limit at 2,000 requests/s and `--rate 2000`: created users/s ÷ 2,000;
 //! 3. the `onboard` process's peak memory (VmHWM) for 100,000 lines ÷ for 10,000 lines.
 //!
@@ -15,7 +16,8 @@ use std::time::{Duration, Instant};
 use onboarding_cli::batch::{self, Options};
 use onboarding_ledger::{Credentials, Provider, State};
 use onboarding_testkit::{
-    CLIENT_ID, CLIENT_SECRET, JournalDetail, RateLimit, TestKit, WEALTHYHOOD_AUDIENCE,
+    CLIENT_ID, CLIENT_SECRET, Endpoint, Fault, JournalDetail, RateLimit, TestKit,
+    WEALTHYHOOD_AUDIENCE,
 };
 
 fn write_users(path: &Path, count: usize, salt: &str) {
@@ -156,6 +158,7 @@ async fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
+    let only_ratio = std::env::var_os("ONBOARD_BENCH_RATIO_ONLY").is_some();
     let users: usize = std::env::var("ONBOARD_BENCH_USERS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -193,6 +196,27 @@ async fn main() {
         );
     }
 
+    // 1b. The same with a provider that takes 10 ms to answer (as a real one over a network
+    // would): the ledger's cost against the time a request takes.
+    kit.wealthyhood.fail_with(|call| {
+        (call.endpoint() == Endpoint::User).then(|| Fault::Slow(Duration::from_millis(10)))
+    });
+    let slow_plain_file = dir.path().join("slow-plain.jsonl");
+    write_users(&slow_plain_file, users, "sp");
+    let slow_plain =
+        without_ledger(&options(&kit, String::new(), &slow_plain_file, None), users).await;
+    let slow_file = dir.path().join("slow.jsonl");
+    write_users(&slow_file, users, "ss");
+    let slow_ledger = dir.path().join("slow.db").display().to_string();
+    let slow = with_ledger(&options(&kit, slow_ledger, &slow_file, None), users).await;
+    println!(
+        "answers after 10 ms: without ledger {slow_plain:.0} users/s, with SQLite {slow:.0} users/s, ratio {:.2}",
+        slow / slow_plain
+    );
+    kit.wealthyhood.clear_faults();
+    if only_ratio {
+        return;
+    }
     // 2. The kit limits to 2,000 requests/s; the batch paces itself at that rate.
     let limited = 2000.0;
     kit.wealthyhood

@@ -19,6 +19,17 @@ use crate::url::Location;
 /// The migrations compiled into this build.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// Rows per multi-row statement, per backend: `(SELECT … IN, INSERT, UPDATE … FROM VALUES)`.
+/// SQLite looks each `$n` parameter up by a linear search, so a statement's binding cost grows
+/// with the square of its parameters: its chunks stay small. PostgreSQL pays a round trip per
+/// statement instead: its chunks are large.
+fn chunks(backend: Backend) -> (usize, usize, usize) {
+    match backend {
+        Backend::Sqlite => (100, 40, 60),
+        Backend::Postgres => (1000, 500, 500),
+    }
+}
+
 /// Whether the ledger is opened to work (migrate, write) or only to read (`onboard report`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -194,7 +205,7 @@ async fn configure(
     exclusive: bool,
 ) -> Result<(), sqlx::Error> {
     if backend == Backend::Sqlite {
-        conn.execute("PRAGMA busy_timeout = 2000").await?;
+        conn.execute("PRAGMA busy_timeout = 1000").await?;
         if exclusive {
             conn.execute("PRAGMA locking_mode = EXCLUSIVE").await?;
             conn.execute("PRAGMA journal_mode = WAL").await?;
@@ -205,6 +216,13 @@ async fn configure(
         }
     }
     Ok(())
+}
+
+/// Opens one connection, sets it up as the pool will, and closes it.
+async fn probe(url: &str, backend: Backend, exclusive: bool) -> Result<(), sqlx::Error> {
+    let mut conn = AnyConnection::connect(url).await?;
+    configure(&mut conn, backend, exclusive).await?;
+    conn.close().await
 }
 
 /// The newest schema version this build knows.
@@ -267,22 +285,28 @@ impl Ledger {
         let exclusive = backend == Backend::Sqlite && access == Access::Write;
         let url = location.connect_url();
         // One connection first, so that a refusal is reported as itself (the pool would retry
-        // until its timeout and report only that).
-        let mut probe = AnyConnection::connect(&url)
-            .await
-            .map_err(|e| classify(&shown, e))?;
+        // until its timeout and report only that). A SQLite file this process has just closed
+        // can take a moment to be released by its connection's thread: "in use" is tried again
+        // a few times before it is believed.
         let asked_read_only = matches!(&location, Location::Sqlite { query: Some(q), .. }
             if q.split('&').any(|pair| pair == "mode=ro"));
-        configure(&mut probe, backend, exclusive)
-            .await
-            .map_err(|e| match classify(&shown, e) {
-                // SQLite opened read-only refuses the write lock with an I/O error code.
-                LedgerError::Database(_) if asked_read_only => LedgerError::ReadOnly {
-                    ledger: shown.clone(),
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match probe(&url, backend, exclusive).await {
+                Ok(()) => break,
+                Err(error) => match classify(&shown, error) {
+                    LedgerError::InUse { .. } if tries < 3 => {
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                    // SQLite opened read-only refuses the write lock with an I/O error code.
+                    LedgerError::Database(_) if asked_read_only => {
+                        return Err(LedgerError::ReadOnly { ledger: shown });
+                    }
+                    other => return Err(other),
                 },
-                other => other,
-            })?;
-        probe.close().await.map_err(|e| classify(&shown, e))?;
+            }
+        }
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 1 } else { 8 })
             .acquire_timeout(Duration::from_secs(10))
@@ -349,8 +373,18 @@ impl Ledger {
     }
 
     /// Closes the pool (and on SQLite releases the file).
+    ///
+    /// A connection handed back to the pool just before (its return runs in a task of its own)
+    /// can land in the idle list after the pool's close looked there: the close is repeated
+    /// until no connection is left, so the file is free when this returns.
     pub async fn close(&self) {
-        self.pool.close().await;
+        for _ in 0..200 {
+            self.pool.close().await;
+            if self.pool.size() == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 
     /// Whether the input with this digest was loaded in full for `provider`.
@@ -400,7 +434,7 @@ impl Ledger {
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
         // What the ledger already holds for these keys: (fingerprint, line).
         let mut held: HashMap<String, (Option<String>, i64)> = HashMap::new();
-        for chunk in rows.chunks(500) {
+        for chunk in rows.chunks(chunks(self.backend).0) {
             let sql = format!(
                 "SELECT row_key, fingerprint, line FROM ledger_rows WHERE provider = $1 AND row_key IN ({})",
                 placeholders(2, chunk.len())
@@ -434,7 +468,7 @@ impl Ledger {
         }
         let now = crate::facade::now_ms();
         const COLUMNS: usize = 12;
-        for chunk in fresh.chunks(400) {
+        for chunk in fresh.chunks(chunks(self.backend).1) {
             let sql = format!(
                 "INSERT INTO ledger_rows (provider, row_key, state, fingerprint, line, byte_offset, \
                  byte_length, has_external_id, error_kind, fields, created_at, updated_at, attempts) \
@@ -570,9 +604,11 @@ impl Ledger {
         let allowed = State::ALL
             .into_iter()
             .filter(|next| !sources_of(*next).is_empty())
+            // `state || ''`: no index on the state may drive the join (the planner's estimate of
+            // rows in flight is stale while a batch runs); the primary key on row_key does.
             .map(|next| {
                 format!(
-                    "(v.column2 = '{}' AND state IN ({}))",
+                    "(v.column2 = '{}' AND state || '' IN ({}))",
                     next.name(),
                     sources_of(next)
                 )
@@ -582,7 +618,7 @@ impl Ledger {
         const COLUMNS: usize = 7;
         let mut updated = 0;
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
-        for chunk in sorted.chunks(200) {
+        for chunk in sorted.chunks(chunks(self.backend).2) {
             let values = (0..chunk.len())
                 .map(|i| format!("({})", placeholders(5 + i * COLUMNS, COLUMNS)))
                 .collect::<Vec<_>>()

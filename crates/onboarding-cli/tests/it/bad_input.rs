@@ -128,6 +128,10 @@ async fn an_unusable_ledger_is_a_clear_error_before_anything_is_sent() {
     // A ledger whose schema is newer than this build's.
     let newer = dir.path().join("newer.db");
     std::fs::copy(&ledger, &newer).unwrap();
+    let wal = format!("{ledger}-wal");
+    if std::path::Path::new(&wal).exists() {
+        std::fs::copy(&wal, format!("{}-wal", newer.display())).unwrap();
+    }
     sqlx::any::install_default_drivers();
     {
         use sqlx::Connection;

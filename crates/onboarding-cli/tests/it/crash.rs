@@ -12,7 +12,7 @@ use onboarding_testkit::{Endpoint, Fault, TestKit};
 use crate::batch::wait_for_marker;
 use crate::support::*;
 
-const USERS: usize = 120;
+const USERS: usize = 150;
 const KILLS_PER_SEED: usize = 7;
 
 /// A small deterministic generator (xorshift64*).
@@ -76,7 +76,7 @@ async fn crash_and_check(ledger: String, seed: u64) -> Kills {
         .collect();
     write_lines(&file, &lines);
     let mut args = batch_args(&kit, "bitpanda", &ledger, &file);
-    args.splice(1..1, ["--concurrency".to_string(), "4".into()]);
+    args.splice(1..1, ["--concurrency".to_string(), "2".into()]);
     let mut rng = Rng(seed.wrapping_mul(31) | 1);
     let mut kills = Kills::default();
     for round in 0..KILLS_PER_SEED * 4 {

@@ -21,7 +21,9 @@ pub async fn fresh_database(test: &str) -> Option<String> {
         if std::env::var("ONBOARDING_REQUIRE_POSTGRES").as_deref() == Ok("1") {
             panic!("{banner}ONBOARDING_REQUIRE_POSTGRES=1: PostgreSQL tests must run");
         }
-        eprintln!("{banner}");
+        // Straight to the process's stderr, past the test harness's capture, so that it shows
+        // even when the test passes.
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), banner.as_bytes());
         return None;
     };
     sqlx::any::install_default_drivers();
