@@ -6,7 +6,7 @@
 //! - `onboard report`: what happened to each key, without personal data;
 //! - `onboard reconcile`: what each provider allows for the users in doubt.
 //!
-//! See `onboard --help` and the README section "Onboarding many users".
+//! See `onboard --help` and the README section "For operators: onboarding many users".
 
 use onboarding_cli::{batch, exit, report};
 
