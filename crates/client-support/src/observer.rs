@@ -15,7 +15,7 @@ pub struct ObservedResponse {
     /// The HTTP status.
     pub status: u16,
     /// The response headers (e.g. `Retry-After`) of an answer whose status is not a success;
-    /// empty for a 2xx, whose headers nothing reads (this saves copying them per request).
+    /// for a 2xx only its `Content-Type` (this saves copying the others per request).
     pub headers: HeaderMap,
     /// Whether the body was longer than [`MAX_RESPONSE_BYTES`](crate::MAX_RESPONSE_BYTES) and was cut.
     pub truncated: bool,
@@ -73,7 +73,10 @@ mod tests {
     #[test]
     fn debug_shows_header_names_never_values() {
         let mut headers = HeaderMap::new();
-        headers.insert(SET_COOKIE, HeaderValue::from_static("session=cookie-secret-42"));
+        headers.insert(
+            SET_COOKIE,
+            HeaderValue::from_static("session=cookie-secret-42"),
+        );
         headers.insert(RETRY_AFTER, HeaderValue::from_static("17"));
         let observed = ObservedResponse {
             status: 429,
@@ -89,8 +92,14 @@ mod tests {
             format!("{observer:?}"),
             format!("{observer:#?}"),
         ] {
-            assert!(text.contains("set-cookie") && text.contains("retry-after"), "{text}");
-            assert!(!text.contains("cookie-secret") && !text.contains("17"), "{text}");
+            assert!(
+                text.contains("set-cookie") && text.contains("retry-after"),
+                "{text}"
+            );
+            assert!(
+                !text.contains("cookie-secret") && !text.contains("17"),
+                "{text}"
+            );
             assert!(text.contains("429"), "{text}");
         }
     }

@@ -15,7 +15,7 @@ use client_support::ResponseObserver;
 use progenitor_client::{Error as ClientError, ResponseValue};
 use tokio::time::Instant;
 
-use crate::classify::{Attempt, OffSpecSuccess, Success, classify};
+use crate::classify::{Attempt, OffSpecSuccess, Success, classify, content_type};
 use crate::endpoint::Endpoint;
 use crate::error::OnboardingError;
 use crate::problems::ProviderErrorBody;
@@ -127,6 +127,7 @@ where
             Attempt::Done(success) => return Ok((success, attempt)),
             Attempt::UndocumentedSuccess(response, truncated) => {
                 let status = response.status().as_u16();
+                let content_type = content_type(response.headers());
                 // The body is already in memory (read, bounded, by the client's hooks).
                 // Boxed like the call itself: this rare path must not enlarge every call's future.
                 let (body, truncated) = match Box::pin(response.bytes()).await {
@@ -137,6 +138,7 @@ where
                     status,
                     body,
                     truncated,
+                    content_type,
                 };
                 return Ok((Success::OffSpec(off_spec), attempt));
             }

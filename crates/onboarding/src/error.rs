@@ -22,7 +22,7 @@
 //! names the variant as an [`ErrorKind`] a program can match or log.
 //!
 //! No variant holds personal data or credentials: provider problems carry the provider's code,
-//! its message and the field concerned; unexpected bodies are cut short and masked.
+//! its message and the field concerned; unexpected bodies are shown by their shape only.
 
 use std::fmt;
 use std::time::Duration;
@@ -178,7 +178,9 @@ pub enum OnboardingError {
         provider: Provider,
         /// The HTTP status, when known.
         status: Option<u16>,
-        /// The start of the body, cut short, with digits and e-mail-like words masked.
+        /// The body's shape without a value: JSON's structure and keys with every string,
+        /// number and boolean shown as `***`; any other body's content type, length and
+        /// leading punctuation. `Display` and `Debug` show the same text.
         excerpt: String,
     },
 }

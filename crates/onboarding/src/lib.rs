@@ -147,6 +147,7 @@ mod classify;
 mod client;
 mod endpoint;
 mod error;
+mod excerpt;
 mod model;
 mod problems;
 mod provider;
