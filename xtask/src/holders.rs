@@ -5,7 +5,7 @@
 //! which a service may have set to an API key, so a logged client would leak it. [`apply`] finds
 //! every generated struct with a field whose type names `reqwest::Client`, `ClientBuilder`,
 //! `HeaderMap`, `HeaderValue` or `Credentials`, removes its derived `Debug` and writes one that
-//! prints the other fields and ends with `..` for the held ones.
+//! prints the other fields and `***` for the held ones.
 //!
 //! It fails closed: a file in which no type holds a `reqwest::Client` is an error (every
 //! progenitor client has one), so a rename in progenitor's output cannot bring the leak back
@@ -32,24 +32,24 @@ fn holds_secret(ty: &syn::Type) -> bool {
         .any(|word| HOLDER_TYPES.contains(&word))
 }
 
-/// The written-out `Debug` of `item`: its other fields, and `..` for the held ones.
+/// The written-out `Debug` of `item`: its other fields, and `***` for the held ones.
 fn debug_impl(item: &syn::ItemStruct) -> proc_macro2::TokenStream {
     let ident = &item.ident;
     let name = ident.to_string();
     let (impl_generics, type_generics, where_clause) = item.generics.split_for_impl();
-    let shown = item
-        .fields
-        .iter()
-        .filter(|field| !holds_secret(&field.ty))
-        .filter_map(|field| field.ident.as_ref())
-        .map(|field| {
-            let label = field.to_string();
-            quote!(.field(#label, &self.#field))
-        });
+    let shown = item.fields.iter().filter_map(|field| {
+        let ident = field.ident.as_ref()?;
+        let label = ident.to_string();
+        Some(if holds_secret(&field.ty) {
+            quote!(.field(#label, &::std::format_args!("***")))
+        } else {
+            quote!(.field(#label, &self.#ident))
+        })
+    });
     quote! {
         impl #impl_generics ::std::fmt::Debug for #ident #type_generics #where_clause {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.debug_struct(#name) #(#shown)* .finish_non_exhaustive()
+                f.debug_struct(#name) #(#shown)* .finish()
             }
         }
     }
@@ -141,7 +141,10 @@ mod tests {
             !text.contains("&self.client") && !text.contains("&self.inner"),
             "{text}"
         );
-        assert!(text.contains("finish_non_exhaustive"), "{text}");
+        assert!(
+            text.contains(".field(\"inner\", &::std::format_args!(\"***\"))"),
+            "{text}"
+        );
     }
 
     #[test]

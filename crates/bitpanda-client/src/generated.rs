@@ -1258,6 +1258,10 @@ pub mod prelude {
 }
 impl ::std::fmt::Debug for Client {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("Client").field("baseurl", &self.baseurl).finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("client", &::std::format_args!("***"))
+            .field("inner", &::std::format_args!("***"))
+            .finish()
     }
 }
