@@ -22,6 +22,7 @@ use crate::problems::ProviderErrorBody;
 use crate::renewal::{Auth, Renewal};
 #[cfg(doc)]
 use crate::retry::RetryPolicy;
+use crate::sent::SentValues;
 use crate::spec::CallSpec;
 use crate::transport;
 
@@ -47,12 +48,16 @@ pub(crate) struct Failure {
 /// a refused token (once, with a renewed one, without waiting), and — only when
 /// `spec.idempotent` — attempts that may have been applied (no answer, 5xx).
 ///
+/// The provider's messages in the error returned are scrubbed of the values the request sent
+/// (`sent`, see [`SentValues::scrub`]).
+///
 /// The loop's future is boxed, so the typed clients' futures above it stay small and are cheap
 /// to create.
 pub(crate) fn run<'a, C, T, E, F, Fut>(
     endpoint: &'a Endpoint,
     spec: CallSpec,
     auth: Auth<'a, C>,
+    sent: &'a SentValues,
     send: F,
 ) -> Pin<Box<impl Future<Output = CallResult<Success<T>>> + 'a>>
 where
@@ -62,7 +67,14 @@ where
     F: Fn(C, ResponseObserver) -> Fut + 'a,
     Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>> + 'a,
 {
-    Box::pin(run_loop(endpoint, spec, Renewal::new(auth), send))
+    Box::pin(async move {
+        run_loop(endpoint, spec, Renewal::new(auth), send)
+            .await
+            .map_err(|failure| Failure {
+                error: sent.scrub_error(failure.error),
+                ..failure
+            })
+    })
 }
 
 /// What the loop does after an attempt that did not end the call.

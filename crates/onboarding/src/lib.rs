@@ -154,6 +154,7 @@ mod provider;
 mod redact;
 mod renewal;
 mod retry;
+mod sent;
 mod spec;
 mod transport;
 

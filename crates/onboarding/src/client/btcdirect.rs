@@ -12,6 +12,7 @@ use crate::mapping;
 use crate::model::UserUpdate;
 use crate::provider::{Operation, Provider};
 use crate::renewal::Auth;
+use crate::sent::SentValues;
 use crate::spec::CallSpec;
 
 /// How a [`BtcDirectClient`] authenticates the partner: renewing bearer tokens from a
@@ -105,7 +106,8 @@ impl BtcDirectClient {
             Partner::Tokens(tokens) => Auth::Tokens(tokens, PartnerCredential::BearerToken),
         };
         let endpoint = &self.endpoint;
-        let result = call::run(endpoint, UPDATE, auth, |partner, observer| {
+        let sent = SentValues::of_update(update);
+        let result = call::run(endpoint, UPDATE, auth, &sent, |partner, observer| {
             let credentials = Credentials::new(partner, user.clone())
                 .observed_by(observer)
                 .with_timeout(endpoint.request_timeout);

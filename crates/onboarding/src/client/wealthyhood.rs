@@ -9,6 +9,7 @@ use crate::mapping;
 use crate::model::NewUser;
 use crate::provider::{Operation, Provider};
 use crate::renewal::Auth;
+use crate::sent::SentValues;
 use crate::spec::CallSpec;
 
 /// Registers users with Wealthyhood; build it with
@@ -50,7 +51,8 @@ impl WealthyhoodClient {
         };
         let endpoint = &self.endpoint;
         let auth = Auth::Tokens(&self.tokens, |token| token);
-        let result = call::run(endpoint, spec, auth, |token, observer| {
+        let sent = SentValues::of_new_user(user);
+        let result = call::run(endpoint, spec, auth, &sent, |token, observer| {
             let client = endpoint.bearer_client(
                 token,
                 observer,
