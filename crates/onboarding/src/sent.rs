@@ -254,7 +254,7 @@ mod tests {
         ) {
             let echoed = if upper { value.to_uppercase() } else { value.clone() };
             let message = format!("{before}{echoed}{after}");
-            let scrubbed = scrub(&message, &[value.clone()]);
+            let scrubbed = scrub(&message, std::slice::from_ref(&value));
             let folded = scrubbed.to_lowercase();
             let chars: Vec<char> = value.to_lowercase().chars().collect();
             for piece in chars.windows(SHORTEST_PIECE) {
