@@ -7,11 +7,12 @@
 //! Bitpanda's verification, tax and compliance objects — and zeroised when the call ends. It has
 //! no `Debug` and is never logged.
 //!
-//! [`SentValues::scrub`] masks, case-insensitively, every stretch of a message that is a substring
-//! of at least [`SHORTEST_PIECE`] characters of a sent value, and every whole word equal to a
-//! shorter sent value. The provider's code and the field name are not touched.
-
-use std::collections::HashSet;
+//! [`SentValues::scrub`] masks, case-insensitively, every sent value the message holds, and every
+//! piece of at least [`SHORTEST_PIECE`] characters of one that starts a word both in the message
+//! and in the value (so `dupont` of `jean.dupont@example.com` is masked, but not the `ing ` of a
+//! business name `… Trading …` inside `Something`). A value shorter than [`SHORTEST_PIECE`] is
+//! masked where it stands as a whole word. The provider's code and the field name are not
+//! touched.
 
 use secrecy::{ExposeSecret, SecretBox};
 use serde::Serialize;
@@ -161,7 +162,27 @@ fn fold(c: char) -> char {
     c.to_lowercase().next().unwrap_or(c)
 }
 
-/// `message` with the stretches that echo one of `values` replaced by [`MARKER`].
+/// Whether position `at` of `text` starts a word (the character before it is not a letter or a
+/// digit).
+fn word_start(text: &[char], at: usize) -> bool {
+    at == 0 || !text[at - 1].is_alphanumeric()
+}
+
+/// Whether position `at` of `text` ends a word.
+fn word_end(text: &[char], at: usize) -> bool {
+    at == text.len() || !text[at].is_alphanumeric()
+}
+
+/// How many characters `a` and `b` have in common from their starts.
+fn common_prefix(a: &[char], b: &[char]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// `message` with the stretches that echo one of `values` replaced by [`MARKER`]: a whole value
+/// anywhere (a value shorter than [`SHORTEST_PIECE`] only as a whole word), and a piece of at
+/// least [`SHORTEST_PIECE`] characters of a value that starts a word both in the message and in
+/// the value and ends one in the message (`dupont` of `jean.dupont@example.com`; not the `ing`
+/// that ends `Trading` inside `Something`).
 fn scrub(message: &str, values: &[String]) -> String {
     if values.is_empty() || message.is_empty() {
         return message.to_owned();
@@ -169,34 +190,36 @@ fn scrub(message: &str, values: &[String]) -> String {
     let text: Vec<char> = message.chars().collect();
     let folded: Vec<char> = text.iter().copied().map(fold).collect();
     let mut hidden = vec![false; text.len()];
-    // Every piece of SHORTEST_PIECE characters of every value: a stretch of the message made of
-    // such pieces is masked (so is any longer substring of a value).
-    let mut pieces: HashSet<&[char]> = HashSet::new();
     let folded_values: Vec<Vec<char>> = values
         .iter()
         .map(|value| value.chars().map(fold).collect())
         .collect();
     for value in &folded_values {
-        for piece in value.windows(SHORTEST_PIECE) {
-            pieces.insert(piece);
-        }
-    }
-    for (start, window) in folded.windows(SHORTEST_PIECE).enumerate() {
-        if pieces.contains(window) {
-            hidden[start..start + SHORTEST_PIECE].fill(true);
-        }
-    }
-    // A shorter value is masked where it stands as a whole word.
-    let is_word = |c: char| c.is_alphanumeric();
-    for value in folded_values.iter().filter(|v| v.len() < SHORTEST_PIECE) {
-        for start in 0..=folded.len().saturating_sub(value.len()) {
-            let end = start + value.len();
-            if end <= folded.len()
-                && folded[start..end] == value[..]
-                && (start == 0 || !is_word(folded[start - 1]))
-                && (end == folded.len() || !is_word(folded[end]))
+        let short = value.len() < SHORTEST_PIECE;
+        for start in 0..folded.len() {
+            let rest = &folded[start..];
+            // The whole value.
+            if rest.starts_with(value)
+                && (!short
+                    || (word_start(&folded, start) && word_end(&folded, start + value.len())))
             {
-                hidden[start..end].fill(true);
+                hidden[start..start + value.len()].fill(true);
+            }
+            if short || !word_start(&folded, start) {
+                continue;
+            }
+            // The longest piece of the value, from one of its word starts, found here.
+            let longest = (0..value.len())
+                .filter(|&from| word_start(value, from))
+                .map(|from| common_prefix(rest, &value[from..]))
+                .max()
+                .unwrap_or(0);
+            // Up to a word end of the message (`Trading` of `Trading is`, not `Trading i`).
+            let length = (SHORTEST_PIECE..=longest)
+                .rev()
+                .find(|&length| word_end(&folded, start + length));
+            if let Some(length) = length {
+                hidden[start..start + length].fill(true);
             }
         }
     }
@@ -243,23 +266,38 @@ mod tests {
         );
     }
 
+    #[test]
+    fn pieces_inside_words_are_kept() {
+        let sent = values(&["Papadopoulos Trading IKE"]);
+        assert_eq!(scrub("Something new.", &sent), "Something new.");
+        assert_eq!(scrub("Trading is closed", &sent), "*** is closed");
+        assert_eq!(scrub("PAPADOPOULOS", &sent), "***");
+    }
+
     proptest! {
-        /// No piece of SHORTEST_PIECE characters of a sent value survives in the scrubbed text.
+        /// Neither the sent value nor any piece of it that starts one of its words survives, in
+        /// any case, wherever the message starts a word with it.
         #[test]
-        fn no_piece_of_a_sent_value_survives(
-            value in "[A-Za-z0-9@.]{4,20}",
-            before in "\\PC{0,20}",
-            after in "\\PC{0,20}",
+        fn no_sent_value_or_word_piece_survives(
+            value in "[A-Za-z0-9]{2,8}([ .@-][A-Za-z0-9]{2,8}){0,3}",
+            before in "(\\PC{0,20} )?",
+            after in "( \\PC{0,20})?",
             upper in any::<bool>(),
+            cut in 0usize..40,
         ) {
             let echoed = if upper { value.to_uppercase() } else { value.clone() };
-            let message = format!("{before}{echoed}{after}");
-            let scrubbed = scrub(&message, std::slice::from_ref(&value));
-            let folded = scrubbed.to_lowercase();
-            let chars: Vec<char> = value.to_lowercase().chars().collect();
-            for piece in chars.windows(SHORTEST_PIECE) {
-                let piece: String = piece.iter().collect();
-                prop_assert!(!folded.contains(&piece), "{piece} in {scrubbed}");
+            let scrubbed = scrub(&format!("{before}{echoed}{after}"), std::slice::from_ref(&value));
+            prop_assert!(!scrubbed.to_lowercase().contains(&value.to_lowercase()), "{}", scrubbed);
+            // A piece from a word start of the value, echoed alone.
+            let chars: Vec<char> = value.chars().collect();
+            let starts: Vec<usize> = (0..chars.len())
+                .filter(|&i| i == 0 || !chars[i - 1].is_alphanumeric())
+                .collect();
+            let from = starts[cut % starts.len()];
+            let piece: String = chars[from..].iter().take(SHORTEST_PIECE + cut % 3).collect();
+            if piece.chars().count() >= SHORTEST_PIECE && piece.chars().all(char::is_alphanumeric) {
+                let scrubbed = scrub(&format!("x {piece} y"), std::slice::from_ref(&value));
+                prop_assert!(!scrubbed.contains(&piece), "{} from {}", scrubbed, value);
             }
         }
     }
