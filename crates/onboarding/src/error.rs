@@ -662,6 +662,31 @@ mod tests {
     }
 
     #[test]
+    fn an_unexpected_response_shows_the_same_masked_excerpt_in_display_and_debug() {
+        let body = br#"{"error":"user Giorgos Papadopoulos at Ermou 25 Athens exists"}"#;
+        let excerpt = crate::excerpt::masked_excerpt(Some("application/json"), body);
+        let error = OnboardingError::UnexpectedResponse {
+            provider: Provider::Wealthyhood,
+            status: Some(200),
+            excerpt: excerpt.clone(),
+        };
+        let shown = [
+            error.to_string(),
+            format!("{error:?}"),
+            format!("{error:#?}"),
+        ];
+        assert!(shown[0].ends_with(&excerpt), "{}", shown[0]);
+        for text in &shown[1..] {
+            assert!(text.contains(&format!("{excerpt:?}")), "{text}");
+        }
+        for text in &shown {
+            for word in ["Giorgos", "Papadopoulos", "Ermou", "25", "Athens"] {
+                assert!(!text.contains(word), "{word} in {text}");
+            }
+        }
+    }
+
+    #[test]
     fn every_kind_has_its_advice_and_a_distinct_snake_case_name() {
         let mut names = std::collections::BTreeSet::new();
         for (error, kind, advice) in every_kind() {
