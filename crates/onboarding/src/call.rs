@@ -49,7 +49,7 @@ pub(crate) struct Failure {
 /// `spec.idempotent` — attempts that may have been applied (no answer, 5xx).
 ///
 /// The provider's messages in the error returned are scrubbed of the values the request sent
-/// (`sent`, see [`SentValues::scrub`]).
+/// (collected by `sent`, only when an error carries a message; see [`SentValues::scrub`]).
 ///
 /// The loop's future is boxed, so the typed clients' futures above it stay small and are cheap
 /// to create.
@@ -57,7 +57,7 @@ pub(crate) fn run<'a, C, T, E, F, Fut>(
     endpoint: &'a Endpoint,
     spec: CallSpec,
     auth: Auth<'a, C>,
-    sent: &'a SentValues,
+    sent: impl FnOnce() -> SentValues + 'a,
     send: F,
 ) -> Pin<Box<impl Future<Output = CallResult<Success<T>>> + 'a>>
 where
@@ -71,7 +71,7 @@ where
         run_loop(endpoint, spec, Renewal::new(auth), send)
             .await
             .map_err(|failure| Failure {
-                error: sent.scrub_error(failure.error),
+                error: SentValues::scrub_error(failure.error, sent),
                 ..failure
             })
     })

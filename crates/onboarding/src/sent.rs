@@ -78,15 +78,22 @@ impl SentValues {
         scrub(message, self.0.expose_secret())
     }
 
-    /// `error` with the message of each of its provider problems scrubbed.
-    pub(crate) fn scrub_error(&self, mut error: OnboardingError) -> OnboardingError {
+    /// `error` with the message of each of its provider problems scrubbed of the values `sent`
+    /// collects (only called when there is a message, so a call that fails without one, or
+    /// succeeds, collects nothing).
+    pub(crate) fn scrub_error(
+        mut error: OnboardingError,
+        sent: impl FnOnce() -> Self,
+    ) -> OnboardingError {
         if let OnboardingError::Rejected { problems, .. }
         | OnboardingError::Conflict { problems, .. }
         | OnboardingError::Unauthorized { problems, .. }
         | OnboardingError::ServerError { problems, .. } = &mut error
+            && problems.iter().any(|p| !p.message.is_empty())
         {
+            let sent = sent();
             for ProviderProblem { message, .. } in problems.iter_mut() {
-                *message = self.scrub(message);
+                *message = sent.scrub(message);
             }
         }
         error

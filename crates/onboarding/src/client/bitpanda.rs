@@ -52,12 +52,20 @@ impl BitpandaClient {
         };
         let endpoint = &self.endpoint;
         let auth = Auth::Tokens(&self.tokens, |token| token);
-        let sent = SentValues::of_new_user(user);
-        let result = call::run(endpoint, spec, auth, &sent, |token, observer| {
-            let client =
-                endpoint.bearer_client(token, observer, bitpanda_client::Client::new_with_client);
-            async move { client.create_user_v2(body).await }
-        })
+        let result = call::run(
+            endpoint,
+            spec,
+            auth,
+            || SentValues::of_new_user(user),
+            |token, observer| {
+                let client = endpoint.bearer_client(
+                    token,
+                    observer,
+                    bitpanda_client::Client::new_with_client,
+                );
+                async move { client.create_user_v2(body).await }
+            },
+        )
         .await;
         answer::created(spec, result, |created| created.data.id)
     }

@@ -51,15 +51,20 @@ impl WealthyhoodClient {
         };
         let endpoint = &self.endpoint;
         let auth = Auth::Tokens(&self.tokens, |token| token);
-        let sent = SentValues::of_new_user(user);
-        let result = call::run(endpoint, spec, auth, &sent, |token, observer| {
-            let client = endpoint.bearer_client(
-                token,
-                observer,
-                wealthyhood_client::Client::new_with_client,
-            );
-            async move { client.create_user(body).await }
-        })
+        let result = call::run(
+            endpoint,
+            spec,
+            auth,
+            || SentValues::of_new_user(user),
+            |token, observer| {
+                let client = endpoint.bearer_client(
+                    token,
+                    observer,
+                    wealthyhood_client::Client::new_with_client,
+                );
+                async move { client.create_user(body).await }
+            },
+        )
         .await;
         answer::created(spec, result, |created| created.id.into())
     }
