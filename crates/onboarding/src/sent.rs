@@ -14,6 +14,7 @@
 //! masked where it stands as a whole word. The provider's code and the field name are not
 //! touched.
 
+use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretBox};
 use serde::Serialize;
 use serde_json::Value;
@@ -112,6 +113,13 @@ impl Collected {
         }
     }
 
+    /// A value built here (joined names, a formatted date), moved in rather than copied.
+    fn owned(&mut self, value: String) {
+        if value.chars().count() >= 2 {
+            self.0.push(value);
+        }
+    }
+
     fn option(&mut self, value: Option<&str>) {
         if let Some(value) = value {
             self.text(value);
@@ -124,13 +132,13 @@ impl Collected {
             self.text(name);
         }
         if given_names.len() > 1 {
-            self.text(&join_given_names(given_names));
+            self.owned(join_given_names(given_names));
         }
     }
 
     fn date(&mut self, date: Option<chrono::NaiveDate>) {
         if let Some(date) = date {
-            self.text(&date.format("%Y-%m-%d").to_string());
+            self.owned(date.format("%Y-%m-%d").to_string());
         }
     }
 
@@ -148,7 +156,7 @@ impl Collected {
         fn leaves(value: &Value, out: &mut Collected) {
             match value {
                 Value::String(text) => out.text(text),
-                Value::Number(number) => out.text(&number.to_string()),
+                Value::Number(number) => out.owned(number.to_string()),
                 Value::Array(items) => items.iter().for_each(|item| leaves(item, out)),
                 Value::Object(members) => members.values().for_each(|item| leaves(item, out)),
                 Value::Bool(_) | Value::Null => {}
@@ -197,9 +205,10 @@ fn scrub(message: &str, values: &[String]) -> String {
     let text: Vec<char> = message.chars().collect();
     let folded: Vec<char> = text.iter().copied().map(fold).collect();
     let mut hidden = vec![false; text.len()];
-    let folded_values: Vec<Vec<char>> = values
+    // Copies of the sent values: zeroised when dropped, like the values themselves.
+    let folded_values: Vec<Zeroizing<Vec<char>>> = values
         .iter()
-        .map(|value| value.chars().map(fold).collect())
+        .map(|value| Zeroizing::new(value.chars().map(fold).collect()))
         .collect();
     for value in &folded_values {
         let short = value.len() < SHORTEST_PIECE;
