@@ -1,10 +1,12 @@
 //! The personal values one request carries, kept for that call only, so that a provider's message
 //! that echoes one ("Email address jean@example.com is invalid") is shown with `***` in its place.
 //!
-//! [`SentValues`] is collected from the neutral model before the call — every field the specs
-//! mark `x-sensitive` comes from one of these: e-mail, phone, names, birth date, address, tax id,
-//! the partner's `external_id`, BTC Direct's e-mail code, business data and documents, and
-//! Bitpanda's verification, tax and compliance objects — and zeroised when the call ends. It has
+//! [`SentValues`] is collected from the neutral model when a failed call's error carries a
+//! provider message — every field the specs mark `x-sensitive` comes from one of these: e-mail,
+//! phone, names, birth date, address, countries, tax id, the partner's `external_id`, BTC
+//! Direct's e-mail code, AMLD5 answers, business data and documents, Bitpanda's questionnaire
+//! answers and verification, tax and compliance objects, Wealthyhood's employment information —
+//! and zeroised once the message is scrubbed. It has
 //! no `Debug` and is never logged.
 //!
 //! [`SentValues::scrub`] masks, case-insensitively, every sent value the message holds, and every
@@ -44,13 +46,30 @@ impl SentValues {
             values.text(&tax.tax_id);
         }
         values.option(user.external_id.as_deref());
+        // Countries too: Bitpanda and Wealthyhood mark them (a short value is masked only as a
+        // whole word).
+        values.option(user.citizenship.as_deref());
+        values.option(user.country_of_residence.as_deref());
         if let Some(bitpanda) = &user.bitpanda {
+            for answer in &bitpanda.aml {
+                values.option(answer.answer_value.as_deref());
+            }
+            for answer in &bitpanda.appropriateness {
+                values.option(answer.value.as_deref());
+            }
             values.json(&bitpanda.verification);
             values.json(&bitpanda.tax);
             values.json(&bitpanda.ext_compliance);
             for value in bitpanda.external_meta.values() {
                 values.text(value);
             }
+        }
+        if let Some(employment) = user
+            .wealthyhood
+            .as_ref()
+            .and_then(|w| w.employment_info.as_ref())
+        {
+            values.json(employment);
         }
         values.finish()
     }
@@ -68,6 +87,9 @@ impl SentValues {
         values.option(extension.email_code.as_deref());
         values.option(extension.chamber_of_commerce.as_deref());
         values.option(extension.business_name.as_deref());
+        for answer in extension.amld5_answers.values() {
+            values.text(answer);
+        }
         for document in &extension.identity_documents {
             values.text(&document.data);
         }
