@@ -6,7 +6,8 @@
 //!
 //! Data flows one way: `specs/*.yaml` → [`lint`] (which includes [`preflight`]) → [`normalise`]
 //! (what progenitor reads wrongly, rewritten) → progenitor →
-//! [`redact`] (a `Debug` that hides `x-sensitive` fields) → prettyplease →
+//! [`redact`] (a `Debug` that hides `x-sensitive` fields) → [`holders`] (a `Debug` that hides the
+//! HTTP client and credentials) → prettyplease →
 //! `crates/<provider>-client/src/generated.rs`. The one step from a parsed spec to the file's text
 //! is [`render::render`]. The workspace root is found at run time ([`workspace::root`]).
 //!
@@ -21,6 +22,7 @@
 
 pub mod codegen;
 pub mod diff;
+pub mod holders;
 pub mod lint;
 pub mod normalise;
 pub mod preflight;

@@ -250,7 +250,7 @@ fn plan(types: &[(bool, Item)], shapes: &[Shape]) -> (BTreeMap<String, Redaction
 
 /// Removes `Debug` from the `#[derive(...)]` attributes of `attrs` (and a derive left empty);
 /// whether there was one.
-fn remove_derived_debug(attrs: &mut Vec<Attribute>) -> bool {
+pub(crate) fn remove_derived_debug(attrs: &mut Vec<Attribute>) -> bool {
     let mut found = false;
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)

@@ -9,7 +9,7 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use serde_json::Value;
 
 use crate::sensitive::{self, Shape};
-use crate::{normalise, redact};
+use crate::{holders, normalise, redact};
 
 /// The first line of every generated file; `{spec}` is the spec's path, e.g. `specs/bitpanda.yaml`.
 pub fn header(spec: &str) -> String {
@@ -81,7 +81,8 @@ pub fn generate_tokens(document: &openapiv3::OpenAPI) -> Result<proc_macro2::Tok
 
 /// Post-processes generated tokens and formats them deterministically with prettyplease, under
 /// the `@generated` header: every type holding a field of `shapes` marked sensitive gets a
-/// redacting `Debug` ([`redact::apply`]).
+/// redacting `Debug` ([`redact::apply`]), and every type holding the HTTP client or credentials a
+/// `Debug` that prints neither ([`holders::apply`]).
 pub fn format_file(
     spec: &str,
     tokens: proc_macro2::TokenStream,
@@ -90,6 +91,7 @@ pub fn format_file(
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     redact::apply(&mut file, shapes)?;
+    holders::apply(&mut file)?;
     Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }
 

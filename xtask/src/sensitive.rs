@@ -7,7 +7,9 @@
 //! `x-sensitive: false` says, deliberately, that a property holds none.
 //!
 //! The lint ([`problems`]) reports a property whose name suggests personal data but that carries
-//! no `x-sensitive` either way (see [`suggests_personal_data`] for the words and the exceptions).
+//! no `x-sensitive` either way (see [`suggests_personal_data`] for the words and the exceptions),
+//! and likewise a header, query, path or cookie parameter, or an API-key security scheme, whose
+//! name suggests personal data or a credential (see [`parameter_suggests_sensitive`]).
 
 use std::collections::BTreeSet;
 
@@ -61,6 +63,27 @@ pub const PERSONAL_WORDS: [&str; 31] = [
 pub const QUALIFIER_WORDS: [&str; 7] = [
     "type", "side", "kind", "format", "status", "verified", "count",
 ];
+
+/// Words that, as one word of a header, query, path or cookie parameter's name (or an API-key
+/// security scheme's), suggest a credential: `Authorization`, `X-Api-Key`, `session_token`.
+pub const CREDENTIAL_WORDS: [&str; 13] = [
+    "authorization",
+    "auth",
+    "token",
+    "key",
+    "apikey",
+    "secret",
+    "password",
+    "passphrase",
+    "cookie",
+    "session",
+    "credential",
+    "credentials",
+    "signature",
+];
+
+/// Where a parameter may be sent, as OpenAPI's `in` says.
+const PARAMETER_PLACES: [&str; 4] = ["header", "query", "path", "cookie"];
 
 /// One object schema of a spec, as the struct typify generates for it will show it: its property
 /// names (the JSON names, merged over `allOf`) and which of them are sensitive.
@@ -187,6 +210,42 @@ pub fn suggests_personal_data(name: &str) -> bool {
     !qualified && words.iter().any(|w| PERSONAL_WORDS.contains(&w.as_str()))
 }
 
+/// Whether a parameter called `name` suggests personal data ([`suggests_personal_data`]) or a
+/// credential (one of its words is in [`CREDENTIAL_WORDS`], and its last word is not in
+/// [`QUALIFIER_WORDS`]).
+pub fn parameter_suggests_sensitive(name: &str) -> bool {
+    let words = words(name);
+    let qualified = words
+        .last()
+        .is_some_and(|last| QUALIFIER_WORDS.contains(&last.as_str()));
+    suggests_personal_data(name)
+        || (!qualified && words.iter().any(|w| CREDENTIAL_WORDS.contains(&w.as_str())))
+}
+
+/// Every parameter of `document` (in a `parameters` list or `#/components/parameters`) and every
+/// API-key security scheme: an object with a string `name` and an `in` of [`PARAMETER_PLACES`],
+/// with its JSON pointer.
+fn parameters(document: &Value) -> Vec<(String, &Map<String, Value>)> {
+    let mut found = Vec::new();
+    visit_objects(document, "#", &outside_values, &mut |map, at| {
+        let place = map.get("in").and_then(Value::as_str);
+        if place.is_some_and(|p| PARAMETER_PLACES.contains(&p))
+            && map.get("name").is_some_and(Value::is_string)
+        {
+            found.push((at.to_owned(), map));
+        }
+    });
+    found
+}
+
+/// The `x-sensitive` mark of a parameter: its own, else its schema's (see [`mark`]).
+fn parameter_mark(document: &Value, parameter: &Map<String, Value>) -> Option<bool> {
+    parameter
+        .get(EXTENSION)
+        .and_then(Value::as_bool)
+        .or_else(|| mark(document, parameter.get("schema")?))
+}
+
 /// Whether `property` holds a value of its own that could be personal: not an object (its own
 /// properties are checked where they are defined), not a composition of schemas, not a boolean,
 /// and, for an array, items that hold such a value.
@@ -207,8 +266,10 @@ fn holds_a_value(document: &Value, property: &Value) -> bool {
     }
 }
 
-/// Lint problems about personal data in `document`: an `x-sensitive` that is not a boolean, and
-/// an unmarked property whose name suggests personal data (see [`suggests_personal_data`]).
+/// Lint problems about personal data in `document`: an `x-sensitive` that is not a boolean, an
+/// unmarked property whose name suggests personal data (see [`suggests_personal_data`]), and an
+/// unmarked header, query, path or cookie parameter (or API-key security scheme) whose name
+/// suggests personal data or a credential (see [`parameter_suggests_sensitive`]).
 pub fn problems(document: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     visit_objects(document, "#", &outside_values, &mut |map, at| {
@@ -232,6 +293,20 @@ pub fn problems(document: &Value) -> Vec<String> {
                     pointer_segment(name)
                 ));
             }
+        }
+    }
+    for (at, parameter) in parameters(document) {
+        let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
+        if parameter_mark(document, parameter).is_none() && parameter_suggests_sensitive(name) {
+            let place = parameter.get("in").and_then(Value::as_str).unwrap_or("");
+            let what = if parameter.get("type").and_then(Value::as_str) == Some("apiKey") {
+                format!("{place} API key")
+            } else {
+                format!("{place} parameter")
+            };
+            problems.push(format!(
+                "{at}: the {what} `{name}` suggests personal data or a credential: mark it `{EXTENSION}: true` (or `{EXTENSION}: false` if it holds none)"
+            ));
         }
     }
     problems
@@ -269,6 +344,35 @@ mod tests {
         };
         assert_eq!(sensitive("#/components/schemas/Person"), ["name", "phones"]);
         assert_eq!(sensitive("#/components/schemas/Secret"), ["a", "b"]);
+    }
+
+    #[test]
+    fn parameters_and_api_key_schemes_named_for_credentials_or_people_need_a_mark() {
+        let document = serde_json::json!({
+            "paths": {"/users/{email}": {"get": {"parameters": [
+                {"name": "email", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "X-Session-Token", "in": "header", "schema": {"type": "string"}},
+                {"name": "page", "in": "query", "schema": {"type": "integer"}},
+                {"name": "tokenType", "in": "query", "schema": {"type": "string"}},
+                {"name": "User-Identifier", "in": "header", "x-sensitive": false}
+            ]}}},
+            "components": {"securitySchemes": {
+                "key": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+                "marked": {"type": "apiKey", "in": "header", "name": "Authorization", "x-sensitive": true}
+            }}
+        });
+        let found = problems(&document);
+        assert_eq!(found.len(), 3, "{found:#?}");
+        assert!(
+            found[0]
+                .starts_with("#/components/securitySchemes/key: the header API key `X-Api-Key`"),
+            "{found:#?}"
+        );
+        assert!(
+            found[1].contains("/parameters/0: the path parameter `email`"),
+            "{found:#?}"
+        );
+        assert!(found[2].contains("/parameters/1: the header parameter `X-Session-Token`"));
     }
 
     #[test]

@@ -1311,7 +1311,7 @@ decodes; this schema exists for documentation and for mapping known codes.
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for BTC Direct API - Update an existing user
 
 Hand-curated OpenAPI description of one BTC Direct endpoint, `PATCH /api/v2/user`
@@ -1555,4 +1555,13 @@ Sends a `PATCH` request to `/api/v2/user`
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("client", &::std::format_args!("***"))
+            .field("inner", &::std::format_args!("***"))
+            .finish()
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_LENGTH, HeaderMap};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderMap};
 
 use crate::observer::{ObservedResponse, ResponseObserver};
 
@@ -63,7 +63,12 @@ pub async fn execute_bounded(
         observer.record(ObservedResponse {
             status: status.as_u16(),
             headers: if status.is_success() {
-                HeaderMap::new()
+                // Only the content type, which an error about an off-spec body names.
+                let mut kept = HeaderMap::new();
+                if let Some(value) = headers.get(CONTENT_TYPE) {
+                    kept.insert(CONTENT_TYPE, value.clone());
+                }
+                kept
             } else {
                 headers.clone()
             },

@@ -66,6 +66,27 @@ impl Problem {
     }
 }
 
+/// The body of an error whose `message` is the provider's own text for `code` (for BTC Direct,
+/// with the page's solution when the code is documented), with the status it is sent with.
+pub(crate) fn with_message(
+    provider: Provider,
+    status: u16,
+    code: &str,
+    message: &str,
+) -> (u16, Value) {
+    match provider {
+        Provider::BtcDirect => {
+            let solution = btcdirect_documented()
+                .get(code)
+                .and_then(|entry| entry.get("solution").cloned())
+                .unwrap_or_else(|| "Contact our support team.".into());
+            let entry = json!({"code": code, "message": message, "solution": solution});
+            (400, json!({"errors": {code: entry}}))
+        }
+        _ => (status, Problem::new(status, code, message).body(provider)),
+    }
+}
+
 /// One BTC Direct error entry: the page's message and solution when the code is documented.
 fn btcdirect_entry(code: &str, fallback: &str) -> Value {
     match btcdirect_documented().get(code) {

@@ -76,6 +76,19 @@ pub enum Fault {
         /// The provider's code, e.g. `ER085` or `duplicate_external_id`.
         code: String,
     },
+    /// A documented error in the provider's shape whose message repeats a value of the request,
+    /// as providers' messages often do ("The value 'jean@example.com' is not accepted."): the
+    /// value at the JSON pointer `pointer` of the body (e.g. `/email`), or of the header named
+    /// `pointer` when it does not start with `/`. BTC Direct answers 400 with `code` whatever
+    /// `status` says, keeping the page's solution for a documented code. Nothing is created.
+    Echoing {
+        /// The HTTP status (Bitpanda and Wealthyhood).
+        status: u16,
+        /// The provider's code, e.g. `ER001` or `invalid_email`.
+        code: String,
+        /// A JSON pointer into the request body, or a header name.
+        pointer: String,
+    },
 }
 
 impl Fault {
@@ -108,6 +121,58 @@ impl Fault {
             status,
             code: code.into(),
         }
+    }
+
+    /// A documented error `status` with `code` whose message repeats the request's value at
+    /// `pointer` (a JSON pointer into the body, or a header name).
+    pub fn echoing(status: u16, code: impl Into<String>, pointer: impl Into<String>) -> Self {
+        Self::Echoing {
+            status,
+            code: code.into(),
+            pointer: pointer.into(),
+        }
+    }
+
+    /// One fault of every kind the kit can play, for tests that must cover them all (a new kind
+    /// of fault fails to compile here until it is listed). Waits are short and counted on Tokio's
+    /// clock; the documented errors are 400s (a status every provider's spec documents), and
+    /// the echoing error repeats the request's e-mail address.
+    pub fn one_of_each() -> Vec<Self> {
+        let all = vec![
+            Self::too_many_requests(1),
+            Self::TooManyRequests { retry_after: None },
+            Self::maintenance_json(),
+            Self::Maintenance {
+                body: MaintenanceBody::PlainText,
+                retry_after: Some(1),
+            },
+            Self::ServerErrorAfterCreate,
+            Self::NoAnswerAfterCreate,
+            Self::NoAnswer,
+            Self::ResetConnection,
+            Self::Slow(Duration::from_millis(10)),
+            Self::OffSpecSuccess(OffSpecBody::Default),
+            Self::OffSpecSuccess(OffSpecBody::Json(serde_json::json!({"unexpected": true}))),
+            Self::documented(400, "invalid_request"),
+            Self::echoing(400, "invalid_email", "/email"),
+        ];
+        for fault in &all {
+            // Exhaustive on purpose: adding a kind of fault breaks this match until the list
+            // above holds one.
+            match fault {
+                Self::TooManyRequests { .. }
+                | Self::Maintenance { .. }
+                | Self::ServerErrorAfterCreate
+                | Self::NoAnswerAfterCreate
+                | Self::NoAnswer
+                | Self::ResetConnection
+                | Self::Slow(_)
+                | Self::OffSpecSuccess(_)
+                | Self::Documented { .. }
+                | Self::Echoing { .. } => {}
+            }
+        }
+        all
     }
 
     /// Whether the fault lets the request be handled (and the user created) first.

@@ -16,7 +16,7 @@ use tokio::time::Instant;
 
 use self::body::{check_body, parse_body};
 pub(crate) use self::incoming::Incoming;
-use crate::errors::{Problem, reason_phrase};
+use crate::errors::{Problem, reason_phrase, with_message};
 use crate::faults::{Call, Fault, FaultScript, MaintenanceBody, OffSpecBody};
 use crate::journal::{Answer, IDENTIFYING_KEYS, JournalDetail, ReceivedRequest, StoredUser};
 use crate::provider::{Endpoint, Outcome, Provider, Route};
@@ -235,6 +235,16 @@ impl State {
                 };
                 return (Outcome::Documented, self.problem_reply(&problem));
             }
+            Some(Fault::Echoing {
+                status,
+                code,
+                pointer,
+            }) => {
+                let value = echoed(call, pointer);
+                let message = format!("The value '{value}' is not accepted.");
+                let (status, body) = with_message(provider, *status, code, &message);
+                return (Outcome::Documented, json_reply(status, &body));
+            }
             _ => {}
         }
         let (outcome, mut reply) = if endpoint == Endpoint::User {
@@ -321,6 +331,19 @@ impl State {
             headers.push(("retry-after", seconds.to_string()));
         }
         reply
+    }
+}
+
+/// The request's value that an echoing error repeats: at the JSON pointer `pointer` of the body,
+/// or in the header named `pointer`; empty when there is none.
+fn echoed(call: &Call<'_>, pointer: &str) -> String {
+    if !pointer.starts_with('/') {
+        return call.header(pointer).unwrap_or_default().to_owned();
+    }
+    match call.json().and_then(|body| body.pointer(pointer)) {
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
     }
 }
 

@@ -28,7 +28,8 @@
 //! - **plays scripted faults** ([`Fault`]) for the next N calls or for calls a predicate picks:
 //!   429 with `Retry-After`, 503 maintenance (JSON or plain text), 500 after creating the user,
 //!   no answer after creating the user (or without creating it), a connection reset, a slow
-//!   answer, a 2xx off the spec, a documented error; or faults a function picks per call
+//!   answer, a 2xx off the spec, a documented error, a documented error whose message repeats a
+//!   value of the request; or faults a function picks per call
 //!   ([`FakeProvider::fail_with`]); and a rate limit ([`RateLimit`], a token bucket);
 //! - **records what it received** ([`ReceivedRequest`], whose `Debug` shows no header value and
 //!   no body value), the users it holds ([`StoredUser`]), counts per [`Outcome`], and offers

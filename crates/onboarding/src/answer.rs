@@ -10,8 +10,8 @@ use serde_json::Value;
 use crate::call::{CallResult, Failure};
 use crate::classify::{OffSpecSuccess, Success, too_large};
 use crate::error::{OnboardingError, RetryAdvice};
+use crate::excerpt::masked_excerpt;
 use crate::provider::Provider;
-use crate::redact::masked_excerpt;
 use crate::spec::CallSpec;
 
 /// How a create ended well.
@@ -199,7 +199,7 @@ pub(crate) fn updated<T>(
             excerpt: if answer.truncated {
                 too_large()
             } else {
-                masked_excerpt(&answer.body)
+                masked_excerpt(answer.content_type.as_deref(), &answer.body)
             },
         }),
         Err(failure) => Err(failure.error),

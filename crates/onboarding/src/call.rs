@@ -15,13 +15,14 @@ use client_support::ResponseObserver;
 use progenitor_client::{Error as ClientError, ResponseValue};
 use tokio::time::Instant;
 
-use crate::classify::{Attempt, OffSpecSuccess, Success, classify};
+use crate::classify::{Attempt, OffSpecSuccess, Success, classify, content_type};
 use crate::endpoint::Endpoint;
 use crate::error::OnboardingError;
 use crate::problems::ProviderErrorBody;
 use crate::renewal::{Auth, Renewal};
 #[cfg(doc)]
 use crate::retry::RetryPolicy;
+use crate::sent::SentValues;
 use crate::spec::CallSpec;
 use crate::transport;
 
@@ -47,12 +48,16 @@ pub(crate) struct Failure {
 /// a refused token (once, with a renewed one, without waiting), and — only when
 /// `spec.idempotent` — attempts that may have been applied (no answer, 5xx).
 ///
+/// The provider's messages in the error returned are scrubbed of the values the request sent
+/// (collected by `sent`, only when an error carries a message; see [`SentValues::scrub`]).
+///
 /// The loop's future is boxed, so the typed clients' futures above it stay small and are cheap
 /// to create.
 pub(crate) fn run<'a, C, T, E, F, Fut>(
     endpoint: &'a Endpoint,
     spec: CallSpec,
     auth: Auth<'a, C>,
+    sent: impl FnOnce() -> SentValues + 'a,
     send: F,
 ) -> Pin<Box<impl Future<Output = CallResult<Success<T>>> + 'a>>
 where
@@ -62,7 +67,14 @@ where
     F: Fn(C, ResponseObserver) -> Fut + 'a,
     Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>> + 'a,
 {
-    Box::pin(run_loop(endpoint, spec, Renewal::new(auth), send))
+    Box::pin(async move {
+        run_loop(endpoint, spec, Renewal::new(auth), send)
+            .await
+            .map_err(|failure| Failure {
+                error: SentValues::scrub_error(failure.error, sent),
+                ..failure
+            })
+    })
 }
 
 /// What the loop does after an attempt that did not end the call.
@@ -127,6 +139,7 @@ where
             Attempt::Done(success) => return Ok((success, attempt)),
             Attempt::UndocumentedSuccess(response, truncated) => {
                 let status = response.status().as_u16();
+                let content_type = content_type(response.headers());
                 // The body is already in memory (read, bounded, by the client's hooks).
                 // Boxed like the call itself: this rare path must not enlarge every call's future.
                 let (body, truncated) = match Box::pin(response.bytes()).await {
@@ -137,6 +150,7 @@ where
                     status,
                     body,
                     truncated,
+                    content_type,
                 };
                 return Ok((Success::OffSpec(off_spec), attempt));
             }

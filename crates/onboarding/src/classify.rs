@@ -8,9 +8,9 @@ use client_support::{MAX_RESPONSE_BYTES, ObservedResponse};
 use progenitor_client::{Error as ClientError, ResponseValue};
 
 use crate::error::{OnboardingError, ProviderProblem};
+use crate::excerpt::masked_excerpt;
 use crate::problems::{ProviderErrorBody, btcdirect_is_auth_code, lenient_problems};
 use crate::provider::Provider;
-use crate::redact::masked_excerpt;
 use crate::retry;
 use crate::spec::CallSpec;
 use crate::transport;
@@ -23,6 +23,8 @@ pub(crate) struct OffSpecSuccess {
     pub(crate) body: Vec<u8>,
     /// Whether the body was longer than the bound and was cut.
     pub(crate) truncated: bool,
+    /// The answer's `Content-Type`, when it had one (for the masked excerpt).
+    pub(crate) content_type: Option<String>,
 }
 
 /// A call that got a success status.
@@ -125,14 +127,16 @@ fn undecodable<T>(spec: CallSpec, bytes: &[u8], observed: Option<ObservedRespons
         return Attempt::Failed(OnboardingError::UnexpectedResponse {
             provider,
             status: None,
-            excerpt: masked_excerpt(bytes),
+            excerpt: masked_excerpt(None, bytes),
         });
     };
+    let content_type = content_type(&observed.headers);
     if (200..300).contains(&observed.status) {
         return Attempt::Done(Success::OffSpec(OffSpecSuccess {
             status: observed.status,
             body: bytes.to_vec(),
             truncated: observed.truncated,
+            content_type,
         }));
     }
     if observed.truncated {
@@ -146,16 +150,24 @@ fn undecodable<T>(spec: CallSpec, bytes: &[u8], observed: Option<ObservedRespons
         return Attempt::Failed(OnboardingError::UnexpectedResponse {
             provider,
             status: Some(observed.status),
-            excerpt: masked_excerpt(bytes),
+            excerpt: masked_excerpt(content_type.as_deref(), bytes),
         });
     }
     let wait = retry::retry_after(&observed.headers);
     by_status(
         spec,
         observed.status,
-        lenient_problems(provider, bytes),
+        lenient_problems(provider, content_type.as_deref(), bytes),
         wait,
     )
+}
+
+/// The `Content-Type` of an answer, when it is text.
+pub(crate) fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned)
 }
 
 /// What an error says of a body cut at the bound.

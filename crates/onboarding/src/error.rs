@@ -22,7 +22,7 @@
 //! names the variant as an [`ErrorKind`] a program can match or log.
 //!
 //! No variant holds personal data or credentials: provider problems carry the provider's code,
-//! its message and the field concerned; unexpected bodies are cut short and masked.
+//! its message and the field concerned; unexpected bodies are shown by their shape only.
 
 use std::fmt;
 use std::time::Duration;
@@ -178,7 +178,9 @@ pub enum OnboardingError {
         provider: Provider,
         /// The HTTP status, when known.
         status: Option<u16>,
-        /// The start of the body, cut short, with digits and e-mail-like words masked.
+        /// The body's shape without a value: JSON's structure and keys with every string,
+        /// number and boolean shown as `***`; any other body's content type, length and
+        /// leading punctuation. `Display` and `Debug` show the same text.
         excerpt: String,
     },
 }
@@ -657,6 +659,31 @@ mod tests {
                 RetryAdvice::DoNotRetry,
             ),
         ]
+    }
+
+    #[test]
+    fn an_unexpected_response_shows_the_same_masked_excerpt_in_display_and_debug() {
+        let body = br#"{"error":"user Giorgos Papadopoulos at Ermou 25 Athens exists"}"#;
+        let excerpt = crate::excerpt::masked_excerpt(Some("application/json"), body);
+        let error = OnboardingError::UnexpectedResponse {
+            provider: Provider::Wealthyhood,
+            status: Some(200),
+            excerpt: excerpt.clone(),
+        };
+        let shown = [
+            error.to_string(),
+            format!("{error:?}"),
+            format!("{error:#?}"),
+        ];
+        assert!(shown[0].ends_with(&excerpt), "{}", shown[0]);
+        for text in &shown[1..] {
+            assert!(text.contains(&format!("{excerpt:?}")), "{text}");
+        }
+        for text in &shown {
+            for word in ["Giorgos", "Papadopoulos", "Ermou", "25", "Athens"] {
+                assert!(!text.contains(word), "{word} in {text}");
+            }
+        }
     }
 
     #[test]

@@ -147,12 +147,14 @@ mod classify;
 mod client;
 mod endpoint;
 mod error;
+mod excerpt;
 mod model;
 mod problems;
 mod provider;
 mod redact;
 mod renewal;
 mod retry;
+mod sent;
 mod spec;
 mod transport;
 

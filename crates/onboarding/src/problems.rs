@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use crate::error::ProviderProblem;
+use crate::excerpt::masked_excerpt;
 use crate::provider::Provider;
-use crate::redact::masked_excerpt;
 
 /// A provider's typed error body, read into problems the facade can report.
 pub(crate) trait ProviderErrorBody {
@@ -58,7 +58,11 @@ impl ProviderErrorBody for btcdirect_client::types::ErrorResponse {
 /// Problems read leniently from an error body that did not decode as the spec says: any JSON in
 /// the provider's usual shape gives its codes and messages; anything else (an HTML page, a cut
 /// body) gives one problem holding a short masked excerpt.
-pub(crate) fn lenient_problems(provider: Provider, bytes: &[u8]) -> Vec<ProviderProblem> {
+pub(crate) fn lenient_problems(
+    provider: Provider,
+    content_type: Option<&str>,
+    bytes: &[u8],
+) -> Vec<ProviderProblem> {
     let text = |value: &Value, key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
     let parsed: Option<Value> = serde_json::from_slice(bytes).ok();
     let found: Vec<ProviderProblem> = match (provider, &parsed) {
@@ -109,7 +113,7 @@ pub(crate) fn lenient_problems(provider: Provider, bytes: &[u8]) -> Vec<Provider
     if found.is_empty() {
         vec![ProviderProblem {
             code: None,
-            message: masked_excerpt(bytes),
+            message: masked_excerpt(content_type, bytes),
             field: None,
         }]
     } else {

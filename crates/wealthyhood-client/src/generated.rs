@@ -942,7 +942,7 @@ pub mod types {
         }
     }
 }
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 /**Client for Wealthyhood API (Create user)
 
 Hand-curated subset of the Wealthyhood API: the single operation "Create user" (`POST /users`). Curated from the public reference page "Create user" (Mintlify, server shown as `https://{host}`, read 2026-11-23) and from other pages of the same documentation (hosts, Auth0 authentication, portfolio, employment and error shapes). Sources are listed in `specs/SOURCES.md` and named by key in `x-source` (wealthyhood-page, wealthyhood-docs). Everything the page does not say but the spec had to decide is marked `x-inferred: true` with an `x-inferred-note`.
@@ -1068,4 +1068,13 @@ Sends a `POST` request to `/users`
 pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
+}
+impl ::std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Client")
+            .field("baseurl", &self.baseurl)
+            .field("client", &::std::format_args!("***"))
+            .field("inner", &::std::format_args!("***"))
+            .finish()
+    }
 }

@@ -221,6 +221,29 @@ fn an_unmarked_property_whose_name_suggests_personal_data_is_reported() {
 }
 
 #[test]
+fn an_unmarked_credential_or_personal_header_or_query_parameter_is_reported() {
+    let lines = lint_lines("btcdirect", |d| {
+        at(d, "/components/securitySchemes/userIdentifier").remove("x-sensitive");
+        let operation = operation_mut(d).as_object_mut().unwrap();
+        operation.insert(
+            "parameters".into(),
+            json!([
+                {"name": "email", "in": "query", "schema": {"type": "string"}},
+                {"name": "X-Request-Id", "in": "header", "schema": {"type": "string"}},
+                {"name": "X-Session-Token", "in": "header", "x-sensitive": true, "schema": {"type": "string"}}
+            ]),
+        );
+    });
+    assert_eq!(
+        lines,
+        [
+            "specs/btcdirect.yaml: #/components/securitySchemes/userIdentifier: the header API key `User-Identifier` suggests personal data or a credential: mark it `x-sensitive: true` (or `x-sensitive: false` if it holds none)",
+            "specs/btcdirect.yaml: #/paths/~1api~1v2~1user/patch/parameters/0: the query parameter `email` suggests personal data or a credential: mark it `x-sensitive: true` (or `x-sensitive: false` if it holds none)",
+        ]
+    );
+}
+
+#[test]
 fn x_sensitive_false_says_deliberately_that_a_property_holds_no_personal_data() {
     let lines = lint_lines("wealthyhood", |d| {
         at(d, "/components/schemas/CreateUserRequest/properties/email")

@@ -167,3 +167,52 @@ fn the_check_sees_a_leak_in_a_type_that_derives_debug() {
     let outcome = std::panic::catch_unwind(|| check::<Value>("wealthyhood", &request));
     assert!(outcome.is_err(), "a derived Debug must be caught leaking");
 }
+
+/// A `reqwest::Client` whose default headers carry `secret` (as a service may set an API key).
+fn http_client_holding(secret: &'static str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-api-key",
+        reqwest::header::HeaderValue::from_static(secret),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a client without TLS settings builds")
+}
+
+/// The generated clients print neither their HTTP client (whose default headers may hold a key)
+/// nor their credentials in `Debug`.
+#[test]
+fn generated_clients_print_no_header_value_or_credential() {
+    const SECRET: &str = "default-header-secret-value";
+    const TOKEN: &str = "bearer-token-secret-value";
+    let url = "http://127.0.0.1:9";
+    let bitpanda = bitpanda_client::Client::new_with_client(
+        url,
+        http_client_holding(SECRET),
+        bitpanda_client::Credentials::bearer(TOKEN).expect("a valid token"),
+    );
+    let wealthyhood = wealthyhood_client::Client::new_with_client(
+        url,
+        http_client_holding(SECRET),
+        wealthyhood_client::Credentials::bearer(TOKEN).expect("a valid token"),
+    );
+    let btcdirect = btcdirect_client::Client::new_with_client(
+        url,
+        http_client_holding(SECRET),
+        btcdirect_client::Credentials::new(
+            btcdirect_client::PartnerCredential::bearer(TOKEN).expect("a valid token"),
+            btcdirect_client::UserContext::user_token(TOKEN).expect("a valid token"),
+        ),
+    );
+    for text in [
+        format!("{bitpanda:?}"),
+        format!("{wealthyhood:#?}"),
+        format!("{btcdirect:?}"),
+        format!("{btcdirect:#?}"),
+    ] {
+        assert!(text.contains("Client") && text.contains(url), "{text}");
+        assert!(!text.contains(SECRET) && !text.contains(TOKEN), "{text}");
+    }
+}

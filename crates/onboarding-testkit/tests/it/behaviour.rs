@@ -716,3 +716,54 @@ async fn a_btcdirect_user_token_expires_on_tokio_time() {
     let expired = send(fake, method, path, &headers, &body).await;
     assert_eq!(codes(&expired.body), ["ER701"]);
 }
+
+#[tokio::test]
+async fn an_echoing_error_repeats_the_request_value_in_each_providers_shape() {
+    let kit = onboarding_testkit::start().await;
+    let echo = "The value 'echo.me@example.com' is not accepted.";
+    for provider in Provider::ALL {
+        let fake = kit.fake(provider);
+        let body = with(sample_body(provider), "email", json!("echo.me@example.com"));
+        let code = if provider == Provider::BtcDirect {
+            "ER001"
+        } else {
+            "invalid_email"
+        };
+        fake.fail_next(1, Fault::echoing(400, code, "/email"));
+        let answer = send_user(fake, &body).await;
+        assert_eq!(answer.status, 400, "{provider}");
+        let message = match provider {
+            Provider::Bitpanda => &answer.body["errors"][0]["detail"],
+            Provider::Wealthyhood => &answer.body["message"],
+            Provider::BtcDirect => &answer.body["errors"]["ER001"]["message"],
+        };
+        assert_eq!(message, echo, "{provider}: {}", answer.body);
+        assert!(
+            response_oracle(provider, 400).is_valid(&answer.body),
+            "{provider}: {}",
+            answer.body
+        );
+        fake.assert_outcome_count(Outcome::Documented, 1);
+    }
+    assert_eq!(
+        kit.btcdirect.requests().len(),
+        1,
+        "the echoing error is played instead of handling"
+    );
+}
+
+#[test]
+fn one_of_each_fault_kind_is_listed() {
+    let faults = Fault::one_of_each();
+    let kinds: std::collections::BTreeSet<String> = faults
+        .iter()
+        .map(|fault| {
+            format!("{fault:?}")
+                .split([' ', '(', '{'])
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(kinds.len(), 10, "{kinds:?}");
+}

@@ -13,6 +13,7 @@ use crate::mapping;
 use crate::model::UserUpdate;
 use crate::provider::{Operation, Provider};
 use crate::renewal::Auth;
+use crate::sent::SentValues;
 use crate::spec::CallSpec;
 
 /// How a [`BtcDirectClient`] authenticates the partner: renewing bearer tokens from a
@@ -106,17 +107,23 @@ impl BtcDirectClient {
             Partner::Tokens(tokens) => Auth::Tokens(tokens, PartnerCredential::BearerToken),
         };
         let endpoint = &self.endpoint;
-        let result = call::run(endpoint, UPDATE, auth, |partner, observer| {
-            let credentials = Credentials::new(partner, user.clone())
-                .observed_by(observer)
-                .with_timeout(endpoint.request_timeout);
-            let client = btcdirect_client::Client::new_with_client(
-                &endpoint.base_url,
-                endpoint.http.clone(),
-                credentials,
-            );
-            async move { client.update_user(body).await }
-        })
+        let result = call::run(
+            endpoint,
+            UPDATE,
+            auth,
+            || SentValues::of_update(update),
+            |partner, observer| {
+                let credentials = Credentials::new(partner, user.clone())
+                    .observed_by(observer)
+                    .with_timeout(endpoint.request_timeout);
+                let client = btcdirect_client::Client::new_with_client(
+                    &endpoint.base_url,
+                    endpoint.http.clone(),
+                    credentials,
+                );
+                async move { client.update_user(body).await }
+            },
+        )
         .await;
         answer::updated(UPDATE, result)
     }

@@ -9,6 +9,7 @@ use crate::mapping;
 use crate::model::NewUser;
 use crate::provider::{Operation, Provider};
 use crate::renewal::Auth;
+use crate::sent::SentValues;
 use crate::spec::CallSpec;
 
 /// Registers users with Wealthyhood; build it with
@@ -50,14 +51,20 @@ impl WealthyhoodClient {
         };
         let endpoint = &self.endpoint;
         let auth = Auth::Tokens(&self.tokens, |token| token);
-        let result = call::run(endpoint, spec, auth, |token, observer| {
-            let client = endpoint.bearer_client(
-                token,
-                observer,
-                wealthyhood_client::Client::new_with_client,
-            );
-            async move { client.create_user(body).await }
-        })
+        let result = call::run(
+            endpoint,
+            spec,
+            auth,
+            || SentValues::of_new_user(user),
+            |token, observer| {
+                let client = endpoint.bearer_client(
+                    token,
+                    observer,
+                    wealthyhood_client::Client::new_with_client,
+                );
+                async move { client.create_user(body).await }
+            },
+        )
         .await;
         answer::created(spec, result, |created| created.id.into())
     }

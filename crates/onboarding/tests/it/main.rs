@@ -10,6 +10,7 @@ mod common;
 mod credentials;
 mod faults;
 mod http;
+mod leak_guard;
 mod load;
 mod names;
 mod properties;

@@ -4,8 +4,8 @@
 //! 1. Decoding each provider's success and error bodies (`CreateUserResponse`/`User`,
 //!    `ErrorResponse`) from arbitrary bytes, from arbitrary JSON keyed with the specs' own words,
 //!    and from the specs' response examples with random edits, never panics. (That
-//!    `masked_excerpt` masks every digit and address is a property test inside the crate,
-//!    `redact.rs`, as are the BTC Direct code lookups.)
+//!    `masked_excerpt` shows no value of a body is a property test inside the crate,
+//!    `excerpt.rs`, as are the BTC Direct code lookups.)
 //! 2. Validating arbitrary neutral users (any Unicode, emoji, `<>`, control characters, very
 //!    long strings, any date) never panics; a refusal lists at least one violation and no
 //!    violation repeats a personal value; whatever validation accepts maps to a body, and that body
