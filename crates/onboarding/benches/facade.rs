@@ -25,7 +25,8 @@ use std::hint::black_box;
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
-use criterion::Criterion;
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion};
 
 #[path = "support/ratios.rs"]
 mod ratios;
@@ -195,21 +196,20 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
     );
     let created = runtime.block_on(facade.create_user(&user)).expect("facade");
     assert_eq!(created.id(), Some(runtime.block_on(raw_create()).as_str()));
-    let mut group = criterion.benchmark_group("create_user_wealthyhood");
-    group.bench_function("raw_reqwest", |b| {
-        b.iter(|| black_box(runtime.block_on(raw_create())))
+    let group_name = "create_user_wealthyhood";
+    let mut group = criterion.benchmark_group(group_name);
+    bench(&mut group, group_name, "raw_reqwest", || {
+        black_box(runtime.block_on(raw_create()))
     });
-    group.bench_function("generated_client", |b| {
-        b.iter(|| black_box(runtime.block_on(generated.create_user(&body)).is_ok()))
+    bench(&mut group, group_name, "generated_client", || {
+        black_box(runtime.block_on(generated.create_user(&body)).is_ok())
     });
-    group.bench_function("facade", |b| {
-        b.iter(|| {
-            black_box(
-                runtime
-                    .block_on(facade.create_user(black_box(&user)))
-                    .is_ok(),
-            )
-        })
+    bench(&mut group, group_name, "facade", || {
+        black_box(
+            runtime
+                .block_on(facade.create_user(black_box(&user)))
+                .is_ok(),
+        )
     });
     group.finish();
 
@@ -237,21 +237,20 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
     );
     let created = runtime.block_on(facade.create_user(&user)).expect("facade");
     assert_eq!(created.id(), Some(runtime.block_on(raw_create()).as_str()));
-    let mut group = criterion.benchmark_group("create_user_bitpanda");
-    group.bench_function("raw_reqwest", |b| {
-        b.iter(|| black_box(runtime.block_on(raw_create())))
+    let group_name = "create_user_bitpanda";
+    let mut group = criterion.benchmark_group(group_name);
+    bench(&mut group, group_name, "raw_reqwest", || {
+        black_box(runtime.block_on(raw_create()))
     });
-    group.bench_function("generated_client", |b| {
-        b.iter(|| black_box(runtime.block_on(generated.create_user_v2(&body)).is_ok()))
+    bench(&mut group, group_name, "generated_client", || {
+        black_box(runtime.block_on(generated.create_user_v2(&body)).is_ok())
     });
-    group.bench_function("facade", |b| {
-        b.iter(|| {
-            black_box(
-                runtime
-                    .block_on(facade.create_user(black_box(&user)))
-                    .is_ok(),
-            )
-        })
+    bench(&mut group, group_name, "facade", || {
+        black_box(
+            runtime
+                .block_on(facade.create_user(black_box(&user)))
+                .is_ok(),
+        )
     });
     group.finish();
 }
@@ -260,30 +259,55 @@ fn request_body(criterion: &mut Criterion) {
     let user = user();
 
     let built = mapping::wealthyhood_request(&user).expect("fixture maps");
-    let mut group = criterion.benchmark_group("body_wealthyhood");
-    group.bench_function("generated_only", |b| {
-        b.iter(|| serde_json::to_vec(black_box(&built)).expect("serialises"))
+    let group_name = "body_wealthyhood";
+    let mut group = criterion.benchmark_group(group_name);
+    bench(&mut group, group_name, "generated_only", || {
+        serde_json::to_vec(black_box(&built)).expect("serialises")
     });
-    group.bench_function("facade", |b| {
-        b.iter(|| {
-            let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
-            serde_json::to_vec(&request).expect("serialises")
-        })
+    bench(&mut group, group_name, "facade", || {
+        let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
+        serde_json::to_vec(&request).expect("serialises")
     });
     group.finish();
 
     let built = mapping::bitpanda_request(&user).expect("fixture maps");
-    let mut group = criterion.benchmark_group("body_bitpanda");
-    group.bench_function("generated_only", |b| {
-        b.iter(|| serde_json::to_vec(black_box(&built)).expect("serialises"))
+    let group_name = "body_bitpanda";
+    let mut group = criterion.benchmark_group(group_name);
+    bench(&mut group, group_name, "generated_only", || {
+        serde_json::to_vec(black_box(&built)).expect("serialises")
     });
-    group.bench_function("facade", |b| {
-        b.iter(|| {
-            let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
-            serde_json::to_vec(&request).expect("serialises")
-        })
+    bench(&mut group, group_name, "facade", || {
+        let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
+        serde_json::to_vec(&request).expect("serialises")
     });
     group.finish();
+}
+
+/// Runs `routine` as the criterion benchmark `group_name/name`, or, when the environment variable
+/// `FACADE_BENCH_COUNT` is `group_name/name:N`, exactly `N` times without criterion (and no other
+/// benchmark at all): instruction counts per iteration are then the difference of two runs under
+/// `valgrind --tool=callgrind` with `N` and `2N`, divided by `N` (docs/performance.md).
+fn bench<O>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    group_name: &str,
+    name: &str,
+    mut routine: impl FnMut() -> O,
+) {
+    match std::env::var("FACADE_BENCH_COUNT") {
+        Ok(count) => {
+            let (only, iterations) = count
+                .rsplit_once(':')
+                .expect("FACADE_BENCH_COUNT=group/name:N");
+            if only == format!("{group_name}/{name}") {
+                for _ in 0..iterations.parse::<u64>().expect("a number of iterations") {
+                    black_box(routine());
+                }
+            }
+        }
+        Err(_) => {
+            group.bench_function(name, |b| b.iter(&mut routine));
+        }
+    }
 }
 
 fn main() {
