@@ -432,54 +432,70 @@ async fn work_loop(
     let mut last_flush = Instant::now();
     let mut writer = Writer { pending: None };
     let reconciles = reconcile::rule(provider, true) == reconcile::Rule::Resend;
+    // The next group's claim runs in the background while the current group is sent, so that
+    // its commit does not stall the senders; its rows are queued only once it has committed.
+    let mut claiming: Option<tokio::task::JoinHandle<Result<Vec<Claimed>, LedgerError>>> = None;
     loop {
         let mut claimed_none = false;
-        // Claim a whole group when the queue runs low (not a row each time one finishes: each
-        // claim is a commit).
-        if queue.len() < options.concurrency {
-            let want = group;
-            let mut claimed = if options.reconcile_only {
-                Vec::new()
-            } else {
+        // Claim a whole group when the queue runs below one (not a row each time one
+        // finishes: each claim is a commit).
+        if !options.reconcile_only && claiming.is_none() && queue.len() < group {
+            let ledger = ledger.clone();
+            let owner = owner.to_owned();
+            let lease = options.lease;
+            let max_attempts = options.max_attempts;
+            claiming = Some(tokio::spawn(async move {
                 ledger
                     .claim(
                         provider,
-                        owner,
-                        options.lease,
-                        want,
-                        ClaimKind::Work {
-                            max_attempts: options.max_attempts,
-                        },
+                        &owner,
+                        lease,
+                        group,
+                        ClaimKind::Work { max_attempts },
                     )
-                    .await?
-            };
-            if claimed.is_empty() && reconciles && running.is_empty() && queue.is_empty() {
-                claimed = ledger
-                    .claim(
-                        provider,
-                        owner,
-                        options.lease,
-                        want,
-                        ClaimKind::Reconcile {
-                            max_attempts: options.max_attempts,
-                        },
-                    )
-                    .await?;
-            }
+                    .await
+            }));
+        }
+        // Take the claim's rows when it has committed, or wait for it when nothing else is
+        // left to send.
+        let ready = claiming
+            .as_ref()
+            .is_some_and(|handle| handle.is_finished() || queue.len() < options.concurrency);
+        let mut claimed = Vec::new();
+        if ready && let Some(handle) = claiming.take() {
+            claimed = handle
+                .await
+                .map_err(|e| Failure::Input(format!("the claim stopped: {e}")))??;
             claimed_none = claimed.is_empty();
-            if !claimed.is_empty() {
-                hook::reached(Point::AfterInFlightCommit);
-            }
-            for row in claimed {
-                match prepare(file, row) {
-                    Ok(job) => queue.push_back(job),
-                    Err(refused) => {
-                        eprintln!(
-                            "key {:?}: the input line changed since loading; rejected",
-                            refused.0
-                        );
-                        done.push(refused);
-                    }
+        } else if options.reconcile_only {
+            claimed_none = true;
+        }
+        if claimed_none && reconciles && running.is_empty() && queue.is_empty() {
+            claimed = ledger
+                .claim(
+                    provider,
+                    owner,
+                    options.lease,
+                    group,
+                    ClaimKind::Reconcile {
+                        max_attempts: options.max_attempts,
+                    },
+                )
+                .await?;
+            claimed_none = claimed.is_empty();
+        }
+        if !claimed.is_empty() {
+            hook::reached(Point::AfterInFlightCommit);
+        }
+        for row in claimed {
+            match prepare(file, row) {
+                Ok(job) => queue.push_back(job),
+                Err(refused) => {
+                    eprintln!(
+                        "key {:?}: the input line changed since loading; rejected",
+                        refused.0
+                    );
+                    done.push(refused);
                 }
             }
         }
