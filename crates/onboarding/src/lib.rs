@@ -170,6 +170,8 @@ pub use model::{
     Address, BitpandaExtension, BitpandaMode, BtcDirectExtension, EmploymentInfo, IdentityDocument,
     NewUser, TaxResidency, UserUpdate, WealthyhoodExtension,
 };
-pub use provider::{Capabilities, FieldSupport, Operation, Provider, UnknownProvider};
+pub use provider::{
+    Capabilities, FieldSupport, Operation, Provider, UnknownProvider, UnmappedField,
+};
 pub use retry::RetryPolicy;
 pub use secrecy::SecretString;
