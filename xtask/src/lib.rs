@@ -19,6 +19,7 @@
 //! particular nothing here depends on a generated client, so the tool builds while a generated
 //! client does not.
 
+pub mod check_spec;
 pub mod codegen;
 pub mod diff;
 pub mod lint;

@@ -1020,3 +1020,50 @@ fn run_compares_the_work_tree_with_a_revision() {
     let error = xtask::diff::run(root, "no-such-revision").unwrap_err();
     assert_eq!(error.to_string(), "git: `no-such-revision` is not a commit");
 }
+
+#[test]
+fn the_headline_tells_a_wire_break_from_a_rust_api_break() {
+    let change = |axis: Axis, severity: Severity| Change {
+        axis,
+        severity,
+        subject: "POST /users".into(),
+        location: "request body".into(),
+        field: "middleName".into(),
+        message: "new optional field".into(),
+    };
+    let report = |changes: Vec<Vec<Change>>| {
+        let diffs: Vec<SpecDiff> = changes
+            .into_iter()
+            .enumerate()
+            .map(|(index, changes)| SpecDiff {
+                spec: format!("specs/{index}.yaml"),
+                status: SpecStatus::Changed,
+                changes,
+            })
+            .collect();
+        render_report("HEAD", &diffs)
+            .lines()
+            .nth(2)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        report(vec![vec![
+            change(Axis::Source, Breaking),
+            change(Axis::Wire, NonBreaking)
+        ]]),
+        "1 spec changes the Rust API; no wire break."
+    );
+    assert_eq!(
+        report(vec![
+            vec![change(Axis::Wire, Breaking)],
+            vec![change(Axis::Source, Breaking)],
+            vec![change(Axis::Source, Breaking)],
+        ]),
+        "1 spec breaks the wire; 2 specs change the Rust API."
+    );
+    assert_eq!(
+        report(vec![vec![change(Axis::Wire, NonBreaking)]]),
+        "No breaking change."
+    );
+}

@@ -4,6 +4,7 @@
 mod accounting;
 mod architecture;
 mod bodies;
+mod check_spec;
 mod codegen;
 mod diff;
 mod fidelity;
