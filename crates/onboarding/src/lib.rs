@@ -157,6 +157,9 @@ mod spec;
 mod transport;
 
 pub use builder::ClientBuilder;
+/// The calendar date of [`NewUser::date_of_birth`] and [`UserUpdate::date_of_birth`]
+/// (re-exported from `chrono`, so a service needs no `chrono` dependency of its own).
+pub use chrono::NaiveDate;
 pub use client::{
     BitpandaClient, BtcDirectClient, CreatedUser, InvalidIdentifier, OnboardingClient, PartnerAuth,
     PartnerCredential, UpdatedUser, UserContext, WealthyhoodClient,
