@@ -348,6 +348,18 @@ fn capabilities_serialise_for_a_service_to_query() {
         "provider": "nationality",
         "required": false
     })));
+    assert_eq!(value["unmapped"], json!([]));
+    let btcdirect = serde_json::to_value(Provider::BtcDirect.capabilities()).unwrap();
+    assert!(
+        btcdirect["unmapped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|field| {
+                field["provider"] == "refreshToken"
+                    && field["reason"].as_str().is_some_and(|r| !r.is_empty())
+            })
+    );
     let required: Vec<&str> = Provider::BtcDirect
         .capabilities()
         .required_fields()

@@ -490,6 +490,31 @@ fn body(request: &Request) -> Value {
     serde_json::from_slice(&request.body).expect("JSON body")
 }
 
+#[tokio::test]
+async fn a_btcdirect_base_url_without_a_login_route_names_the_url() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let context = UserContext::identifier(IDENTIFIER).unwrap();
+    let error = btcdirect(&server)
+        .update_user(&update(), &context)
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    let expected = format!(
+        "no token endpoint at {}/api/v1/authenticate (check the issuer or token URL)",
+        server.uri()
+    );
+    assert!(text.contains(&expected), "{text}");
+    assert!(
+        !text.contains(PASSWORD) && !text.contains("partner-user"),
+        "{text}"
+    );
+    assert!(requests_to(&server, "/api/v2/user").await.is_empty());
+}
+
 #[tokio::test(start_paused = true)]
 async fn btcdirect_logs_in_then_refreshes_with_the_refresh_token() {
     let refresh = Arc::new(|_: &Request| {
