@@ -15,11 +15,15 @@
 //! and the generated clients (the source axis); [`upstream`] (`cargo xtask upstream`) reads the
 //! providers' published docs into facts and compares them with a recorded snapshot and the specs.
 //!
+//! [`check_spec`] (`cargo xtask check-spec [NAME]`) chains lint, codegen `--check`, the change
+//! report and the spec tests for the maintainer's loop.
+//!
 //! The only workspace crates this one depends on are the leaves `spec-support` (reading specs,
 //! their examples and OpenAPI 3.0 validation) and `spec-diff`, which depend on none: in
 //! particular nothing here depends on a generated client, so the tool builds while a generated
 //! client does not.
 
+pub mod check_spec;
 pub mod codegen;
 pub mod diff;
 pub mod holders;

@@ -31,6 +31,11 @@ commands:
                     --fail-on-drift
   upstream record NAME [--from FILE] [--reader openapi|page-text] [--url URL]
                     write what the docs state today to specs/upstream/NAME.facts.json
+  check-spec [NAME] everything a spec edit must pass, in order, stopping at the first failure:
+                    lint, codegen --check, the change report against HEAD (printed; read it),
+                    then the tests a spec edit affects (surfaces, bodies, fidelity, spec
+                    examples and gaps, request-field accounting, capabilities); with NAME, the
+                    lint and the report are those of specs/NAME.yaml only
   surface NAME      print the public surface of crates/NAME-client (what the snapshot shows)
   help              show this message
 
@@ -52,7 +57,9 @@ fn main() -> ExitCode {
         }
     };
     match args.as_slice() {
-        ["lint"] => run_lint(&root),
+        ["lint"] => run_lint(&root, None),
+        ["check-spec"] => check_spec(&root, None),
+        ["check-spec", name] if !name.starts_with('-') => check_spec(&root, Some(name)),
         ["codegen"] => run_codegen(&root, Mode::Write),
         ["codegen", "--check"] => run_codegen(&root, Mode::Check),
         ["surface", provider] => print_surface(&root, provider),
@@ -70,7 +77,58 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_lint(root: &Path) -> ExitCode {
+/// `check-spec [NAME]`: lint, codegen --check, the change report, the spec tests; a line after
+/// each failure says what to do.
+fn check_spec(root: &Path, name: Option<&str>) -> ExitCode {
+    let spec = name.map(|name| format!("specs/{name}.yaml"));
+    if let Some(spec) = &spec
+        && !root.join(spec).is_file()
+    {
+        eprintln!("error: no {spec}");
+        return ExitCode::from(2);
+    }
+    println!("== 1/4 lint");
+    if run_lint(root, spec.as_deref()) != ExitCode::SUCCESS {
+        eprintln!("check-spec: fix the spec where each line points, then run it again");
+        return ExitCode::FAILURE;
+    }
+    println!("\n== 2/4 codegen --check");
+    if run_codegen(root, Mode::Check) != ExitCode::SUCCESS {
+        eprintln!(
+            "check-spec: run `cargo xtask codegen`, then run check-spec again (the diff above is what changes)"
+        );
+        return ExitCode::FAILURE;
+    }
+    println!("\n== 3/4 change report against HEAD");
+    match xtask::diff::run(root, "HEAD") {
+        Ok(mut diffs) => {
+            if let Some(spec) = &spec {
+                diffs.retain(|diff| &diff.spec == spec);
+            }
+            print!("{}", xtask::diff::render_report("HEAD", &diffs));
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("\n== 4/4 the tests a spec edit affects");
+    if let Err(command) = xtask::check_spec::run_tests(root) {
+        eprintln!(
+            "check-spec: `{command}` failed. A surface or body snapshot: review it and accept it \
+             (`cargo insta review`, or INSTA_UPDATE=always with the same command). An \
+             unaccounted request field: map it in crates/onboarding/src/mapping/ and list it in \
+             the provider's FieldSupport table, or list it as unmapped with a reason \
+             (crates/onboarding/src/provider.rs)."
+        );
+        return ExitCode::FAILURE;
+    }
+    println!("\ncheck-spec: ok");
+    ExitCode::SUCCESS
+}
+
+/// `lint`: every spec's problems, one line each; with `only`, the lines of that spec alone.
+fn run_lint(root: &Path, only: Option<&str>) -> ExitCode {
     let reports = match xtask::lint::run(root) {
         Ok(reports) => reports,
         Err(error) => {
@@ -79,7 +137,10 @@ fn run_lint(root: &Path) -> ExitCode {
         }
     };
     let mut problems = 0;
-    for report in &reports {
+    for report in reports
+        .iter()
+        .filter(|r| only.is_none_or(|spec| r.target.spec_display() == spec))
+    {
         if report.problems.is_empty() {
             println!("ok  {}", report.target.spec_display());
         }

@@ -3,8 +3,8 @@
 //! The generated file is thousands of lines; a spec change should show in review as a line or
 //! two. This reads the generated code back with `syn` and lists, sorted by name:
 //! each operation (method, path, parameters, success and error types) and each type (struct
-//! fields with their JSON name, Rust type and required-ness; enum values; the checks a
-//! constrained string makes).
+//! fields with their JSON name, Rust type, required-ness and whether they are `x-sensitive`; enum
+//! values; the checks a constrained string makes).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -57,6 +57,8 @@ pub enum Shape {
         inner: Vec<String>,
         /// The checks its `FromStr`/`TryFrom` impls make (lengths, patterns).
         checks: Vec<String>,
+        /// Whether its value is `x-sensitive` (the generated `Debug` prints `***`).
+        sensitive: bool,
     },
     /// An enum.
     Enum {
@@ -82,6 +84,8 @@ pub struct Field {
     pub ty: String,
     /// Whether it may be absent in JSON (`Option` or `#[serde(default)]`).
     pub optional: bool,
+    /// Whether the spec marks it `x-sensitive`: the generated `Debug` prints `***` for it.
+    pub sensitive: bool,
 }
 
 /// One variant of a generated enum.
@@ -159,11 +163,17 @@ fn describe_type(out: &mut String, name: &str, shape: &Shape) {
                 } else {
                     "required"
                 };
-                let _ = writeln!(out, "  {}: {} ({need})", field.json, field.ty);
+                let sensitive = if field.sensitive { ", sensitive" } else { "" };
+                let _ = writeln!(out, "  {}: {} ({need}{sensitive})", field.json, field.ty);
             }
         }
-        Shape::Newtype { inner, checks } => {
-            let _ = writeln!(out, "newtype {name}({})", inner.join(", "));
+        Shape::Newtype {
+            inner,
+            checks,
+            sensitive,
+        } => {
+            let sensitive = if *sensitive { " (sensitive)" } else { "" };
+            let _ = writeln!(out, "newtype {name}({}){sensitive}", inner.join(", "));
             for check in checks {
                 let _ = writeln!(out, "  check: {check}");
             }
@@ -413,8 +423,49 @@ fn read_traits(items: &[Item]) -> BTreeMap<String, BTreeSet<String>> {
     found
 }
 
+/// The fields each type's hand-written `Debug` hides (prints `***` for): by type, the Rust field
+/// names, with `"0"` for a newtype's value. `cargo xtask codegen` writes such a `Debug` for every
+/// type holding an `x-sensitive` field.
+fn redacted_fields(items: &[Item]) -> BTreeMap<String, BTreeSet<String>> {
+    const HIDDEN: &str = ",&::std::format_args!(\"***\"))";
+    const HIDDEN_TUPLE: &str = ".field(&::std::format_args!(\"***\"))";
+    let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in items {
+        let Item::Impl(block) = item else { continue };
+        let Some((trait_path, _)) = &block.trait_ else {
+            continue;
+        };
+        if !tokens(trait_path).ends_with("Debug") {
+            continue;
+        }
+        let text: String = block
+            .to_token_stream()
+            .to_string()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let entry = found.entry(tokens(&block.self_ty)).or_default();
+        if text.contains(HIDDEN_TUPLE) {
+            entry.insert("0".into());
+        }
+        let mut rest = text.as_str();
+        while let Some(end) = rest.find(HIDDEN) {
+            let before = &rest[..end];
+            if let Some(name) = before
+                .strip_suffix('"')
+                .and_then(|b| b.rfind(".field(\"").map(|start| &b[start + 8..]))
+            {
+                entry.insert(name.to_owned());
+            }
+            rest = &rest[end + HIDDEN.len()..];
+        }
+    }
+    found
+}
+
 /// Each type of the generated `types` module, by name.
 fn read_types(items: &[Item]) -> BTreeMap<String, TypeItem> {
+    let redacted = redacted_fields(items);
     let mut constraints = constraint_messages(items);
     let mut traits = read_traits(items);
     let mut found = BTreeMap::new();
@@ -422,14 +473,25 @@ fn read_types(items: &[Item]) -> BTreeMap<String, TypeItem> {
         let (name, shape) = match item {
             Item::Struct(s) => {
                 let name = s.ident.to_string();
+                let hidden = redacted.get(&name);
+                let is_hidden = |field: &str| hidden.is_some_and(|h| h.contains(field));
                 let shape = match &s.fields {
                     Fields::Named(fields) => Shape::Struct {
                         closed: serde_has(&s.attrs, "deny_unknown_fields"),
-                        fields: fields.named.iter().map(read_field).collect(),
+                        fields: fields
+                            .named
+                            .iter()
+                            .map(|field| {
+                                let mut field = read_field(field);
+                                field.sensitive = is_hidden(&field.rust);
+                                field
+                            })
+                            .collect(),
                     },
                     Fields::Unnamed(fields) => Shape::Newtype {
                         inner: fields.unnamed.iter().map(|f| tokens(&f.ty)).collect(),
                         checks: constraints.remove(&name).unwrap_or_default(),
+                        sensitive: is_hidden("0"),
                     },
                     Fields::Unit => Shape::Unit,
                 };
@@ -483,5 +545,6 @@ fn read_field(field: &syn::Field) -> Field {
         rust,
         optional: ty.starts_with("Option<") || serde_has(&field.attrs, "default"),
         ty,
+        sensitive: false,
     }
 }

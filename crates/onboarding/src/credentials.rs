@@ -184,6 +184,12 @@ pub enum TokenError {
         /// The endpoint's own error codes, e.g. OAuth's `invalid_client` or BTC Direct's `ER800`.
         codes: Vec<String>,
     },
+    /// Nothing answers at the token URL (a 404): the issuer or token URL is wrong, not the
+    /// credentials.
+    NotFound {
+        /// The token URL, without its query string, fragment or user info.
+        url: String,
+    },
     /// The token endpoint failed (5xx, 429) or answered off-spec (an undecodable body, a token
     /// that cannot be sent as a header, a token type other than bearer, a redirect).
     Unusable {
@@ -203,6 +209,10 @@ impl fmt::Display for TokenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Unreachable { detail } => write!(f, "token endpoint unreachable: {detail}"),
+            Self::NotFound { url } => write!(
+                f,
+                "no token endpoint at {url} (check the issuer or token URL)"
+            ),
             Self::Refused { status, codes } if codes.is_empty() => {
                 write!(f, "token endpoint refused the credentials ({status})")
             }

@@ -159,6 +159,9 @@ mod spec;
 mod transport;
 
 pub use builder::ClientBuilder;
+/// The calendar date of [`NewUser::date_of_birth`] and [`UserUpdate::date_of_birth`]
+/// (re-exported from `chrono`, so a service needs no `chrono` dependency of its own).
+pub use chrono::NaiveDate;
 pub use client::{
     BitpandaClient, BtcDirectClient, CreatedUser, InvalidIdentifier, OnboardingClient, PartnerAuth,
     PartnerCredential, UpdatedUser, UserContext, WealthyhoodClient,
@@ -172,6 +175,8 @@ pub use model::{
     Address, BitpandaExtension, BitpandaMode, BtcDirectExtension, EmploymentInfo, IdentityDocument,
     NewUser, TaxResidency, UserUpdate, WealthyhoodExtension,
 };
-pub use provider::{Capabilities, FieldSupport, Operation, Provider, UnknownProvider};
+pub use provider::{
+    Capabilities, FieldSupport, Operation, Provider, UnknownProvider, UnmappedField,
+};
 pub use retry::RetryPolicy;
 pub use secrecy::SecretString;

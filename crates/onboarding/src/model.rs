@@ -32,9 +32,33 @@ use btcdirect_client::types::{DocumentSide, DocumentType};
 
 /// A user to create with a provider that creates users: Bitpanda or Wealthyhood.
 ///
-/// What each provider needs from it, and where each field goes, is described on
-/// [`crate::mapping::bitpanda_request`] and [`crate::mapping::wealthyhood_request`], and is
-/// available as data from [`crate::Provider::capabilities`].
+/// Required fields:
+///
+/// - **Bitpanda** (Investment as a Service): `email`, `phone`, `given_names`, `family_name`,
+///   `language`, `citizenship`, `bitpanda.terms`, `bitpanda.aml`, `bitpanda.verification`;
+///   in Bring Your Own License mode only `external_id`.
+/// - **Wealthyhood**: `email`, `given_names`, `family_name`, `date_of_birth`,
+///   `country_of_residence` (and the parts of `address`, `tax_residency` and
+///   `wealthyhood.employment_info` when those are given).
+///
+/// Where each field goes is described on [`crate::mapping::bitpanda_request`] and
+/// [`crate::mapping::wealthyhood_request`], and is available as data from
+/// [`crate::Provider::capabilities`]. `date_of_birth` is a [`NaiveDate`], re-exported as
+/// `onboarding::NaiveDate` so a service needs no `chrono` dependency:
+///
+/// ```
+/// use onboarding::{NaiveDate, NewUser};
+///
+/// let user = NewUser {
+///     email: "jane.doe@example.com".into(),
+///     given_names: vec!["Jane".into()],
+///     family_name: "Doe".into(),
+///     date_of_birth: NaiveDate::from_ymd_opt(1990, 5, 15),
+///     country_of_residence: Some("GR".into()),
+///     ..NewUser::default()
+/// };
+/// assert!(onboarding::mapping::wealthyhood_request(&user).is_ok());
+/// ```
 #[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {

@@ -58,10 +58,23 @@ pub struct FieldSupport {
     pub required: bool,
 }
 
-/// What a provider supports: its operations and the neutral fields it takes.
+/// A field of a provider's request that no neutral field reaches, and why: the facade never sends
+/// it, or fills it itself (BTC Direct's login, from the credentials).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct UnmappedField {
+    /// Path of the field in the provider's body, e.g. `address.line2`.
+    pub provider: &'static str,
+    /// Why no neutral field reaches it.
+    pub reason: &'static str,
+}
+
+/// What a provider supports: its operations, the neutral fields it takes, and the request fields
+/// it deliberately leaves out.
 ///
 /// A neutral field that is not listed is not sent to that provider (for example Wealthyhood has
-/// no phone field).
+/// no phone field). Together, [`fields`](Self::fields) and [`unmapped`](Self::unmapped) account
+/// for every field of the provider's generated request type: a workspace test
+/// (`tests/tests/it/accounting.rs`) walks the generated types and fails on a field in neither.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Capabilities {
     /// The provider.
@@ -70,6 +83,8 @@ pub struct Capabilities {
     pub operations: &'static [Operation],
     /// Every neutral field the provider takes, and where it goes.
     pub fields: &'static [FieldSupport],
+    /// The provider's request fields no neutral field reaches, each with its reason.
+    pub unmapped: &'static [UnmappedField],
 }
 
 impl Capabilities {
@@ -92,6 +107,28 @@ const fn field(neutral: &'static str, provider: &'static str, required: bool) ->
         required,
     }
 }
+
+/// The request fields of the generated types the facade does not send. A field listed in
+/// [`FieldSupport::provider`] as a whole object (Bitpanda's `verification`) covers its sub-fields:
+/// they are sent as given.
+const BITPANDA_UNMAPPED: &[UnmappedField] = &[];
+
+const WEALTHYHOOD_UNMAPPED: &[UnmappedField] = &[];
+
+const BTCDIRECT_UNMAPPED: &[UnmappedField] = &[
+    UnmappedField {
+        provider: "username",
+        reason: "a partner credential: `BtcDirectLogin` sends it to `/api/v1/authenticate`",
+    },
+    UnmappedField {
+        provider: "password",
+        reason: "a partner credential: `BtcDirectLogin` sends it to `/api/v1/authenticate`",
+    },
+    UnmappedField {
+        provider: "refreshToken",
+        reason: "the token cache sends it to `/api/v1/refresh`, never from user data",
+    },
+];
 
 const BITPANDA_FIELDS: &[FieldSupport] = &[
     field("email", "email", true),
@@ -210,16 +247,19 @@ impl Provider {
                 provider: self,
                 operations: &[Operation::CreateUser],
                 fields: BITPANDA_FIELDS,
+                unmapped: BITPANDA_UNMAPPED,
             },
             Self::Wealthyhood => Capabilities {
                 provider: self,
                 operations: &[Operation::CreateUser],
                 fields: WEALTHYHOOD_FIELDS,
+                unmapped: WEALTHYHOOD_UNMAPPED,
             },
             Self::BtcDirect => Capabilities {
                 provider: self,
                 operations: &[Operation::UpdateUser],
                 fields: BTCDIRECT_FIELDS,
+                unmapped: BTCDIRECT_UNMAPPED,
             },
         }
     }

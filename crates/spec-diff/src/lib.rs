@@ -45,14 +45,16 @@
 //! such as `date-time` or `uuid` removed, `additionalProperties` widened from `false` or a schema,
 //! now nullable on a field the old client requires, `writeOnly` added to a required field); a new
 //! response field where the old type rejected unknown fields; a new success status (the old client
-//! returns `Error::UnexpectedResponse` for it); a response body removed or given another media
+//! returns `Error::UnexpectedResponse` for it); an `x-required-when` rule added, or changed to
+//! require the field in more cases (a request tightening); a response body removed or given another media
 //! type; a security requirement removed or added where none was needed; a security scheme the
 //! operation uses changed (type, scheme, header name, …).
 //!
 //! Non-breaking: the mirror images — an operation added or its `operationId` changed (the same
 //! request; the renamed method is a source break); an optional parameter or request body added;
-//! a parameter or body made optional; a new optional request field, or one made optional or
-//! nullable; a widened request value; a narrowed response value; an optional response field
+//! a parameter or body made optional; a new optional request field (one the old schema did not accept, or accepted and still
+//! checks nothing on), or one made optional or nullable; an `x-required-when` rule removed or
+//! narrowed; a widened request value; a narrowed response value; an optional response field
 //! removed (decoded as `None`) or made nullable (the old `Option<T>` already decodes `null`); a
 //! new response field; a response status removed or a documented error status added; a response
 //! body added (the old client ignores it); a widened response value the generated client does not
@@ -60,10 +62,22 @@
 //! duplicates —, an unchecked format such as `email`); a security requirement added as another
 //! alternative.
 //!
+//! To review: a request field the old schema accepted with no rule — an object without
+//! `additionalProperties: false` not listing it, or a property schema with no keyword (`{}`) —
+//! that now has checks (a pattern, a format, a length, an enum, …): only the server knows
+//! whether values sent before still pass; an `x-required-when` rule changed both ways.
+//!
+//! A range status (`2XX`) replacing the codes it covers (`201`, `202`) is one non-breaking
+//! change (the same answers, documented as a range), and each old code's body is compared with
+//! the range's. A new field is shown with its type, its checks (format, length, bounds, item
+//! counts, pattern, enum) and whether it is `x-sensitive`.
+//!
 //! A changed pattern is judged by regular-language containment (see `pattern`): non-breaking only
 //! when proven, breaking with a witness string when disproven, to review otherwise.
 //!
-//! Descriptions, examples, summaries and `x-` extensions are not compared.
+//! Descriptions, examples, summaries and `x-` extensions are not compared, except
+//! `x-required-when` (a rule the workspace's validators enforce) and `x-sensitive` (shown on a
+//! new field).
 
 pub mod change;
 pub mod operation;

@@ -11,12 +11,14 @@
 //! the generated Rust code is judged separately, from the code itself (in xtask's `diff::source`).
 
 mod keywords;
+mod required_when;
+mod summary;
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::change::Severity::{self, Breaking, NonBreaking};
+use crate::change::Severity::{self, Breaking, NonBreaking, Review};
 
 /// Which way a schema travels, which decides whether a narrowing is breaking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,14 +258,31 @@ impl<'a> SchemaDiff<'a> {
                 };
                 (severity, format!("type changed `{before}` → `{after}`"))
             }
+            // A field the old spec accepted with no rule at all now has one: in a request, some
+            // value sent before may be refused, which only the server can tell.
+            (None, Some(_)) if self.direction == Direction::Request && !self.has_rules(old) => (
+                Review,
+                format!(
+                    "was accepted with no rule, now {}: a request tightening to review",
+                    self.summary_of(new, false).text
+                ),
+            ),
             (None, Some(after)) => (
                 self.narrowed(),
                 format!("type narrowed from any to `{after}`"),
             ),
-            (Some(before), None) => (
-                self.widened(),
-                format!("type widened from `{before}` to any"),
-            ),
+            (Some(before), None) => {
+                let dropped = self.checks_of(old);
+                let dropped = if dropped.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (its checks dropped too: {})", dropped.join(", "))
+                };
+                (
+                    self.widened(),
+                    format!("type widened from `{before}` to any{dropped}"),
+                )
+            }
             _ => return true,
         };
         self.push(severity, field, message);
@@ -386,23 +405,42 @@ impl<'a> SchemaDiff<'a> {
         }
         // A response type generated from `additionalProperties: false` rejects unknown fields.
         let closed_before = old.get("additionalProperties") == Some(&Value::Bool(false));
-        for name in after.keys().filter(|name| !before.contains_key(*name)) {
+        // Without `additionalProperties: false`, the old schema let any other field through with
+        // no rule at all.
+        let open_before = matches!(
+            old.get("additionalProperties"),
+            None | Some(Value::Bool(true))
+        ) || old
+            .get("additionalProperties")
+            .and_then(Value::as_object)
+            .is_some_and(Map::is_empty);
+        for (name, schema) in after.iter().filter(|(name, _)| !before.contains_key(*name)) {
             let here = join(field, name);
             let kind = if required_after.contains(name.as_str()) {
                 "required"
             } else {
                 "optional"
             };
+            let summary = self.summary(schema);
             let (severity, note) = match (self.direction, kind, closed_before) {
                 (Direction::Response, _, true) => (
                     Breaking,
                     " (the old client was generated to reject unknown fields)",
                 ),
                 (Direction::Request, "required", _) => (Breaking, ""),
+                (Direction::Request, _, _) if open_before && summary.has_checks => (
+                    Review,
+                    " (the old schema accepted this field with no rule; a value sent before may now be refused: a request tightening to review)",
+                ),
                 _ => (NonBreaking, ""),
             };
-            self.push(severity, &here, format!("new {kind} field{note}"));
+            self.push(
+                severity,
+                &here,
+                format!("new {kind} field: {}{note}", summary.text),
+            );
         }
+        self.compare_required_when(old, new, field);
     }
 }
 

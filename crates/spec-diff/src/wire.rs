@@ -92,6 +92,13 @@ pub fn wire_changes(old: &Value, new: &Value) -> Vec<Change> {
     changes
 }
 
+/// The OpenAPI range (`2XX`) a status code (`201`) falls in, if it is a three-digit code.
+fn range_of(status: &str) -> Option<String> {
+    let mut digits = status.chars();
+    let first = digits.next().filter(|c| ('1'..='5').contains(c))?;
+    (status.len() == 3 && status.chars().all(|c| c.is_ascii_digit())).then(|| format!("{first}XX"))
+}
+
 /// Compares one operation's two versions.
 struct OperationDiff<'a, 'c> {
     old: &'a Value,
@@ -307,7 +314,40 @@ impl OperationDiff<'_, '_> {
                 .unwrap_or_else(|| empty.clone())
         };
         let (before, after) = (responses(old), responses(new));
-        for status in before.keys().filter(|s| !after.contains_key(*s)) {
+        // A range (`2XX`) replacing the codes it covers (`201`, `202`) documents the same answers:
+        // one widening, and each old code's body compared with the range's.
+        let folded: Vec<(String, String)> = before
+            .keys()
+            .filter(|s| !after.contains_key(*s))
+            .filter_map(|status| {
+                let range = range_of(status)?;
+                (after.contains_key(&range) && !before.contains_key(&range))
+                    .then(|| (status.clone(), range))
+            })
+            .collect();
+        let ranges: BTreeSet<&String> = folded.iter().map(|(_, range)| range).collect();
+        for range in &ranges {
+            let codes: Vec<String> = folded
+                .iter()
+                .filter(|(_, r)| r == *range)
+                .map(|(code, _)| format!("`{code}`"))
+                .collect();
+            let plural = if codes.len() > 1 { "es" } else { "" };
+            self.push(
+                Severity::NonBreaking,
+                "",
+                "",
+                format!(
+                    "response status{plural} {} widened to the range `{range}` (the same answers, documented as a range)",
+                    codes.join(", ")
+                ),
+            );
+        }
+        let is_folded = |status: &String| folded.iter().any(|(code, _)| code == status);
+        for status in before
+            .keys()
+            .filter(|s| !after.contains_key(*s) && !is_folded(s))
+        {
             self.push(
                 Severity::NonBreaking,
                 "",
@@ -317,7 +357,10 @@ impl OperationDiff<'_, '_> {
                 ),
             );
         }
-        for status in after.keys().filter(|s| !before.contains_key(*s)) {
+        for status in after
+            .keys()
+            .filter(|s| !before.contains_key(*s) && !ranges.contains(s))
+        {
             let (severity, note) = if status.starts_with('2') {
                 (
                     Severity::Breaking,
@@ -339,7 +382,14 @@ impl OperationDiff<'_, '_> {
         // (severity, field, message) → statuses, in first-seen order.
         let mut grouped: Vec<(Finding, Vec<String>)> = Vec::new();
         for (status, response) in &before {
-            let Some(other) = after.get(status) else {
+            let folded_into = folded
+                .iter()
+                .find(|(code, _)| code == status)
+                .map(|(_, range)| range);
+            let Some(other) = after
+                .get(status)
+                .or_else(|| folded_into.and_then(|r| after.get(r)))
+            else {
                 continue;
             };
             let mut scratch = Vec::new();

@@ -1020,3 +1020,298 @@ fn run_compares_the_work_tree_with_a_revision() {
     let error = xtask::diff::run(root, "no-such-revision").unwrap_err();
     assert_eq!(error.to_string(), "git: `no-such-revision` is not a commit");
 }
+
+#[test]
+fn the_headline_tells_a_wire_break_from_a_rust_api_break() {
+    let change = |axis: Axis, severity: Severity| Change {
+        axis,
+        severity,
+        subject: "POST /users".into(),
+        location: "request body".into(),
+        field: "middleName".into(),
+        message: "new optional field".into(),
+    };
+    let report = |changes: Vec<Vec<Change>>| {
+        let diffs: Vec<SpecDiff> = changes
+            .into_iter()
+            .enumerate()
+            .map(|(index, changes)| SpecDiff {
+                spec: format!("specs/{index}.yaml"),
+                status: SpecStatus::Changed,
+                changes,
+            })
+            .collect();
+        render_report("HEAD", &diffs)
+            .lines()
+            .nth(2)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        report(vec![vec![
+            change(Axis::Source, Breaking),
+            change(Axis::Wire, NonBreaking)
+        ]]),
+        "1 spec changes the Rust API; no wire break."
+    );
+    assert_eq!(
+        report(vec![
+            vec![change(Axis::Wire, Breaking)],
+            vec![change(Axis::Source, Breaking)],
+            vec![change(Axis::Source, Breaking)],
+        ]),
+        "1 spec breaks the wire; 2 specs change the Rust API."
+    );
+    assert_eq!(
+        report(vec![vec![change(Axis::Wire, NonBreaking)]]),
+        "No breaking change."
+    );
+}
+
+#[test]
+fn a_success_range_replacing_its_codes_is_one_widening() {
+    let (markdown, classified) = report(|d| {
+        let responses = at(d, "/paths/~1users/post/responses");
+        let created = responses.remove("201").expect("the fixture has 201");
+        let mut accepted = created.clone();
+        accepted["description"] = json!("Accepted");
+        responses.insert("202".into(), accepted);
+        responses.insert("2XX".into(), created);
+        responses.remove("202");
+    });
+    let wire_lines: Vec<&Classified> = classified
+        .iter()
+        .filter(|(axis, _, _)| *axis == Axis::Wire)
+        .collect();
+    assert_eq!(wire_lines.len(), 1, "{classified:#?}");
+    assert_eq!(wire_lines[0].1, NonBreaking, "{classified:#?}");
+    assert!(
+        wire_lines[0]
+            .2
+            .contains("response status `201` widened to the range `2XX`"),
+        "{classified:#?}"
+    );
+    insta::assert_snapshot!(markdown);
+
+    // Two codes folded into one range: still one line, and a body change under the range is
+    // compared against each old code's body.
+    let old = {
+        let mut d = base();
+        let responses = at(&mut d, "/paths/~1users/post/responses");
+        let created = responses["201"].clone();
+        responses.insert("202".into(), created);
+        d
+    };
+    let mut new = old.clone();
+    let responses = at(&mut new, "/paths/~1users/post/responses");
+    let mut range = responses.remove("201").unwrap();
+    responses.remove("202");
+    range["content"]["application/json"]["schema"] = json!({"type": "string"});
+    responses.insert("2XX".into(), range);
+    let classified = classify(&wire_changes(&old, &new));
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            (
+                "response statuses `201`, `202` widened to the range `2XX`",
+                NonBreaking,
+            ),
+            (
+                "responses 201, 202: type changed `object` → `string`",
+                Breaking,
+            ),
+        ],
+    );
+    assert!(
+        classified
+            .iter()
+            .all(|(_, _, line)| !line.contains("added")),
+        "{classified:#?}"
+    );
+}
+
+#[test]
+fn a_request_field_accepted_with_no_rule_that_gains_rules_is_to_review() {
+    // The field was not listed, and the object let any other field through (Bitpanda's BYOL
+    // fields before they were typed).
+    let (markdown, classified) = report(|d| {
+        at(d, NEW_USER)["properties"]["phone"] = json!({
+            "type": "string",
+            "pattern": "^\\+[1-9][0-9]{1,14}$",
+            "x-sensitive": true,
+        });
+    });
+    assert_eq!(wire(&classified), [Review], "{classified:#?}");
+    insta::assert_snapshot!(markdown);
+
+    // Listed as `{}` (any value), now typed and constrained.
+    let old = {
+        let mut d = base();
+        at(&mut d, NEW_USER)["properties"]["phone"] = json!({"description": "Any value."});
+        d
+    };
+    let mut new = old.clone();
+    at(&mut new, NEW_USER)["properties"]["phone"] = json!({"type": "string", "maxLength": 15});
+    let classified = classify(&wire_changes(&old, &new));
+    expect(
+        &classified,
+        Axis::Wire,
+        &[(
+            "`phone`: was accepted with no rule, now `string`, length ≤ 15; not sensitive: a request tightening to review",
+            Review,
+        )],
+    );
+
+    // A closed object did not accept the field before: a new optional field, not a tightening.
+    let old = {
+        let mut d = base();
+        at(&mut d, NEW_USER).insert("additionalProperties".into(), json!(false));
+        d
+    };
+    let mut new = old.clone();
+    at(&mut new, NEW_USER)["properties"]["phone"] = json!({"type": "string", "maxLength": 15});
+    let classified = classify(&wire_changes(&old, &new));
+    expect(
+        &classified,
+        Axis::Wire,
+        &[(
+            "`phone`: new optional field: `string`, length ≤ 15; not sensitive",
+            NonBreaking,
+        )],
+    );
+}
+
+#[test]
+fn a_new_field_shows_its_type_checks_and_sensitivity() {
+    let (_, classified) = report(|d| {
+        at(d, NEW_USER)["properties"]["middleName"] = json!({
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 100,
+            "x-sensitive": true,
+        });
+        at(d, NEW_USER)["required"] = json!(["email", "name", "middleName"]);
+        at(d, "/components/schemas/User")["properties"]["tier"] = json!({
+            "$ref": "#/components/schemas/Language",
+        });
+    });
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            (
+                "request body `middleName`: new required field: `string`, length 1..100; sensitive",
+                Breaking,
+            ),
+            (
+                "response 201 `tier`: new optional field: `string`, enum `en`, `el`; not sensitive",
+                NonBreaking,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn dropping_a_response_format_is_reported() {
+    // A checked format (the old client decodes a `chrono` type) and an unchecked one (`email`).
+    let old = {
+        let mut d = base();
+        at(&mut d, "/components/schemas/User/properties/nickname")
+            .insert("format".into(), json!("date-time"));
+        at(&mut d, "/components/schemas/User/properties/email")
+            .insert("format".into(), json!("email"));
+        d
+    };
+    let mut new = old.clone();
+    at(&mut new, "/components/schemas/User/properties/nickname").remove("format");
+    at(&mut new, "/components/schemas/User/properties/email").remove("format");
+    let classified = classify(&wire_changes(&old, &new));
+    expect(
+        &classified,
+        Axis::Wire,
+        &[
+            (
+                "`POST /users` response 201 `nickname`: format `date-time` removed",
+                Breaking,
+            ),
+            (
+                "`POST /users` response 201 `email`: format `email` removed (the generated client does not check `email`)",
+                NonBreaking,
+            ),
+        ],
+    );
+
+    // The format dropped together with the type: the widening names the dropped checks.
+    let mut untyped = old.clone();
+    at(&mut untyped, "/components/schemas/User/properties")["nickname"] =
+        json!({"description": "Anything."});
+    let classified = classify(&wire_changes(&old, &untyped));
+    expect(
+        &classified,
+        Axis::Wire,
+        &[(
+            "`POST /users` response 201 `nickname`: type widened from `string` to any (its checks dropped too: format `date-time`)",
+            Breaking,
+        )],
+    );
+}
+
+#[test]
+fn an_x_required_when_rule_added_or_changed_is_a_request_tightening() {
+    let rule = |values: Value| json!({"nickname": {"language": values}});
+    let with_rule = |rule: Option<Value>| {
+        let mut d = base();
+        if let Some(rule) = rule {
+            at(&mut d, NEW_USER).insert("x-required-when".into(), rule);
+        }
+        d
+    };
+    let lines = |old: &Value, new: &Value| classify(&wire_changes(old, new));
+
+    let added = lines(&with_rule(None), &with_rule(Some(rule(json!(["en"])))));
+    expect(
+        &added,
+        Axis::Wire,
+        &[(
+            "request body `nickname`: x-required-when added: required when `language` is `en`",
+            Breaking,
+        )],
+    );
+    let widened = lines(
+        &with_rule(Some(rule(json!(["en"])))),
+        &with_rule(Some(rule(json!(["en", "el"])))),
+    );
+    expect(
+        &widened,
+        Axis::Wire,
+        &[(
+            "x-required-when changed: required when `language` is `en` or `el` (was `language` is `en`)",
+            Breaking,
+        )],
+    );
+    let narrowed = lines(
+        &with_rule(Some(rule(json!(["en", "el"])))),
+        &with_rule(Some(rule(json!(["el"])))),
+    );
+    expect(
+        &narrowed,
+        Axis::Wire,
+        &[("x-required-when changed", NonBreaking)],
+    );
+    let removed = lines(&with_rule(Some(rule(json!(["en"])))), &with_rule(None));
+    expect(
+        &removed,
+        Axis::Wire,
+        &[("x-required-when removed", NonBreaking)],
+    );
+    let other_field = lines(
+        &with_rule(Some(rule(json!(["en"])))),
+        &with_rule(Some(json!({"nickname": {"email": ["x@example.com"]}}))),
+    );
+    expect(
+        &other_field,
+        Axis::Wire,
+        &[("x-required-when changed", Review)],
+    );
+}

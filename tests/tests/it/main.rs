@@ -1,8 +1,10 @@
 //! The workspace-level tests, linked as one binary (one module per former test file): codegen
 //! freshness, the spec lint and diff, surface and body snapshots, loopback round trips.
 
+mod accounting;
 mod architecture;
 mod bodies;
+mod check_spec;
 mod codegen;
 mod diff;
 mod fidelity;

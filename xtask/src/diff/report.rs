@@ -89,16 +89,61 @@ impl SpecDiff {
     }
 }
 
+/// The verdict line: how many specs break the wire (requests refused, answers no longer decoded)
+/// and how many change the Rust API (code that compiled may not), told apart.
+fn headline(wire: usize, source: usize) -> String {
+    let specs = |n: usize| {
+        if n == 1 {
+            "1 spec".to_owned()
+        } else {
+            format!("{n} specs")
+        }
+    };
+    let verb = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            one.to_owned()
+        } else {
+            many.to_owned()
+        }
+    };
+    match (wire, source) {
+        (0, 0) => "No breaking change.".to_owned(),
+        (0, s) => format!(
+            "{} {} the Rust API; no wire break.",
+            specs(s),
+            verb(s, "changes", "change")
+        ),
+        (w, 0) => format!(
+            "{} {} the wire; no Rust API break.",
+            specs(w),
+            verb(w, "breaks", "break")
+        ),
+        (w, s) => format!(
+            "{} {} the wire; {} {} the Rust API.",
+            specs(w),
+            verb(w, "breaks", "break"),
+            specs(s),
+            verb(s, "changes", "change")
+        ),
+    }
+}
+
 /// The whole report: a title naming the base revision, a verdict line, then one
 /// [`render_markdown`] section per spec (marked "new spec" or "spec removed" when it is).
 pub fn render_report(base: &str, diffs: &[SpecDiff]) -> String {
-    let breaking = diffs.iter().filter(|d| d.has_breaking()).count();
+    let breaks = |axis: Axis| {
+        diffs
+            .iter()
+            .filter(|d| {
+                d.changes
+                    .iter()
+                    .any(|c| c.axis == axis && c.severity == Severity::Breaking)
+            })
+            .count()
+    };
     let review = diffs.iter().filter(|d| d.has_review()).count();
     let mut out = format!("## API changes against `{base}`\n\n");
-    out.push_str(&match breaking {
-        0 => "No breaking change.".to_owned(),
-        n => format!("Breaking changes in {n} spec(s)."),
-    });
+    out.push_str(&headline(breaks(Axis::Wire), breaks(Axis::Source)));
     if review > 0 {
         let _ = write!(out, " Changes to review in {review} spec(s).");
     }

@@ -37,6 +37,14 @@ impl BitpandaClient {
 
     /// Creates `user` with Bitpanda.
     ///
+    /// Required fields (Investment as a Service, the default mode): `email`, `phone` (E.164),
+    /// `given_names`, `family_name`, `language`, `citizenship`, `bitpanda.terms`,
+    /// `bitpanda.aml` and `bitpanda.verification`. In Bring Your Own License mode
+    /// ([`BitpandaMode`](crate::BitpandaMode)) only `external_id` is required. The same list, as
+    /// data: [`Capabilities::required_fields`](crate::Capabilities::required_fields) of
+    /// [`Provider::Bitpanda`](crate::Provider::Bitpanda); the mapping rules are on
+    /// [`mapping::bitpanda_request`](crate::mapping::bitpanda_request).
+    ///
     /// The user is validated first: any violation returns [`OnboardingError::InvalidInput`] with
     /// all of them, and nothing is sent. With an `external_id` the create cannot make a second
     /// user, so an attempt that may have been applied (no answer, 5xx) is retried, and a 409 on

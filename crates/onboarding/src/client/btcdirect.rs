@@ -92,6 +92,12 @@ impl BtcDirectClient {
 
     /// Updates a BTC Direct user, acting for the user identified by `user`.
     ///
+    /// Required fields of the [`UserUpdate`](crate::UserUpdate): `email` and `country`; a
+    /// `date_of_birth`, when given, must make the user 18 or older. The same list, as data:
+    /// [`Capabilities::required_fields`](crate::Capabilities::required_fields) of
+    /// [`Provider::BtcDirect`](crate::Provider::BtcDirect); the mapping rules are on
+    /// [`mapping::btcdirect_request`](crate::mapping::btcdirect_request).
+    ///
     /// The update is validated first: any violation returns [`OnboardingError::InvalidInput`]
     /// with all of them, and nothing is sent. The `PATCH` is idempotent, so an unanswered
     /// attempt, or one answered with a 5xx, is retried.

@@ -37,6 +37,15 @@ impl WealthyhoodClient {
 
     /// Creates `user` with Wealthyhood.
     ///
+    /// Required fields: `email`, `given_names` (1 to 100 characters once joined), `family_name`,
+    /// `date_of_birth` and `country_of_residence`. When given, `address` needs `street`,
+    /// `postal_code`, `city` and `country`; `tax_residency` needs `country`, `tax_id` and
+    /// `proof_type`; `wealthyhood.employment_info` needs `income_range_id`, `employment_status`
+    /// and `sources_of_wealth` (and `industry` for `FullTime`, `PartTime` and `SelfEmployed`).
+    /// The always-required ones, as data: [`Capabilities::required_fields`](crate::Capabilities::required_fields)
+    /// of [`Provider::Wealthyhood`](crate::Provider::Wealthyhood); the mapping rules are on
+    /// [`mapping::wealthyhood_request`](crate::mapping::wealthyhood_request).
+    ///
     /// The user is validated first: any violation returns [`OnboardingError::InvalidInput`] with
     /// all of them, and nothing is sent. An attempt that may have been applied (no answer, 5xx)
     /// is returned at once, advising to reconcile first, never repeated: Wealthyhood's unique

@@ -76,7 +76,20 @@ impl BtcDirectLogin {
             username: self.username.expose_secret().to_owned(),
             password: self.password.expose_secret().to_owned(),
         };
-        let tokens = client.authenticate(&body).await.map_err(token_error);
+        let tokens = client
+            .authenticate(&body)
+            .await
+            .map_err(token_error)
+            .map_err(|error| match error {
+                // Nothing at the login route: the base URL is wrong, not the credentials.
+                TokenError::Refused { status: 404, .. } => TokenError::NotFound {
+                    url: format!(
+                        "{}/api/v1/authenticate",
+                        request.base_url.trim_end_matches('/')
+                    ),
+                },
+                other => other,
+            });
         not_redirected(&observer)?;
         Ok(self.keep(tokens?))
     }

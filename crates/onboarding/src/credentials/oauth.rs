@@ -127,7 +127,30 @@ impl ClientCredentials {
         if status.is_success() {
             return granted(status.as_u16(), &body);
         }
+        if status == reqwest::StatusCode::NOT_FOUND {
+            return Err(TokenError::NotFound {
+                url: shown_url(&self.token_url),
+            });
+        }
         Err(refusal(status.as_u16(), &body))
+    }
+}
+
+/// `url` as an error may show it: without the query string and fragment (where a misconfigured
+/// secret could sit) and without user info.
+fn shown_url(url: &str) -> String {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    let url = &url[..end];
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(authority_end);
+            let host = authority
+                .rsplit_once('@')
+                .map_or(authority, |(_, host)| host);
+            format!("{scheme}://{host}{path}")
+        }
+        None => url.to_owned(),
     }
 }
 
@@ -272,6 +295,11 @@ mod tests {
             }
         );
         assert!(!refused.to_string().contains("secret"));
+        assert_eq!(
+            shown_url("https://user:pw@issuer.example/oauth/token?client_secret=s#x"),
+            "https://issuer.example/oauth/token"
+        );
+        assert_eq!(shown_url("http://127.0.0.1:8/t"), "http://127.0.0.1:8/t");
         assert_eq!(
             refusal(401, b"nope"),
             TokenError::Refused {

@@ -348,10 +348,75 @@ fn capabilities_serialise_for_a_service_to_query() {
         "provider": "nationality",
         "required": false
     })));
+    assert_eq!(value["unmapped"], json!([]));
+    let btcdirect = serde_json::to_value(Provider::BtcDirect.capabilities()).unwrap();
+    assert!(
+        btcdirect["unmapped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|field| {
+                field["provider"] == "refreshToken"
+                    && field["reason"].as_str().is_some_and(|r| !r.is_empty())
+            })
+    );
     let required: Vec<&str> = Provider::BtcDirect
         .capabilities()
         .required_fields()
         .map(|field| field.neutral)
         .collect();
     assert_eq!(required, ["email", "country"]);
+}
+
+/// The doc comment just above `pub async fn NAME` in `src/FILE`.
+fn method_doc(file: &str, name: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join(file);
+    let source = std::fs::read_to_string(&path).unwrap();
+    let at = source
+        .find(&format!("pub async fn {name}("))
+        .unwrap_or_else(|| panic!("{file}: no {name}"));
+    source[..at]
+        .lines()
+        .rev()
+        .skip(1)
+        .take_while(|line| line.trim_start().starts_with("///"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn each_create_and_update_method_lists_its_providers_required_fields() {
+    let methods = [
+        (Provider::Bitpanda, "client/bitpanda.rs", "create_user"),
+        (
+            Provider::Wealthyhood,
+            "client/wealthyhood.rs",
+            "create_user",
+        ),
+        (Provider::BtcDirect, "client/btcdirect.rs", "update_user"),
+    ];
+    let model = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/model.rs"),
+    )
+    .unwrap();
+    let new_user_doc = &model[..model.find("pub struct NewUser").unwrap()];
+    for (provider, file, name) in methods {
+        let doc = method_doc(file, name);
+        assert!(doc.contains("Required fields"), "{file}: {name}\n{doc}");
+        for field in provider.capabilities().required_fields() {
+            let shown = format!("`{}`", field.neutral);
+            assert!(
+                doc.contains(&shown),
+                "{provider}: {name}'s rustdoc does not list the required {shown}"
+            );
+            if provider.supports(Operation::CreateUser) {
+                assert!(
+                    new_user_doc.contains(&shown),
+                    "NewUser's rustdoc does not list {provider}'s required {shown}"
+                );
+            }
+        }
+    }
 }

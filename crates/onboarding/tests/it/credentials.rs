@@ -306,6 +306,41 @@ async fn a_token_endpoint_that_is_down_is_a_typed_error_and_nothing_is_sent() {
 }
 
 #[tokio::test]
+async fn a_token_url_where_nothing_answers_names_the_url_not_the_credentials() {
+    // A wrong Auth0 issuer: the server answers 404 at its `/oauth/token`.
+    let tokens = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("Not Found"))
+        .mount(&tokens)
+        .await;
+    let server = provider("POST", &["token-1"], bitpanda_created(), unauthorized()).await;
+    let issuer = format!("{}/wrong-tenant", tokens.uri());
+    let credentials =
+        ClientCredentials::auth0(&issuer, "https://api.example", "client-1", CLIENT_SECRET);
+    let client = builder(&server).bitpanda(credentials.unwrap()).unwrap();
+    let error = client.create_user(&user()).await.unwrap_err();
+    let expected = format!(
+        "no token endpoint at {}/wrong-tenant/oauth/token (check the issuer or token URL)",
+        tokens.uri()
+    );
+    match &error {
+        OnboardingError::CredentialUnavailable {
+            error: token_error @ TokenError::NotFound { .. },
+            ..
+        } => assert_eq!(token_error.to_string(), expected),
+        other => panic!("expected no token endpoint, got {other:?}"),
+    }
+    let text = error.to_string();
+    assert!(text.contains(&expected), "{text}");
+    assert!(
+        !text.contains(CLIENT_SECRET) && !text.contains("client-1"),
+        "{text}"
+    );
+    assert_eq!(error.retry_advice(), onboarding::RetryAdvice::DoNotRetry);
+    assert!(requests_to(&server, "/v2/users").await.is_empty());
+}
+
+#[tokio::test]
 async fn calls_meeting_a_failing_token_endpoint_share_one_request_and_send_nothing() {
     let tokens = MockServer::start().await;
     Mock::given(method("POST"))
@@ -453,6 +488,31 @@ fn btcdirect(server: &MockServer) -> BtcDirectClient {
 
 fn body(request: &Request) -> Value {
     serde_json::from_slice(&request.body).expect("JSON body")
+}
+
+#[tokio::test]
+async fn a_btcdirect_base_url_without_a_login_route_names_the_url() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    let context = UserContext::identifier(IDENTIFIER).unwrap();
+    let error = btcdirect(&server)
+        .update_user(&update(), &context)
+        .await
+        .unwrap_err();
+    let text = error.to_string();
+    let expected = format!(
+        "no token endpoint at {}/api/v1/authenticate (check the issuer or token URL)",
+        server.uri()
+    );
+    assert!(text.contains(&expected), "{text}");
+    assert!(
+        !text.contains(PASSWORD) && !text.contains("partner-user"),
+        "{text}"
+    );
+    assert!(requests_to(&server, "/api/v2/user").await.is_empty());
 }
 
 #[tokio::test(start_paused = true)]

@@ -57,7 +57,7 @@ fn a_new_required_request_field_breaks_callers() {
     );
     assert_eq!(
         change.to_string(),
-        "`POST /things` request body `age`: new required field"
+        "`POST /things` request body `age`: new required field: `integer`, no checks; not sensitive"
     );
 }
 
