@@ -10,7 +10,7 @@
 //!   schema it refers to);
 //! - every schema-level `example` and every media-type or parameter `example` / `examples` entry
 //!   validates against its schema, read with OpenAPI 3.0 semantics (`nullable`, boolean
-//!   `exclusiveMinimum`; see [`spec_support::schema`]), formats enforced, with the spec's
+//!   `exclusiveMinimum`; see `spec_support::schema`), formats enforced, with the spec's
 //!   `components` reachable for `$ref`s;
 //! - every `x-inferred: true` carries a non-empty `x-inferred-note`;
 //! - every `x-sensitive` is a boolean, and a property whose name suggests personal data carries

@@ -40,7 +40,7 @@ impl SpecTarget {
 
 /// The root of the checkout the tool runs from, looked up at run time (never a path compiled
 /// into the binary, which would name whichever checkout built it): see
-/// [`spec_support::root`].
+/// `spec_support::root`.
 pub fn root() -> Result<PathBuf, String> {
     spec_support::workspace_root()
 }

@@ -14,7 +14,7 @@ pub const USER_AUTHORIZATION_HEADER: &str = "User-Authorization";
 pub const USER_IDENTIFIER_HEADER: &str = "User-Identifier";
 
 /// How the partner authenticates. Exactly one is sent: both at once is BTC Direct error ER803.
-/// Secrets are held in a [`HeaderSecret`] (zeroised on drop, never printed).
+/// Secrets are held in a `client_support::HeaderSecret` (zeroised on drop, never printed).
 #[derive(Clone)]
 pub enum PartnerCredential {
     /// `Authorization: Bearer <token>` (from `POST /api/v1/authenticate`, valid one hour).
@@ -42,7 +42,8 @@ impl PartnerCredential {
     }
 }
 
-/// Which user the call acts for. Held in a [`HeaderSecret`] (zeroised on drop, never printed).
+/// Which user the call acts for. Held in a `client_support::HeaderSecret` (zeroised on drop,
+/// never printed).
 #[derive(Clone)]
 pub enum UserContext {
     /// `User-Authorization: Bearer <user token>`.

@@ -34,7 +34,7 @@ macro_rules! provider_client_hooks {
     ($client:ty, $credentials:ty) => {
         impl $client {
             /// A client for `base_url` authenticating with `credentials`, using
-            /// [`client_support::http_client`] with its 15 s default timeout, and no redirects.
+            /// `client_support::http_client` with its 15 s default timeout, and no redirects.
             pub fn with_credentials(
                 base_url: &str,
                 credentials: $credentials,

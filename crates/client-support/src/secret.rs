@@ -43,7 +43,7 @@ pub fn sensitive_header(
     Ok(value)
 }
 
-/// A secret that is checked to make a valid header value, kept in a [`SecretString`] (zeroised
+/// A secret that is checked to make a valid header value, kept in a `secrecy::SecretString` (zeroised
 /// when dropped, never printed), and turned into a sensitive header value only per request.
 #[derive(Clone)]
 pub struct HeaderSecret {
@@ -53,7 +53,7 @@ pub struct HeaderSecret {
 }
 
 impl HeaderSecret {
-    /// Checks that `prefix` + `secret` makes a valid header value (see [`sensitive_header`]) and
+    /// Checks that `prefix` + `secret` makes a valid header value (see `sensitive_header`) and
     /// keeps the secret; `what` names it in errors.
     pub fn new(
         what: &'static str,

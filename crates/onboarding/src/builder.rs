@@ -78,13 +78,13 @@ impl ClientBuilder {
     ///
     /// What the facade still enforces with a client it did not build:
     /// - **Bounded reads.** Every answer, token endpoints' included, is read through
-    ///   [`client_support::execute_bounded`]: at most 1 MiB, then cut.
+    ///   `client_support::execute_bounded`: at most 1 MiB, then cut.
     /// - **Credentials go to the base URL only.** They are attached per request, to requests for
     ///   the checked `https://` base URL (the token source's own to its token URL), never set as
     ///   default headers on the client.
     /// - **No redirect is taken as an answer**, and no credential reaches another host on one:
     ///   build the client with `redirect(reqwest::redirect::Policy::none())`, as
-    ///   [`client_support::http_client`] does; a redirect answer is then an
+    ///   `client_support::http_client` does; a redirect answer is then an
     ///   [`OnboardingError::UnexpectedResponse`] and nothing is replayed. If the client follows
     ///   redirects anyway, reqwest drops the `Authorization` header (every bearer token: Bitpanda,
     ///   Wealthyhood, BTC Direct partner tokens) when a redirect leaves the host, but it keeps

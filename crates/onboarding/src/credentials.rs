@@ -20,7 +20,7 @@
 //!   [`OnboardingError::CredentialUnavailable`](crate::OnboardingError::CredentialUnavailable)
 //!   carrying a [`TokenError`], and the provider request is never sent.
 //!
-//! Expiry is measured on [`tokio::time::Instant`], so tests drive it with Tokio's paused clock.
+//! Expiry is measured on `tokio::time::Instant`, so tests drive it with Tokio's paused clock.
 //! Each renewal is a tracing event (`access token renewed`: provider, renewal number, lifetime in
 //! seconds; `access token renewal failed`: provider and the [`TokenError`]), never the token.
 //!
