@@ -1,6 +1,10 @@
 //! A fresh PostgreSQL database per test, from `ONBOARDING_TEST_POSTGRES_URL` (set by
 //! `scripts/test-postgres`). Without it the test says loudly what did not run, and fails when
 //! `ONBOARDING_REQUIRE_POSTGRES=1` (as CI sets).
+//!
+//! The `onboard` command's tests use this same file (`#[path]` from
+//! `crates/onboarding-cli/tests/it/main.rs`); the crate name in the banner and in the database
+//! names is the including crate's own.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -15,8 +19,9 @@ pub async fn fresh_database(test: &str) -> Option<String> {
         let banner = format!(
             "\n==================== POSTGRESQL TEST NOT RUN ====================\n\
              {test}: ONBOARDING_TEST_POSTGRES_URL is not set, so this test did not run.\n\
-             Run it with a throw-away cluster:  scripts/test-postgres cargo test -p onboarding-ledger\n\
-             ==================================================================\n"
+             Run it with a throw-away cluster:  scripts/test-postgres cargo test -p {crate_name}\n\
+             ==================================================================\n",
+            crate_name = env!("CARGO_PKG_NAME"),
         );
         if std::env::var("ONBOARDING_REQUIRE_POSTGRES").as_deref() == Ok("1") {
             panic!("{banner}ONBOARDING_REQUIRE_POSTGRES=1: PostgreSQL tests must run");
@@ -28,7 +33,8 @@ pub async fn fresh_database(test: &str) -> Option<String> {
     };
     sqlx::any::install_default_drivers();
     let name = format!(
-        "onboard_ledger_{}_{}_{}",
+        "{}_{}_{}_{}",
+        env!("CARGO_PKG_NAME").replace('-', "_"),
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst),
         test.replace(|c: char| !c.is_ascii_alphanumeric(), "_")

@@ -224,6 +224,7 @@ async fn max_total_counts_from_the_first_attempt_across_a_renewal() {
         .create_user(&user())
         .await
         .expect_err("out of time");
+    // `tokio::time::Instant` on the paused clock: the Tokio time the waits took, not the machine's.
     let elapsed = started.elapsed();
     assert!(
         matches!(error, OnboardingError::RateLimited { attempts: 3, .. }),
