@@ -7,7 +7,9 @@
 //! Data flows one way: `specs/*.yaml` → [`lint`] (which includes [`preflight`]) → [`normalise`]
 //! (what progenitor reads wrongly, rewritten) → progenitor →
 //! [`redact`] (a `Debug` that hides `x-sensitive` fields) → [`holders`] (a `Debug` that hides the
-//! HTTP client and credentials) → prettyplease →
+//! HTTP client and credentials) → [`patterns`] (string patterns checked by a static matcher in
+//! place of `regress`, where it decides them exactly) → [`lengths`] (length checks that count
+//! characters only when the byte length cannot decide) → prettyplease →
 //! `crates/<provider>-client/src/generated.rs`. The one step from a parsed spec to the file's text
 //! is [`render::render`]. The workspace root is found at run time ([`workspace::root`]).
 //!
@@ -23,12 +25,15 @@
 //! particular nothing here depends on a generated client, so the tool builds while a generated
 //! client does not.
 
+pub mod bodies;
 pub mod check_spec;
 pub mod codegen;
 pub mod diff;
 pub mod holders;
+pub mod lengths;
 pub mod lint;
 pub mod normalise;
+pub mod patterns;
 pub mod preflight;
 pub mod redact;
 pub mod render;

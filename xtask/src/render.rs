@@ -1,6 +1,6 @@
 //! Turns one checked spec into the text of its generated Rust file: progenitor (with the
-//! settings below), then the redacting `Debug` of [`redact`], then prettyplease under the
-//! `@generated` header. [`render`] is the whole step; panics inside the generator are caught and
+//! settings below), then the redacting `Debug` of [`redact`] and the static pattern matchers of
+//! [`patterns`], then prettyplease under the `@generated` header. [`render`] is the whole step; panics inside the generator are caught and
 //! reported without touching the process's panic hook (see [`quiet_generator_panics`]).
 
 use std::panic::{self, AssertUnwindSafe};
@@ -9,7 +9,7 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use serde_json::Value;
 
 use crate::sensitive::{self, Shape};
-use crate::{holders, normalise, redact};
+use crate::{holders, lengths, normalise, patterns, redact};
 
 /// The first line of every generated file; `{spec}` is the spec's path, e.g. `specs/bitpanda.yaml`.
 pub fn header(spec: &str) -> String {
@@ -81,8 +81,10 @@ pub fn generate_tokens(document: &openapiv3::OpenAPI) -> Result<proc_macro2::Tok
 
 /// Post-processes generated tokens and formats them deterministically with prettyplease, under
 /// the `@generated` header: every type holding a field of `shapes` marked sensitive gets a
-/// redacting `Debug` ([`redact::apply`]), and every type holding the HTTP client or credentials a
-/// `Debug` that prints neither ([`holders::apply`]).
+/// redacting `Debug` ([`redact::apply`]), every type holding the HTTP client or credentials a
+/// `Debug` that prints neither ([`holders::apply`]), and every `pattern` the static matcher
+/// decides exactly is checked by it instead of `regress` ([`patterns::apply`]), and length checks
+/// count characters only when the byte length cannot decide ([`lengths::apply`]).
 pub fn format_file(
     spec: &str,
     tokens: proc_macro2::TokenStream,
@@ -92,6 +94,8 @@ pub fn format_file(
         .map_err(|e| format!("progenitor produced code that does not parse: {e}"))?;
     redact::apply(&mut file, shapes)?;
     holders::apply(&mut file)?;
+    patterns::apply(&mut file);
+    lengths::apply(&mut file);
     Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }
 

@@ -340,33 +340,27 @@ fn constraint_messages(items: &[Item]) -> BTreeMap<String, Vec<String>> {
     found
 }
 
-/// String literals in `stream` that read as validation messages or regex patterns.
+/// String literals in `stream` that read as validation messages: lengths, and patterns (named by
+/// typify's refusal, `doesn't match pattern "…"`, whichever engine checks them).
 fn collect_messages(stream: proc_macro2::TokenStream, out: &mut Vec<String>) {
-    let mut previous_was_regex_new = false;
     for tree in stream {
         match tree {
-            proc_macro2::TokenTree::Group(group) => {
-                if previous_was_regex_new
-                    && let Some(proc_macro2::TokenTree::Literal(lit)) =
-                        group.stream().into_iter().next()
-                    && let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string())
-                {
-                    out.push(format!("pattern {}", s.value()));
-                }
-                collect_messages(group.stream(), out);
-                previous_was_regex_new = false;
-            }
+            proc_macro2::TokenTree::Group(group) => collect_messages(group.stream(), out),
             proc_macro2::TokenTree::Literal(lit) => {
                 if let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(&lit.to_string()) {
                     let value = s.value();
-                    if value.starts_with("longer than") || value.starts_with("shorter than") {
+                    if let Some(pattern) = value
+                        .strip_prefix("doesn't match pattern \"")
+                        .and_then(|rest| rest.strip_suffix('"'))
+                    {
+                        out.push(format!("pattern {pattern}"));
+                    } else if value.starts_with("longer than") || value.starts_with("shorter than")
+                    {
                         out.push(value);
                     }
                 }
-                previous_was_regex_new = false;
             }
-            proc_macro2::TokenTree::Ident(ident) => previous_was_regex_new = ident == "new",
-            proc_macro2::TokenTree::Punct(_) => {}
+            proc_macro2::TokenTree::Ident(_) | proc_macro2::TokenTree::Punct(_) => {}
         }
     }
 }

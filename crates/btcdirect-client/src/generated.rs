@@ -492,9 +492,14 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^ER[0-9]{3}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[
+                    ::client_support::pattern::Atom::new(false, &[('E', 'E')], 1, 1),
+                    ::client_support::pattern::Atom::new(false, &[('R', 'R')], 1, 1),
+                    ::client_support::pattern::Atom::new(false, &[('0', '9')], 3, 3),
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^ER[0-9]{3}$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -755,9 +760,10 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Z]{2}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -819,9 +825,17 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^<>]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[
+                    ::client_support::pattern::Atom::new(
+                        true,
+                        &[('<', '<'), ('>', '>')],
+                        0,
+                        u32::MAX,
+                    ),
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[^<>]*$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -876,9 +890,10 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Z]{2}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -939,9 +954,17 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^<>]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[
+                    ::client_support::pattern::Atom::new(
+                        true,
+                        &[('<', '<'), ('>', '>')],
+                        0,
+                        u32::MAX,
+                    ),
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[^<>]*$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -1002,9 +1025,17 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[^<>]*$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[
+                    ::client_support::pattern::Atom::new(
+                        true,
+                        &[('<', '<'), ('>', '>')],
+                        0,
+                        u32::MAX,
+                    ),
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[^<>]*$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -1065,9 +1096,18 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^\\+[0-9]+$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[
+                    ::client_support::pattern::Atom::new(false, &[('+', '+')], 1, 1),
+                    ::client_support::pattern::Atom::new(
+                        false,
+                        &[('0', '9')],
+                        1,
+                        u32::MAX,
+                    ),
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^\\+[0-9]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -1123,9 +1163,17 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z]{2}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[
+                    ::client_support::pattern::Atom::new(
+                        false,
+                        &[('A', 'Z'), ('a', 'z')],
+                        2,
+                        2,
+                    ),
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Za-z]{2}$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -1181,9 +1229,17 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Za-z]{2}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[
+                    ::client_support::pattern::Atom::new(
+                        false,
+                        &[('A', 'Z'), ('a', 'z')],
+                        2,
+                        2,
+                    ),
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Za-z]{2}$\"".into());
             }
             Ok(Self(value.to_string()))

@@ -5,12 +5,14 @@
 //! client every provider client uses by default, and [`execute_bounded`], which every client's
 //! `ClientHooks::exec` uses to send a request, read at most [`MAX_RESPONSE_BYTES`] of the answer
 //! and tell an optional [`ResponseObserver`] what status and headers came back (progenitor drops
-//! the status when a body does not decode; the observer keeps it).
+//! the status when a body does not decode; the observer keeps it). The generated types check
+//! their strings' `pattern`s with [`pattern::Pattern`] where the generator could compile them.
 
 mod bearer;
 mod bounded;
 mod hooks;
 mod observer;
+pub mod pattern;
 mod secret;
 
 pub use bearer::BearerCredentials;

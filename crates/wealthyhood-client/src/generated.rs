@@ -50,9 +50,10 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Z]{2}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -164,10 +165,10 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 100usize {
+            if value.len() > 100usize && value.chars().count() > 100usize {
                 return Err("longer than 100 characters".into());
             }
-            if value.chars().count() < 1usize {
+            if value.len() < 4usize && value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
@@ -228,10 +229,10 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 100usize {
+            if value.len() > 100usize && value.chars().count() > 100usize {
                 return Err("longer than 100 characters".into());
             }
-            if value.chars().count() < 1usize {
+            if value.len() < 4usize && value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
             Ok(Self(value.to_string()))
@@ -292,9 +293,10 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Z]{2}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -350,9 +352,10 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Z]{2}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -580,9 +583,10 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Z]{2}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -782,9 +786,17 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[a-f0-9]{24}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[
+                    ::client_support::pattern::Atom::new(
+                        false,
+                        &[('0', '9'), ('a', 'f')],
+                        24,
+                        24,
+                    ),
+                ],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[a-f0-9]{24}$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -845,9 +857,10 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("^[A-Z]{2}$").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+            );
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
             }
             Ok(Self(value.to_string()))

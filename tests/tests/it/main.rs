@@ -11,6 +11,7 @@ mod fidelity;
 mod generator_panics;
 mod lint;
 mod lint_support;
+mod patterns;
 mod redaction;
 mod roundtrip;
 mod snapshot_metadata;
