@@ -19,7 +19,9 @@
 //! The user is the crate's test fixture (`tests/fixtures/user.json`), valid for both Bitpanda and
 //! Wealthyhood. Runs are kept short (1 s warm-up, 3 s measurement; `cargo bench` flags override).
 //! After the run, the ratio facade / raw of every group that ran is printed from criterion's own
-//! estimates. Run with `cargo bench -p onboarding --bench facade`.
+//! estimates, then the same ratios measured in pairs (`support/paired.rs`: both routines timed
+//! in alternating rounds, the median of the rounds' ratios), which a change of the machine's
+//! speed during the run moves far less. Run with `cargo bench -p onboarding --bench facade`.
 
 use std::hint::black_box;
 use std::net::SocketAddr;
@@ -28,9 +30,12 @@ use std::time::{Duration, SystemTime};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion};
 
+#[path = "support/paired.rs"]
+mod paired;
 #[path = "support/ratios.rs"]
 mod ratios;
 use onboarding::{ClientBuilder, FixedToken, NewUser, RetryPolicy, mapping};
+use paired::{PairedRatio, paired, print_paired};
 use ratios::print_ratios;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
@@ -169,7 +174,7 @@ async fn raw_post(
 // ---------------------------------------------------------------------------------------------
 // The benchmarks.
 
-fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
+fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<PairedRatio>) {
     let user = user();
     let mut authorization =
         HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header value");
@@ -198,20 +203,31 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
     assert_eq!(created.id(), Some(runtime.block_on(raw_create()).as_str()));
     let group_name = "create_user_wealthyhood";
     let mut group = criterion.benchmark_group(group_name);
-    bench(&mut group, group_name, "raw_reqwest", || {
-        black_box(runtime.block_on(raw_create()))
-    });
-    bench(&mut group, group_name, "generated_client", || {
-        black_box(runtime.block_on(generated.create_user(&body)).is_ok())
-    });
-    bench(&mut group, group_name, "facade", || {
+    let mut generated_create = || black_box(runtime.block_on(generated.create_user(&body)).is_ok());
+    let mut facade_create = || {
         black_box(
             runtime
                 .block_on(facade.create_user(black_box(&user)))
                 .is_ok(),
         )
+    };
+    bench(&mut group, group_name, "raw_reqwest", || {
+        black_box(runtime.block_on(raw_create()))
     });
+    bench(
+        &mut group,
+        group_name,
+        "generated_client",
+        &mut generated_create,
+    );
+    bench(&mut group, group_name, "facade", &mut facade_create);
     group.finish();
+    pair(
+        pairs,
+        group_name,
+        ("facade", &mut facade_create),
+        ("generated_client", &mut generated_create),
+    );
 
     // Bitpanda.
     let address = start_server(runtime, BITPANDA_CREATED);
@@ -239,48 +255,72 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime) {
     assert_eq!(created.id(), Some(runtime.block_on(raw_create()).as_str()));
     let group_name = "create_user_bitpanda";
     let mut group = criterion.benchmark_group(group_name);
-    bench(&mut group, group_name, "raw_reqwest", || {
-        black_box(runtime.block_on(raw_create()))
-    });
-    bench(&mut group, group_name, "generated_client", || {
-        black_box(runtime.block_on(generated.create_user_v2(&body)).is_ok())
-    });
-    bench(&mut group, group_name, "facade", || {
+    let mut generated_create =
+        || black_box(runtime.block_on(generated.create_user_v2(&body)).is_ok());
+    let mut facade_create = || {
         black_box(
             runtime
                 .block_on(facade.create_user(black_box(&user)))
                 .is_ok(),
         )
+    };
+    bench(&mut group, group_name, "raw_reqwest", || {
+        black_box(runtime.block_on(raw_create()))
     });
+    bench(
+        &mut group,
+        group_name,
+        "generated_client",
+        &mut generated_create,
+    );
+    bench(&mut group, group_name, "facade", &mut facade_create);
     group.finish();
+    pair(
+        pairs,
+        group_name,
+        ("facade", &mut facade_create),
+        ("generated_client", &mut generated_create),
+    );
 }
 
-fn request_body(criterion: &mut Criterion) {
+fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
     let user = user();
 
     let built = mapping::wealthyhood_request(&user).expect("fixture maps");
     let group_name = "body_wealthyhood";
     let mut group = criterion.benchmark_group(group_name);
-    bench(&mut group, group_name, "generated_only", || {
-        serde_json::to_vec(black_box(&built)).expect("serialises")
-    });
-    bench(&mut group, group_name, "facade", || {
+    let mut serialise = || serde_json::to_vec(black_box(&built)).expect("serialises");
+    let mut build_and_serialise = || {
         let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
         serde_json::to_vec(&request).expect("serialises")
-    });
+    };
+    bench(&mut group, group_name, "generated_only", &mut serialise);
+    bench(&mut group, group_name, "facade", &mut build_and_serialise);
     group.finish();
+    pair(
+        pairs,
+        group_name,
+        ("facade", &mut build_and_serialise),
+        ("generated_only", &mut serialise),
+    );
 
     let built = mapping::bitpanda_request(&user).expect("fixture maps");
     let group_name = "body_bitpanda";
     let mut group = criterion.benchmark_group(group_name);
-    bench(&mut group, group_name, "generated_only", || {
-        serde_json::to_vec(black_box(&built)).expect("serialises")
-    });
-    bench(&mut group, group_name, "facade", || {
+    let mut serialise = || serde_json::to_vec(black_box(&built)).expect("serialises");
+    let mut build_and_serialise = || {
         let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
         serde_json::to_vec(&request).expect("serialises")
-    });
+    };
+    bench(&mut group, group_name, "generated_only", &mut serialise);
+    bench(&mut group, group_name, "facade", &mut build_and_serialise);
     group.finish();
+    pair(
+        pairs,
+        group_name,
+        ("facade", &mut build_and_serialise),
+        ("generated_only", &mut serialise),
+    );
 }
 
 /// Runs `routine` as the criterion benchmark `group_name/name`, or, when the environment variable
@@ -310,6 +350,26 @@ fn bench<O>(
     }
 }
 
+/// Rounds of each paired ratio: about 1.3 s per pair.
+const PAIRED_ROUNDS: usize = 31;
+
+/// Adds the paired ratio `numerator / denominator` of `group_name` to `pairs`, in a `cargo bench`
+/// run only (not under `FACADE_BENCH_COUNT`, nor in the single pass of `cargo test --benches`).
+fn pair<A, B>(
+    pairs: &mut Vec<PairedRatio>,
+    group_name: &str,
+    (numerator_name, numerator): (&str, &mut impl FnMut() -> A),
+    (denominator_name, denominator): (&str, &mut impl FnMut() -> B),
+) {
+    if std::env::var_os("FACADE_BENCH_COUNT").is_some()
+        || !std::env::args().any(|arg| arg == "--bench")
+    {
+        return;
+    }
+    let label = format!("{group_name:<24} {numerator_name} / {denominator_name}");
+    pairs.push(paired(label, PAIRED_ROUNDS, numerator, denominator));
+}
+
 fn main() {
     let started = SystemTime::now();
     let mut criterion = Criterion::default()
@@ -320,8 +380,9 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    create_user(&mut criterion, &runtime);
-    request_body(&mut criterion);
+    let mut pairs = Vec::new();
+    create_user(&mut criterion, &runtime, &mut pairs);
+    request_body(&mut criterion, &mut pairs);
     criterion.final_summary();
     print_ratios(
         started,
@@ -336,4 +397,5 @@ fn main() {
             ("body_bitpanda", "facade", "generated_only"),
         ],
     );
+    print_paired(&pairs);
 }
