@@ -387,8 +387,8 @@ async fn work_loop(
         }
         // With nothing else to send, wait for the group being fetched.
         if idle && let Some(joined) = fetching.join_next().await {
-            let fetched = joined
-                .map_err(|e| Failure::Input(format!("fetching rows stopped: {e}")))??;
+            let fetched =
+                joined.map_err(|e| Failure::Input(format!("fetching rows stopped: {e}")))??;
             exhausted = take(fetched, &mut source, &mut queue, &mut done, progress, load);
         }
         let idle = running.is_empty() && queue.is_empty();

@@ -51,7 +51,5 @@ pub use load::{LoadConflict, Loaded, NewRow};
 pub use outcome::{Outcome, Problem};
 pub use provider::Provider;
 pub use state::{State, UnknownState};
-pub use store::{
-    Access, Backend, ClaimKind, Claimed, Ledger, ReportRow, supported_version,
-};
+pub use store::{Access, Backend, ClaimKind, Claimed, Ledger, ReportRow, supported_version};
 pub use url::Location;

@@ -197,8 +197,7 @@ impl Ledger {
                         let owner: Option<String> = found.try_get(3)?;
                         let state: String = found.try_get(4)?;
                         let ours = claim.as_ref().is_some_and(|claim| {
-                            owner.as_deref() == Some(claim.owner)
-                                && state == State::InFlight.name()
+                            owner.as_deref() == Some(claim.owner) && state == State::InFlight.name()
                         });
                         Ok((
                             found.try_get(0)?,

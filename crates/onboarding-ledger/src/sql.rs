@@ -37,7 +37,10 @@ impl Marks {
 
     /// The next `count` placeholders, comma-separated.
     pub(crate) fn list(&mut self, count: usize) -> String {
-        (0..count).map(|_| self.one()).collect::<Vec<_>>().join(", ")
+        (0..count)
+            .map(|_| self.one())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// `count` parenthesised rows of `columns` placeholders each, comma-separated (a `VALUES`
