@@ -27,29 +27,53 @@ impl Marks {
 
     /// The next placeholder.
     pub(crate) fn one(&mut self) -> String {
-        let n = self.next;
-        self.next += 1;
+        let mut out = String::new();
+        self.push(&mut out);
+        out
+    }
+
+    /// Appends the next placeholder to `out`.
+    fn push(&mut self, out: &mut String) {
         match self.backend {
-            Backend::Sqlite => "?".to_owned(),
-            Backend::Postgres => format!("${n}"),
+            Backend::Sqlite => out.push('?'),
+            Backend::Postgres => {
+                out.push('$');
+                out.push_str(&self.next.to_string());
+            }
+        }
+        self.next += 1;
+    }
+
+    /// Appends the next `count` placeholders to `out`, comma-separated.
+    fn push_list(&mut self, out: &mut String, count: usize) {
+        for n in 0..count {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            self.push(out);
         }
     }
 
     /// The next `count` placeholders, comma-separated.
     pub(crate) fn list(&mut self, count: usize) -> String {
-        (0..count)
-            .map(|_| self.one())
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut out = String::with_capacity(count * 4);
+        self.push_list(&mut out, count);
+        out
     }
 
     /// `count` parenthesised rows of `columns` placeholders each, comma-separated (a `VALUES`
     /// list).
     pub(crate) fn rows(&mut self, count: usize, columns: usize) -> String {
-        (0..count)
-            .map(|_| format!("({})", self.list(columns)))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut out = String::with_capacity(count * (columns * 4 + 4));
+        for n in 0..count {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            out.push('(');
+            self.push_list(&mut out, columns);
+            out.push(')');
+        }
+        out
     }
 }
 
