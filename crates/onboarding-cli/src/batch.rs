@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use onboarding_ledger::{
-    Backend, ClaimKind, Claimed, ClientSettings, CreateClient, Credentials, Ledger, LedgerError,
-    NewRow, Outcome, Problem, Provider, State, now_ms, reconcile,
+    Backend, ClaimKind, ClientSettings, CreateClient, Credentials, Ledger, LedgerError, Outcome,
+    Provider, State, now_ms, reconcile,
 };
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
@@ -19,6 +19,7 @@ use crate::exit;
 use crate::hook::{self, Point};
 use crate::input::{self, Decoded, Lines};
 use crate::progress::{Progress, Tally};
+use crate::source::{self, Fetch, Fetched, Fresh, Job, Source};
 
 /// How a batch runs.
 #[derive(Debug, Clone)]
@@ -168,90 +169,24 @@ impl Summary {
     }
 }
 
-/// Loads the file into the ledger unless this very file was loaded in full before.
+/// Loads the file into the ledger unless this very file was loaded in full before
+/// (`--load-only`: the rows wait `pending` for workers to claim them).
 pub async fn load(
     ledger: &Ledger,
     provider: Provider,
     file: &std::path::Path,
 ) -> Result<LoadReport, Failure> {
-    let unreadable = |e: std::io::Error| Failure::Input(format!("{}: {e}", file.display()));
-    let digest = input::digest(file).map_err(unreadable)?;
-    let mut report = LoadReport::default();
-    if ledger.is_loaded(provider, &digest).await? {
-        return Ok(report);
-    }
-    report.loaded = true;
-    let mut lines = Lines::open(file).map_err(unreadable)?;
-    let mut chunk = Vec::with_capacity(1000);
+    let Some(mut fresh) = Fresh::open(ledger, provider, file).await? else {
+        return Ok(LoadReport::default());
+    };
     loop {
-        let next = lines.next_line().map_err(unreadable)?;
-        let end = next.is_none();
-        if let Some(raw) = next {
-            report.lines = raw.number;
-            let length = i64::try_from(raw.bytes.len()).unwrap_or(i64::MAX);
-            let row = match input::decode(&raw.bytes, raw.terminated) {
-                Decoded::Blank => None,
-                Decoded::User { key, user } => Some(NewRow {
-                    key,
-                    line: raw.number,
-                    offset: raw.offset,
-                    length,
-                    fingerprint: Some(user.fingerprint().to_owned()),
-                    has_external_id: provider == Provider::Bitpanda && user.has_external_id(),
-                    rejected: None,
-                }),
-                Decoded::Refused { key, kind, fields } => {
-                    eprintln!(
-                        "line {}: refused ({kind}{}), recorded rejected",
-                        raw.number,
-                        if fields.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", fields {}", fields.join(","))
-                        }
-                    );
-                    Some(NewRow {
-                        key: key.unwrap_or_else(|| input::line_key(raw.number)),
-                        line: raw.number,
-                        offset: raw.offset,
-                        length,
-                        fingerprint: None,
-                        has_external_id: false,
-                        rejected: Some(Problem {
-                            kind: kind.to_owned(),
-                            codes: Vec::new(),
-                            fields,
-                        }),
-                    })
-                }
-            };
-            chunk.extend(row);
-        }
-        if chunk.len() >= 1000 || (end && !chunk.is_empty()) {
-            for conflict in ledger.load(provider, &chunk).await? {
-                if conflict.same_body {
-                    report.repeated += 1;
-                    eprintln!(
-                        "line {}: repeats key {:?} of line {} with the same body; ignored",
-                        conflict.line, conflict.key, conflict.earlier_line
-                    );
-                } else {
-                    report.reused += 1;
-                    eprintln!(
-                        "line {}: key {:?} is already recorded for line {} with another body; \
-                         not sent",
-                        conflict.line, conflict.key, conflict.earlier_line
-                    );
-                }
-            }
-            chunk.clear();
-        }
-        if end {
-            break;
+        let chunk = fresh.read(provider, 1000)?;
+        let conflicts = ledger.load(provider, &chunk.rows).await?;
+        fresh.note(&conflicts);
+        if chunk.end {
+            return fresh.finish(ledger, provider).await;
         }
     }
-    ledger.mark_loaded(provider, &digest, report.lines).await?;
-    Ok(report)
 }
 
 /// A client-side pace: a token bucket of `rate` sends a second that saves up at most a quarter
@@ -288,37 +223,11 @@ impl Pacer {
     }
 }
 
-/// One row ready to send.
-struct Job {
-    claimed: Claimed,
-    user: onboarding_ledger::User,
-}
-
-/// Reads a claimed row's line and checks it is the body that was loaded.
-fn prepare(file: &File, claimed: Claimed) -> Result<Job, (String, Outcome)> {
-    let changed = |claimed: &Claimed| {
-        (
-            claimed.key.clone(),
-            Outcome::Rejected(Problem::kind("input_changed")),
-        )
-    };
-    let Ok(bytes) = input::read_at(file, claimed.offset, claimed.length) else {
-        return Err(changed(&claimed));
-    };
-    match input::decode(&bytes, true) {
-        Decoded::User { key, user }
-            if key == claimed.key && claimed.fingerprint.as_deref() == Some(user.fingerprint()) =>
-        {
-            Ok(Job {
-                claimed,
-                user: *user,
-            })
-        }
-        _ => Err(changed(&claimed)),
-    }
-}
-
 /// Runs the batch to its end (or only loads, with `load_only`).
+///
+/// A file no one loaded yet is loaded as it is sent: each group of lines is read, decoded and
+/// inserted `in_flight` for this worker in one commit, then sent; the rows left over (retries,
+/// or a file loaded before) are claimed from the ledger in groups.
 pub async fn run(options: &Options) -> Result<Summary, Failure> {
     let opening = Instant::now();
     let ledger = Ledger::open(&options.ledger, onboarding_ledger::Access::Write).await?;
@@ -329,15 +238,21 @@ pub async fn run(options: &Options) -> Result<Summary, Failure> {
         (None, false) => return Err(Failure::Configuration("--base-url is required".into())),
     };
     let started = Instant::now();
-    let load = if options.reconcile_only {
-        LoadReport::default()
-    } else {
-        load(&ledger, options.provider, &options.file).await?
-    };
+    let mut load = LoadReport::default();
+    let mut fresh = None;
+    if !options.reconcile_only {
+        match client {
+            None => load = self::load(&ledger, options.provider, &options.file).await?,
+            Some(_) => fresh = Fresh::open(&ledger, options.provider, &options.file).await?,
+        }
+    }
     let loaded = started.elapsed();
     let tally = Arc::new(Tally::default());
     if let Some(client) = client {
-        work(&ledger, &client, options, tally.clone()).await?;
+        let source = fresh.map_or(Source::Ledger, Source::Fresh);
+        if let Some(report) = work(&ledger, &client, options, tally.clone(), source).await? {
+            load = report;
+        }
     }
     if std::env::var_os("ONBOARD_PHASES").is_some() {
         eprintln!(
@@ -366,18 +281,21 @@ pub async fn run(options: &Options) -> Result<Summary, Failure> {
     Ok(summary)
 }
 
-/// Claims, sends and records until nothing is left to claim.
+/// Sends and records until nothing is left to claim; returns what loading found when this
+/// run loaded the file.
 async fn work(
     ledger: &Ledger,
     client: &CreateClient,
     options: &Options,
     tally: Arc<Tally>,
-) -> Result<(), Failure> {
+    source: Source,
+) -> Result<Option<LoadReport>, Failure> {
     let provider = options.provider;
     let file = File::open(&options.file)
         .map_err(|e| Failure::Input(format!("{}: {e}", options.file.display())))?;
     // On SQLite this process holds the ledger alone: every row in flight belongs to a process
-    // that died. On PostgreSQL only rows whose lease ran out.
+    // that died. On PostgreSQL only rows whose lease ran out. (Before this run inserts any row
+    // in flight of its own.)
     let expired = ledger
         .expire_leases(provider, ledger.backend() == Backend::Sqlite)
         .await?;
@@ -406,25 +324,38 @@ async fn work(
             }
         })
     };
-    let result = work_loop(ledger, client, options, &owner, &file, &tally).await;
+    let fetch = Fetch {
+        ledger: ledger.clone(),
+        file: Arc::new(file),
+        provider,
+        owner: owner.clone(),
+        lease: options.lease,
+        group: (options.concurrency * 8).clamp(16, 1000),
+        max_attempts: options.max_attempts,
+    };
+    let mut load = None;
+    let result = work_loop(fetch, client, options, &progress, &tally, source, &mut load).await;
     heartbeat.abort();
     if result.is_ok() {
         ledger.retire(&owner).await?;
     }
     drop(progress);
-    result
+    result.map(|()| load)
 }
 
 async fn work_loop(
-    ledger: &Ledger,
+    fetch: Fetch,
     client: &CreateClient,
     options: &Options,
-    owner: &str,
-    file: &File,
+    progress: &Progress,
     tally: &Arc<Tally>,
+    source: Source,
+    load: &mut Option<LoadReport>,
 ) -> Result<(), Failure> {
+    let ledger = &fetch.ledger;
+    let owner = fetch.owner.as_str();
     let provider = options.provider;
-    let group = (options.concurrency * 8).clamp(16, 1000);
+    let group = fetch.group;
     let pacer = options.rate.map(|rate| Arc::new(Pacer::new(rate)));
     let mut queue: VecDeque<Job> = VecDeque::new();
     let mut running: JoinSet<(String, Outcome)> = JoinSet::new();
@@ -432,46 +363,37 @@ async fn work_loop(
     let mut last_flush = Instant::now();
     let mut writer = Writer { pending: None };
     let reconciles = reconcile::rule(provider, true) == reconcile::Rule::Resend;
-    // The next group's claim runs in the background while the current group is sent, so that
-    // its commit does not stall the senders; its rows are queued only once it has committed.
-    let mut claiming: Option<tokio::task::JoinHandle<Result<Vec<Claimed>, LedgerError>>> = None;
+    // The next group is fetched (and committed in flight) in the background while the current
+    // one is sent, so that its commit does not stall the senders; its rows are queued only
+    // once it has committed.
+    let mut source = Some(source);
+    let mut fetching: JoinSet<Result<Fetched, Failure>> = JoinSet::new();
+    // Whether the last claim found nothing claimable (then the ledger is asked again only
+    // once every request sent has ended).
+    let mut exhausted = options.reconcile_only;
     loop {
-        let mut claimed_none = false;
-        // Claim a whole group when the queue runs below one (not a row each time one
-        // finishes: each claim is a commit).
-        if !options.reconcile_only && claiming.is_none() && queue.len() < group {
-            let ledger = ledger.clone();
-            let owner = owner.to_owned();
-            let lease = options.lease;
-            let max_attempts = options.max_attempts;
-            claiming = Some(tokio::spawn(async move {
-                ledger
-                    .claim(
-                        provider,
-                        &owner,
-                        lease,
-                        group,
-                        ClaimKind::Work { max_attempts },
-                    )
-                    .await
-            }));
+        // Reconciling claims only in doubt rows, each time the previous ones have ended.
+        exhausted |= options.reconcile_only;
+        let idle = running.is_empty() && queue.is_empty();
+        // Fetch a whole group when the queue runs below one (not a row each time one
+        // finishes: each group is a commit).
+        if !options.reconcile_only
+            && fetching.is_empty()
+            && queue.len() < group
+            && (!exhausted || idle)
+            && let Some(source) = source.take()
+        {
+            fetching.spawn(fetch.clone().next(source));
         }
-        // Take the claim's rows when it has committed, or wait for it when nothing else is
-        // left to send.
-        let ready = claiming
-            .as_ref()
-            .is_some_and(|handle| handle.is_finished() || queue.len() < options.concurrency);
-        let mut claimed = Vec::new();
-        if ready && let Some(handle) = claiming.take() {
-            claimed = handle
-                .await
-                .map_err(|e| Failure::Input(format!("the claim stopped: {e}")))??;
-            claimed_none = claimed.is_empty();
-        } else if options.reconcile_only {
-            claimed_none = true;
+        // With nothing else to send, wait for the group being fetched.
+        if idle && let Some(joined) = fetching.join_next().await {
+            let fetched =
+                joined.map_err(|e| Failure::Input(format!("fetching rows stopped: {e}")))??;
+            exhausted = take(fetched, &mut source, &mut queue, &mut done, progress, load);
         }
-        if claimed_none && reconciles && running.is_empty() && queue.is_empty() {
-            claimed = ledger
+        let idle = running.is_empty() && queue.is_empty();
+        if exhausted && reconciles && idle {
+            let claimed = ledger
                 .claim(
                     provider,
                     owner,
@@ -482,22 +404,13 @@ async fn work_loop(
                     },
                 )
                 .await?;
-            claimed_none = claimed.is_empty();
-        }
-        if !claimed.is_empty() {
-            hook::reached(Point::AfterInFlightCommit);
-        }
-        for row in claimed {
-            match prepare(file, row) {
-                Ok(job) => queue.push_back(job),
-                Err(refused) => {
-                    eprintln!(
-                        "key {:?}: the input line changed since loading; rejected",
-                        refused.0
-                    );
-                    done.push(refused);
-                }
+            if !claimed.is_empty() {
+                hook::reached(Point::AfterInFlightCommit);
+                exhausted = false;
             }
+            let (jobs, refused) = source::prepare_all(&fetch.file, claimed);
+            queue.extend(jobs);
+            done.extend(refused);
         }
         while running.len() < options.concurrency {
             let Some(job) = queue.pop_front() else { break };
@@ -507,21 +420,21 @@ async fn work_loop(
                 if let Some(pacer) = pacer {
                     pacer.wait().await;
                 }
-                let outcome = client.create(&job.user, job.claimed.sent_before).await;
+                let outcome = client.create(&job.user, job.sent_before).await;
                 hook::reached(Point::AfterAnswer);
-                (job.claimed.key, outcome)
+                (job.key, outcome)
             });
         }
-        if running.is_empty() && queue.is_empty() {
+        if running.is_empty() && queue.is_empty() && fetching.is_empty() {
             writer
                 .flush(ledger, owner, options, &mut done, tally)
                 .await?;
             writer.wait().await?;
             last_flush = Instant::now();
-            if claimed_none && options.reconcile_only {
+            if exhausted && options.reconcile_only {
                 return Ok(());
             }
-            if claimed_none {
+            if exhausted {
                 // Nothing claimable now: wait for retries that come due, or for other workers'
                 // rows to settle or their leases to run out.
                 match ledger.next_wakeup(provider, options.max_attempts).await? {
@@ -537,15 +450,18 @@ async fn work_loop(
             }
             continue;
         }
-        if !running.is_empty() {
-            tokio::select! {
-                joined = running.join_next() => {
-                    if let Some(Ok(result)) = joined {
-                        done.push(result);
-                    }
+        tokio::select! {
+            Some(joined) = running.join_next(), if !running.is_empty() => {
+                if let Ok(result) = joined {
+                    done.push(result);
                 }
-                () = tokio::time::sleep(Duration::from_millis(50)) => {}
             }
+            Some(joined) = fetching.join_next(), if !fetching.is_empty() => {
+                let fetched = joined
+                    .map_err(|e| Failure::Input(format!("fetching rows stopped: {e}")))??;
+                exhausted = take(fetched, &mut source, &mut queue, &mut done, progress, load);
+            }
+            () = tokio::time::sleep(Duration::from_millis(50)) => {}
         }
         let writing = writer.pending.as_ref().is_some_and(|w| !w.is_finished());
         if !writing && (done.len() >= group || last_flush.elapsed() >= Duration::from_millis(100)) {
@@ -555,6 +471,29 @@ async fn work_loop(
             last_flush = Instant::now();
         }
     }
+}
+
+/// Queues a fetched group (its rows are committed `in_flight`) and takes its source back;
+/// returns whether the ledger had nothing claimable.
+fn take(
+    fetched: Fetched,
+    source: &mut Option<Source>,
+    queue: &mut VecDeque<Job>,
+    done: &mut Vec<(String, Outcome)>,
+    progress: &Progress,
+    load: &mut Option<LoadReport>,
+) -> bool {
+    *source = Some(fetched.next);
+    if !fetched.jobs.is_empty() || !fetched.refused.is_empty() {
+        hook::reached(Point::AfterInFlightCommit);
+    }
+    if fetched.loaded.is_some() {
+        *load = fetched.loaded;
+    }
+    progress.add_total(fetched.inserted);
+    queue.extend(fetched.jobs);
+    done.extend(fetched.refused);
+    fetched.none
 }
 
 /// Commits outcomes in the background, one transaction at a time, while the senders go on.

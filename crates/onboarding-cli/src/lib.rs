@@ -1,5 +1,5 @@
-//! The `onboard` command's parts: the batch engine over the ledger ([`batch`]), the streamed
-//! input ([`input`]), progress display, the report, the exit codes, and the test-only pause
+//! The `onboard` command's parts: the batch engine over the ledger ([`batch`]) and where its
+//! groups of rows come from (`source`), the streamed input ([`input`]), progress display, the report, the exit codes, and the test-only pause
 //! points ([`hook`]). The binary (`src/main.rs`) parses the command line and calls these.
 
 pub mod batch;
@@ -8,3 +8,4 @@ pub mod hook;
 pub mod input;
 pub mod progress;
 pub mod report;
+mod source;

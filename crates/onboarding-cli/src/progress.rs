@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -44,14 +45,20 @@ fn line(counts: &BTreeMap<State, u64>, rate: f64) -> String {
 pub struct Progress {
     task: tokio::task::JoinHandle<()>,
     bar: Option<ProgressBar>,
+    total: Arc<AtomicU64>,
 }
 
 impl Progress {
     /// Starts showing `tally` against `total` rows to settle.
     pub fn start(tally: Arc<Tally>, total: u64) -> Self {
+        let shown_total = Arc::new(AtomicU64::new(total));
+        let total = shown_total.clone();
         let terminal = std::io::stderr().is_terminal();
         let bar = terminal.then(|| {
-            let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+            let bar = ProgressBar::with_draw_target(
+                Some(shown_total.load(Ordering::Relaxed)),
+                ProgressDrawTarget::stderr(),
+            );
             let style = ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
@@ -64,6 +71,7 @@ impl Progress {
             loop {
                 tokio::time::sleep(Duration::from_millis(if terminal { 200 } else { 1000 })).await;
                 let counts = tally.snapshot();
+                let total = total.load(Ordering::Relaxed);
                 let done: u64 = counts.values().sum();
                 let now = Instant::now();
                 let span = now.duration_since(last.0).as_secs_f64().max(1e-3);
@@ -71,6 +79,7 @@ impl Progress {
                 last = (now, done);
                 match &shown {
                     Some(bar) => {
+                        bar.set_length(total);
                         bar.set_position(done);
                         bar.set_message(line(&counts, rate));
                     }
@@ -82,7 +91,16 @@ impl Progress {
                 }
             }
         });
-        Self { task, bar }
+        Self {
+            task,
+            bar,
+            total: shown_total,
+        }
+    }
+
+    /// Adds `rows` to settle (rows loaded while the batch runs).
+    pub fn add_total(&self, rows: u64) {
+        self.total.fetch_add(rows, Ordering::Relaxed);
     }
 }
 

@@ -31,9 +31,11 @@ mod api;
 mod error;
 mod facade;
 mod fingerprint;
+mod load;
 mod outcome;
 mod provider;
 pub mod reconcile;
+mod sql;
 mod state;
 mod store;
 mod url;
@@ -45,10 +47,9 @@ pub use facade::{
     update_one,
 };
 pub use fingerprint::{FileDigest, sha256_hex};
+pub use load::{LoadConflict, Loaded, NewRow};
 pub use outcome::{Outcome, Problem};
 pub use provider::Provider;
 pub use state::{State, UnknownState};
-pub use store::{
-    Access, Backend, ClaimKind, Claimed, Ledger, LoadConflict, NewRow, ReportRow, supported_version,
-};
+pub use store::{Access, Backend, ClaimKind, Claimed, Ledger, ReportRow, supported_version};
 pub use url::Location;

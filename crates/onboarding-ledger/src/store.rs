@@ -1,8 +1,9 @@
 //! The ledger's storage: opening (SQLite or PostgreSQL through one `Any` pool), migrations and
-//! the schema check, and every statement the ledger runs. Statements are written once, in SQL
-//! both databases accept; the only difference is `FOR UPDATE SKIP LOCKED` on PostgreSQL claims.
+//! the schema check, and the statements the ledger runs (loading is in `load`). Statements are
+//! written once, in SQL both databases accept; the differences are `FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL claims and the placeholders of multi-row statements (see `sql`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
 use std::time::Duration;
@@ -13,22 +14,12 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 use crate::error::LedgerError;
 use crate::outcome::Outcome;
 use crate::provider::Provider;
+use crate::sql::{Marks, pieces};
 use crate::state::State;
 use crate::url::Location;
 
 /// The migrations compiled into this build.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
-
-/// Rows per multi-row statement, per backend: `(SELECT … IN, INSERT, UPDATE … FROM VALUES)`.
-/// SQLite looks each `$n` parameter up by a linear search, so a statement's binding cost grows
-/// with the square of its parameters: its chunks stay small. PostgreSQL pays a round trip per
-/// statement instead: its chunks are large.
-fn chunks(backend: Backend) -> (usize, usize, usize) {
-    match backend {
-        Backend::Sqlite => (100, 40, 60),
-        Backend::Postgres => (1000, 500, 500),
-    }
-}
 
 /// Whether the ledger is opened to work (migrate, write) or only to read (`onboard report`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,38 +54,6 @@ impl std::fmt::Debug for Ledger {
             .field("ledger", &self.shown)
             .finish()
     }
-}
-
-/// A row to load from an input line.
-#[derive(Debug, Clone)]
-pub struct NewRow {
-    /// The caller's key.
-    pub key: String,
-    /// The 1-based input line.
-    pub line: i64,
-    /// Byte offset of the line in the file.
-    pub offset: i64,
-    /// Length of the line in bytes (without the newline).
-    pub length: i64,
-    /// The body's fingerprint (`None` for a line that did not decode).
-    pub fingerprint: Option<String>,
-    /// Whether the body carries Bitpanda's `external_id`.
-    pub has_external_id: bool,
-    /// `Some` to load the row already rejected (a line refused before sending).
-    pub rejected: Option<crate::outcome::Problem>,
-}
-
-/// A line whose key was already in the ledger for another line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadConflict {
-    /// The key.
-    pub key: String,
-    /// The line being loaded.
-    pub line: i64,
-    /// The line the ledger holds for that key.
-    pub earlier_line: i64,
-    /// Whether the bodies are the same (a repeated line) or differ (a key re-used).
-    pub same_body: bool,
 }
 
 /// A row claimed for sending.
@@ -228,14 +187,6 @@ async fn probe(url: &str, backend: Backend, exclusive: bool) -> Result<(), sqlx:
 /// The newest schema version this build knows.
 pub fn supported_version() -> i64 {
     MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
-}
-
-/// Placeholders `$from, $from+1, …` (`count` of them), comma-separated.
-fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The states a row may be in for `next` to be recorded over it, as an SQL list.
@@ -419,95 +370,6 @@ impl Ledger {
         Ok(())
     }
 
-    /// Loads rows in one transaction: new keys are inserted (`pending`, or `rejected` for a
-    /// line refused before sending); a key already held for another line is returned as a
-    /// [`LoadConflict`] and left as it is. Loading the same lines again changes nothing.
-    pub async fn load(
-        &self,
-        provider: Provider,
-        rows: &[NewRow],
-    ) -> Result<Vec<LoadConflict>, LedgerError> {
-        let mut conflicts = Vec::new();
-        if rows.is_empty() {
-            return Ok(conflicts);
-        }
-        let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
-        // What the ledger already holds for these keys: (fingerprint, line).
-        let mut held: HashMap<String, (Option<String>, i64)> = HashMap::new();
-        for chunk in rows.chunks(chunks(self.backend).0) {
-            let sql = format!(
-                "SELECT row_key, fingerprint, line FROM ledger_rows WHERE provider = $1 AND row_key IN ({})",
-                placeholders(2, chunk.len())
-            );
-            let mut query = sqlx::query(&sql).bind(provider.name());
-            for row in chunk {
-                query = query.bind(row.key.as_str());
-            }
-            for found in query.fetch_all(&mut *tx).await.map_err(|e| self.error(e))? {
-                let key: String = found.try_get(0).map_err(|e| self.error(e))?;
-                let fingerprint: Option<String> = found.try_get(1).map_err(|e| self.error(e))?;
-                let line: i64 = found.try_get(2).map_err(|e| self.error(e))?;
-                held.insert(key, (fingerprint, line));
-            }
-        }
-        let mut fresh: Vec<&NewRow> = Vec::new();
-        for row in rows {
-            match held.get(&row.key) {
-                Some((_, line)) if *line == row.line => {}
-                Some((fingerprint, line)) => conflicts.push(LoadConflict {
-                    key: row.key.clone(),
-                    line: row.line,
-                    earlier_line: *line,
-                    same_body: *fingerprint == row.fingerprint,
-                }),
-                None => {
-                    held.insert(row.key.clone(), (row.fingerprint.clone(), row.line));
-                    fresh.push(row);
-                }
-            }
-        }
-        let now = crate::facade::now_ms();
-        const COLUMNS: usize = 12;
-        for chunk in fresh.chunks(chunks(self.backend).1) {
-            let sql = format!(
-                "INSERT INTO ledger_rows (provider, row_key, state, fingerprint, line, byte_offset, \
-                 byte_length, has_external_id, error_kind, fields, created_at, updated_at, attempts) \
-                 VALUES {} ON CONFLICT (provider, row_key) DO NOTHING",
-                (0..chunk.len())
-                    .map(|i| format!("({}, 0)", placeholders(1 + i * COLUMNS, COLUMNS)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let mut query = sqlx::query(&sql);
-            for row in chunk {
-                let (state, kind, fields) = match &row.rejected {
-                    Some(problem) => (
-                        State::Rejected,
-                        Some(problem.kind.clone()),
-                        joined(&problem.fields),
-                    ),
-                    None => (State::Pending, None, None),
-                };
-                query = query
-                    .bind(provider.name())
-                    .bind(row.key.as_str())
-                    .bind(state.name())
-                    .bind(row.fingerprint.clone())
-                    .bind(row.line)
-                    .bind(row.offset)
-                    .bind(row.length)
-                    .bind(i64::from(row.has_external_id))
-                    .bind(kind)
-                    .bind(fields)
-                    .bind(now)
-                    .bind(now);
-            }
-            query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
-        }
-        tx.commit().await.map_err(|e| self.error(e))?;
-        Ok(conflicts)
-    }
-
     /// Claims up to `limit` rows for `owner` in one commit: each becomes `in_flight` under a
     /// lease until `now + lease` — before anything is sent. On PostgreSQL rows locked by
     /// another worker's claim are skipped (`FOR UPDATE SKIP LOCKED`). The rows are picked in a
@@ -618,23 +480,20 @@ impl Ledger {
         const COLUMNS: usize = 7;
         let mut updated = 0;
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
-        for chunk in sorted.chunks(chunks(self.backend).2) {
-            let values = (0..chunk.len())
-                .map(|i| format!("({})", placeholders(5 + i * COLUMNS, COLUMNS)))
-                .collect::<Vec<_>>()
-                .join(", ");
+        for chunk in pieces(&sorted) {
+            let mut marks = Marks::new(self.backend);
+            let (worker_mark, now_mark) = (marks.one(), marks.one());
+            let values = marks.rows(chunk.len(), COLUMNS);
+            let (provider_mark, owner_mark) = (marks.one(), marks.one());
             let sql = format!(
                 "UPDATE ledger_rows SET state = v.column2, provider_id = v.column3, \
                  error_kind = v.column4, provider_codes = v.column5, fields = v.column6, \
-                 retry_at = v.column7, lease_owner = NULL, lease_until = NULL, worker = $1, \
-                 updated_at = $2 FROM (VALUES {values}) AS v \
-                 WHERE provider = $3 AND row_key = v.column1 AND lease_owner = $4 AND ({allowed})"
+                 retry_at = v.column7, lease_owner = NULL, lease_until = NULL, \
+                 worker = {worker_mark}, updated_at = {now_mark} FROM (VALUES {values}) AS v \
+                 WHERE provider = {provider_mark} AND row_key = v.column1 \
+                 AND lease_owner = {owner_mark} AND ({allowed})"
             );
-            let mut query = sqlx::query(&sql)
-                .bind(worker)
-                .bind(now)
-                .bind(provider.name())
-                .bind(owner);
+            let mut query = sqlx::query(&sql).bind(worker).bind(now);
             for (key, outcome) in chunk {
                 let problem = outcome.problem();
                 let provider_id = match outcome {
@@ -654,7 +513,12 @@ impl Ledger {
                     .bind(problem.and_then(|p| joined(&p.fields)))
                     .bind(retry_at);
             }
-            let done = query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
+            let done = query
+                .bind(provider.name())
+                .bind(owner)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.error(e))?;
             updated += usize::try_from(done.rows_affected()).unwrap_or(usize::MAX);
         }
         tx.commit().await.map_err(|e| self.error(e))?;
@@ -947,10 +811,10 @@ pub(crate) struct KeyRow {
     pub(crate) retry_at: Option<i64>,
 }
 
-fn joined(items: &[String]) -> Option<String> {
+pub(crate) fn joined(items: &[String]) -> Option<String> {
     (!items.is_empty()).then(|| items.join(","))
 }
 
-fn millis(duration: Duration) -> i64 {
+pub(crate) fn millis(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }

@@ -2,6 +2,7 @@
 //! `ONBOARDING_TEST_POSTGRES_URL` is set (see `scripts/test-postgres`).
 
 mod library;
+mod loading;
 mod postgres;
 mod schema;
 mod transitions;
