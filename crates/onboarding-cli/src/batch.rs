@@ -9,16 +9,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use onboarding_ledger::{
-    Backend, ClaimKind, ClientSettings, CreateClient, Credentials, Ledger, LedgerError, Outcome,
-    Provider, State, now_ms, reconcile,
+    Backend, ClaimKind, ClientSettings, CreateClient, Credentials, Ledger, Outcome, Provider,
+    State, now_ms, reconcile,
 };
 use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 
 use crate::exit;
+pub use crate::failure::Failure;
 use crate::hook::{self, Point};
 use crate::input::{self, Decoded, Lines};
 use crate::progress::{Progress, Tally};
+pub use crate::source::LoadReport;
 use crate::source::{self, Fetch, Fetched, Fresh, Job, Source};
 
 /// How a batch runs.
@@ -64,56 +66,6 @@ impl Options {
         }
         .map_err(Failure::Configuration)
     }
-}
-
-/// What went wrong before or while running.
-#[derive(Debug)]
-pub enum Failure {
-    /// The ledger.
-    Ledger(LedgerError),
-    /// The input file.
-    Input(String),
-    /// Credentials or base URL.
-    Configuration(String),
-}
-
-impl Failure {
-    /// The exit code.
-    pub fn code(&self) -> u8 {
-        match self {
-            Failure::Ledger(_) => exit::LEDGER,
-            Failure::Input(_) => exit::INPUT,
-            Failure::Configuration(_) => exit::CONFIGURATION,
-        }
-    }
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Ledger(e) => write!(f, "{e}"),
-            Failure::Input(e) | Failure::Configuration(e) => f.write_str(e),
-        }
-    }
-}
-
-impl From<LedgerError> for Failure {
-    fn from(error: LedgerError) -> Self {
-        Failure::Ledger(error)
-    }
-}
-
-/// What loading found in the input.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct LoadReport {
-    /// Lines read (blank ones included).
-    pub lines: i64,
-    /// Lines repeating a key with the same body (ignored).
-    pub repeated: u64,
-    /// Lines re-using a key with another body (not sent).
-    pub reused: u64,
-    /// Whether this run loaded the file (`false`: it was loaded before).
-    pub loaded: bool,
 }
 
 /// The end of a batch.

@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod exit;
+mod failure;
 pub mod hook;
 pub mod input;
 pub mod progress;

@@ -12,8 +12,21 @@ use onboarding_ledger::{
     ClaimKind, Claimed, Ledger, LoadConflict, NewRow, Outcome, Problem, Provider, User,
 };
 
-use crate::batch::{Failure, LoadReport};
+use crate::failure::Failure;
 use crate::input::{self, Decoded, Lines};
+
+/// What loading found in the input.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct LoadReport {
+    /// Lines read (blank ones included).
+    pub lines: i64,
+    /// Lines repeating a key with the same body (ignored).
+    pub repeated: u64,
+    /// Lines re-using a key with another body (not sent).
+    pub reused: u64,
+    /// Whether this run loaded the file (`false`: it was loaded before).
+    pub loaded: bool,
+}
 
 /// The input file while this worker loads it.
 pub(crate) struct Fresh {

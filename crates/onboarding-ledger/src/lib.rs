@@ -28,6 +28,7 @@
 //! ```
 
 mod api;
+mod backend;
 mod error;
 mod facade;
 mod fingerprint;
@@ -41,6 +42,7 @@ mod store;
 mod url;
 
 pub use api::{Recorded, refused_line};
+pub use backend::Backend;
 pub use error::LedgerError;
 pub use facade::{
     CREDENTIAL_VARIABLES, ClientSettings, CreateClient, Credentials, NotAUser, User, now_ms,
@@ -51,5 +53,5 @@ pub use load::{LoadConflict, Loaded, NewRow};
 pub use outcome::{Outcome, Problem};
 pub use provider::Provider;
 pub use state::{State, UnknownState};
-pub use store::{Access, Backend, ClaimKind, Claimed, Ledger, ReportRow, supported_version};
+pub use store::{Access, ClaimKind, Claimed, Ledger, ReportRow, supported_version};
 pub use url::Location;

@@ -10,7 +10,7 @@
 //! [`pieces`] of a few fixed sizes (powers of two), so that the same few statements are
 //! reused whatever the number of rows.
 
-use crate::store::Backend;
+use crate::backend::Backend;
 
 /// Hands out the placeholders of one statement, in the order of its text: `?` on SQLite,
 /// `$1, $2, …` on PostgreSQL. Values must be bound in that same order.

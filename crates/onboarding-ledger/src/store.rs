@@ -11,6 +11,7 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor, Row};
 
+use crate::backend::Backend;
 use crate::error::LedgerError;
 use crate::outcome::Outcome;
 use crate::provider::Provider;
@@ -28,15 +29,6 @@ pub enum Access {
     Write,
     /// Read only; the schema must exist and not be newer than this build.
     Read,
-}
-
-/// Which database is underneath.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// One process at a time, holding the file exclusively.
-    Sqlite,
-    /// Many workers, claiming with `FOR UPDATE SKIP LOCKED` under leases.
-    Postgres,
 }
 
 /// An open ledger.
