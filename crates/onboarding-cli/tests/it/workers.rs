@@ -1,6 +1,7 @@
-//! Four `onboard batch` workers on one PostgreSQL ledger work through 10,000 users together:
-//! the file is loaded once (`--load-only`), each worker claims with `FOR UPDATE SKIP LOCKED`,
-//! every user is created exactly once and none is in doubt.
+//! Four `onboard batch` workers on one PostgreSQL ledger work through one file together: loaded
+//! once beforehand (`--load-only`, 10,000 users) or loaded by the workers themselves as they send
+//! (a fresh file, 3,000 users); each claims with `FOR UPDATE SKIP LOCKED`, every user is created
+//! exactly once and none is in doubt.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,13 +35,24 @@ async fn four_workers_on_postgres_create_ten_thousand_users_once() {
         "loading sends nothing"
     );
 
+    four_workers_finish(&kit, &ledger, &file, USERS).await;
+}
+
+/// Runs four workers over `file` at once and checks what they did: each ends with exit 0, the
+/// fake holds `users` users with distinct e-mails, every row is `created`, every worker took a
+/// share and its summary says so.
+async fn four_workers_finish(
+    kit: &onboarding_testkit::TestKit,
+    ledger: &str,
+    file: &std::path::Path,
+    users: usize,
+) {
     let workers = (0..4).map(|w| {
-        let mut args = batch_args(&kit, "wealthyhood", &ledger, &file);
+        let mut args = batch_args(kit, "wealthyhood", ledger, file);
         set_flag(&mut args, "--worker", &format!("w{w}"));
         set_flag(&mut args, "--concurrency", "8");
         set_flag(&mut args, "--timeout", "10");
         set_flag(&mut args, "--lease", "10");
-        let kit = &kit;
         async move { run(kit, &args).await }
     });
     let results = futures_join_all(workers).await;
@@ -49,13 +61,13 @@ async fn four_workers_on_postgres_create_ten_thousand_users_once() {
     }
 
     let held = kit.wealthyhood.users();
-    assert_eq!(held.len(), USERS);
+    assert_eq!(held.len(), users);
     let emails: BTreeSet<&str> = held.iter().filter_map(|u| u.email()).collect();
-    assert_eq!(emails.len(), USERS, "no e-mail created twice");
-    assert_eq!(kit.wealthyhood.outcomes().get(Outcome::Created), USERS);
+    assert_eq!(emails.len(), users, "no e-mail created twice");
+    assert_eq!(kit.wealthyhood.outcomes().get(Outcome::Created), users);
 
-    let rows = report(&kit, &ledger, None).await;
-    assert_eq!(rows.len(), USERS);
+    let rows = report(kit, ledger, None).await;
+    assert_eq!(rows.len(), users);
     let mut shares: BTreeMap<String, usize> = BTreeMap::new();
     for row in rows.values() {
         assert_eq!(row["state"], "created", "{row}");
@@ -73,6 +85,24 @@ async fn four_workers_on_postgres_create_ten_thousand_users_once() {
             ran.stdout
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_workers_on_a_fresh_file_without_load_only_create_each_user_once_on_postgres() {
+    let Some(ledger) = crate::postgres::fresh_database("four_workers_fresh").await else {
+        return;
+    };
+    let kit = onboarding_testkit::start().await;
+    kit.wealthyhood.set_journal_detail(JournalDetail::Keys);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("users.jsonl");
+    let users = 3_000;
+    let lines: Vec<_> = (0..users)
+        .map(|n| wealthyhood_user(&format!("c{n}"), n))
+        .collect();
+    write_lines(&file, &lines);
+    // No `--load-only`: the workers load the file as they send, at the same time.
+    four_workers_finish(&kit, &ledger, &file, users).await;
 }
 
 /// Awaits every future (the four workers run at once).
