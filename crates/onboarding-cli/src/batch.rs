@@ -245,6 +245,8 @@ async fn work(
     let provider = options.provider;
     let file = File::open(&options.file)
         .map_err(|e| Failure::Input(format!("{}: {e}", options.file.display())))?;
+    let format = input::Format::of(&options.file)
+        .map_err(|e| Failure::Input(format!("{}: {e}", options.file.display())))?;
     // On SQLite this process holds the ledger alone: every row in flight belongs to a process
     // that died. On PostgreSQL only rows whose lease ran out. (Before this run inserts any row
     // in flight of its own.)
@@ -279,6 +281,7 @@ async fn work(
     let fetch = Fetch {
         ledger: ledger.clone(),
         file: Arc::new(file),
+        format: Arc::new(format),
         provider,
         owner: owner.clone(),
         lease: options.lease,
@@ -360,7 +363,7 @@ async fn work_loop(
                 hook::reached(Point::AfterInFlightCommit);
                 exhausted = false;
             }
-            let (jobs, refused) = source::prepare_all(&fetch.file, claimed);
+            let (jobs, refused) = source::prepare_all(&fetch.file, &fetch.format, claimed);
             queue.extend(jobs);
             done.extend(refused);
         }
@@ -510,11 +513,12 @@ pub async fn run_without_ledger(options: &Options) -> Result<BTreeMap<State, u64
     let client = options.client(base_url)?;
     let unreadable = |e: std::io::Error| Failure::Input(format!("{}: {e}", options.file.display()));
     let mut lines = Lines::open(&options.file).map_err(unreadable)?;
+    let format = input::Format::of(&options.file).map_err(unreadable)?;
     let pacer = options.rate.map(|rate| Arc::new(Pacer::new(rate)));
     let mut running: JoinSet<State> = JoinSet::new();
     let mut counts: BTreeMap<State, u64> = BTreeMap::new();
     while let Some(raw) = lines.next_line().map_err(unreadable)? {
-        let user = match input::decode(&raw.bytes, raw.terminated) {
+        let user = match format.decode(raw.number, &raw.bytes, raw.terminated) {
             Decoded::Blank => continue,
             Decoded::Refused { .. } => {
                 *counts.entry(State::Rejected).or_default() += 1;

@@ -1,5 +1,6 @@
-//! The input file, streamed: one JSON Lines record at a time (memory does not grow with the
-//! file), each decoded into a key and a user, or refused with a reason and the fields at fault.
+//! The input file, streamed: one JSON Lines record (or one CSV record, under a header row) at a
+//! time (memory does not grow with the file), each decoded into a key and a user, or refused
+//! with a reason and the fields at fault.
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -103,7 +104,7 @@ pub enum Decoded {
     Refused {
         /// The key, when one could be read.
         key: Option<String>,
-        /// Why: `not_utf8`, `truncated`, `not_json`, `no_key`, `not_model`.
+        /// Why: `not_utf8`, `truncated`, `not_json`, `not_csv`, `no_key`, `not_model`.
         kind: &'static str,
         /// The fields at fault, when known.
         fields: Vec<String>,
@@ -115,22 +116,87 @@ pub fn line_key(number: i64) -> String {
     format!("@line:{number}")
 }
 
+/// How the input file writes its users: JSON Lines, or CSV with a header row (a file whose name
+/// ends in `.csv`, any case).
+#[derive(Debug, Clone)]
+pub enum Format {
+    /// One JSON object per line.
+    JsonLines,
+    /// A header row, then one record per line ([`crate::csv`]).
+    Csv(crate::csv::Header),
+}
+
+impl Format {
+    /// The format of the file at `path`; for CSV, its header row is read and checked (an error
+    /// of kind `InvalidData` says what is wrong with it).
+    pub fn of(path: &Path) -> io::Result<Self> {
+        let is_csv = path
+            .extension()
+            .is_some_and(|extension| extension.eq_ignore_ascii_case("csv"));
+        if !is_csv {
+            return Ok(Self::JsonLines);
+        }
+        let invalid = |why: String| io::Error::new(io::ErrorKind::InvalidData, why);
+        let first = Lines::open(path)?
+            .next_line()?
+            .ok_or_else(|| invalid("the CSV file is empty: it needs a header row".into()))?;
+        let text = std::str::from_utf8(&first.bytes)
+            .map_err(|_| invalid("the CSV header row is not UTF-8".into()))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        crate::csv::Header::parse(text)
+            .map(Self::Csv)
+            .map_err(invalid)
+    }
+
+    /// Decodes line `number` (1-based): a user under its key, a blank line (and, in CSV, the
+    /// header row), or a refusal with its reason.
+    pub fn decode(&self, number: i64, bytes: &[u8], terminated: bool) -> Decoded {
+        let Self::Csv(header) = self else {
+            return decode(bytes, terminated);
+        };
+        if number == 1 || bytes.iter().all(u8::is_ascii_whitespace) {
+            return Decoded::Blank;
+        }
+        let refused = |kind, fields| Decoded::Refused {
+            key: None,
+            kind,
+            fields,
+        };
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return refused("not_utf8", Vec::new());
+        };
+        match header.record(text, terminated) {
+            Ok(value) => from_object(value),
+            Err(crate::csv::RecordError::Truncated) => refused("truncated", Vec::new()),
+            Err(crate::csv::RecordError::NotCsv) => refused("not_csv", Vec::new()),
+            Err(crate::csv::RecordError::NotJson(column)) => refused("not_json", vec![column]),
+        }
+    }
+}
+
 /// Decodes one line: a JSON object of the neutral `NewUser` with a `key` member.
 pub fn decode(bytes: &[u8], terminated: bool) -> Decoded {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Decoded::Blank;
     }
-    let refused = |key, kind, fields| Decoded::Refused { key, kind, fields };
+    let refused = |kind| Decoded::Refused {
+        key: None,
+        kind,
+        fields: Vec::new(),
+    };
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return refused(None, "not_utf8", Vec::new());
+        return refused("not_utf8");
     };
-    let mut value: Value = match serde_json::from_str(text) {
-        Ok(value) => value,
-        Err(error) if error.is_eof() && !terminated => {
-            return refused(None, "truncated", Vec::new());
-        }
-        Err(_) => return refused(None, "not_json", Vec::new()),
-    };
+    match serde_json::from_str(text) {
+        Ok(value) => from_object(value),
+        Err(error) if error.is_eof() && !terminated => refused("truncated"),
+        Err(_) => refused("not_json"),
+    }
+}
+
+/// A decoded JSON value as a user under its `key`, or why not.
+fn from_object(mut value: Value) -> Decoded {
+    let refused = |key, kind, fields| Decoded::Refused { key, kind, fields };
     let Some(object) = value.as_object_mut() else {
         return refused(None, "not_json", Vec::new());
     };

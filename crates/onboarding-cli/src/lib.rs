@@ -3,6 +3,7 @@
 //! points ([`hook`]). The binary (`src/main.rs`) parses the command line and calls these.
 
 pub mod batch;
+pub mod csv;
 pub mod exit;
 mod failure;
 pub mod hook;

@@ -1,4 +1,4 @@
-//! The `onboard` binary: register or update one user, or onboard many from a JSON Lines file through a
+//! The `onboard` binary: register or update one user, or onboard many from a JSON Lines (or CSV) file through a
 //! durable ledger that survives a crash.
 //!
 //! - `onboard create` / `onboard update`: one user from a JSON file of the neutral model;
@@ -162,8 +162,9 @@ enum Command {
         /// The update, as JSON.
         file: PathBuf,
     },
-    /// Create every user of a JSON Lines file (each object a user with a `key`), through the
-    /// ledger: run it again after any interruption and it carries on.
+    /// Create every user of a JSON Lines file (each object a user with a `key`) or of a `.csv`
+    /// file (a header row of the same field names, dotted for nested ones), through the ledger:
+    /// run it again after any interruption and it carries on.
     #[command(after_help = after_help())]
     Batch {
         /// The provider.
@@ -196,7 +197,7 @@ enum Command {
         /// This worker's name, as `onboard report` shows it.
         #[arg(long, default_value = "worker")]
         worker: String,
-        /// The JSON Lines file.
+        /// The JSON Lines file, or a CSV file (name ending in `.csv`) with a header row.
         file: PathBuf,
     },
     /// Show what happened to each key (no personal data).

@@ -13,7 +13,7 @@ use onboarding_ledger::{
 };
 
 use crate::failure::Failure;
-use crate::input::{self, Decoded, Lines};
+use crate::input::{self, Decoded, Format, Lines};
 
 /// What loading found in the input.
 #[derive(Debug, Default, Clone, Copy)]
@@ -31,6 +31,7 @@ pub struct LoadReport {
 /// The input file while this worker loads it.
 pub(crate) struct Fresh {
     lines: Lines,
+    format: Format,
     path: PathBuf,
     digest: String,
     report: LoadReport,
@@ -49,6 +50,7 @@ impl Fresh {
         }
         Ok(Some(Box::new(Self {
             lines: Lines::open(path).map_err(|e| unreadable(path, e))?,
+            format: Format::of(path).map_err(|e| unreadable(path, e))?,
             path: path.to_owned(),
             digest,
             report: LoadReport {
@@ -76,7 +78,7 @@ impl Fresh {
             };
             self.report.lines = raw.number;
             let length = i64::try_from(raw.bytes.len()).unwrap_or(i64::MAX);
-            match input::decode(&raw.bytes, raw.terminated) {
+            match self.format.decode(raw.number, &raw.bytes, raw.terminated) {
                 Decoded::Blank => {}
                 Decoded::User { key, user } => {
                     chunk.rows.push(NewRow {
@@ -203,6 +205,7 @@ pub(crate) struct Fetched {
 pub(crate) struct Fetch {
     pub(crate) ledger: Ledger,
     pub(crate) file: Arc<File>,
+    pub(crate) format: Arc<Format>,
     pub(crate) provider: Provider,
     pub(crate) owner: String,
     pub(crate) lease: Duration,
@@ -263,7 +266,7 @@ impl Fetch {
                     )
                     .await?;
                 let none = claimed.is_empty();
-                let (jobs, refused) = prepare_all(&self.file, claimed);
+                let (jobs, refused) = prepare_all(&self.file, &self.format, claimed);
                 Ok(Fetched {
                     jobs,
                     refused,
@@ -281,12 +284,13 @@ impl Fetch {
 /// is refused (to record rejected).
 pub(crate) fn prepare_all(
     file: &File,
+    format: &Format,
     claimed: Vec<Claimed>,
 ) -> (Vec<Job>, Vec<(String, Outcome)>) {
     let mut jobs = Vec::with_capacity(claimed.len());
     let mut refused = Vec::new();
     for row in claimed {
-        match prepare(file, row) {
+        match prepare(file, format, row) {
             Ok(job) => jobs.push(job),
             Err(key) => {
                 eprintln!("key {key:?}: the input line changed since loading; rejected");
@@ -297,11 +301,11 @@ pub(crate) fn prepare_all(
     (jobs, refused)
 }
 
-fn prepare(file: &File, claimed: Claimed) -> Result<Job, String> {
+fn prepare(file: &File, format: &Format, claimed: Claimed) -> Result<Job, String> {
     let Ok(bytes) = input::read_at(file, claimed.offset, claimed.length) else {
         return Err(claimed.key);
     };
-    match input::decode(&bytes, true) {
+    match format.decode(claimed.line, &bytes, true) {
         Decoded::User { key, user }
             if key == claimed.key && claimed.fingerprint.as_deref() == Some(user.fingerprint()) =>
         {

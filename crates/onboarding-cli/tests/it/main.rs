@@ -5,6 +5,7 @@
 mod bad_input;
 mod batch;
 mod crash;
+mod csv;
 /// One fresh PostgreSQL database per test: the ledger's tests' helper, shared rather than copied.
 #[path = "../../../onboarding-ledger/tests/it/postgres.rs"]
 mod postgres;
