@@ -44,6 +44,24 @@ fn collect(value: &Value, into: &mut Vec<String>) {
     }
 }
 
+/// Every spec pattern the compiler accepts, with its atoms and `regress`'s compilation of it,
+/// read once for all the tests of this module.
+fn compiled_patterns() -> &'static [(String, Compiled, regress::Regex)] {
+    static PATTERNS: std::sync::OnceLock<Vec<(String, Compiled, regress::Regex)>> =
+        std::sync::OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        spec_patterns()
+            .into_iter()
+            .filter_map(|source| {
+                let compiled = compile(&source)?;
+                let regex =
+                    regress::Regex::new(&source).expect("regress compiles the spec's pattern");
+                Some((source, compiled, regex))
+            })
+            .collect()
+    })
+}
+
 /// Runs `check` with the client-side matcher of `compiled`.
 fn with_matcher<R>(compiled: &Compiled, check: impl FnOnce(&Pattern<'_>) -> R) -> R {
     let atoms: Vec<Atom<'_>> = compiled
@@ -201,15 +219,13 @@ proptest! {
         with in any::<Index>(),
         extra in any::<char>(),
     ) {
-        for source in spec_patterns() {
-            let Some(compiled) = compile(&source) else { continue };
-            let regex = regress::Regex::new(&source).expect("regress");
-            let edges = edge_characters(&compiled);
+        for (source, compiled, regex) in compiled_patterns() {
+            let edges = edge_characters(compiled);
             let replacement = if with.index(4) == 0 { extra } else { *with.get(&edges) };
-            let value = near_match(&compiled, &edges, &choices, (kind, at, replacement));
+            let value = near_match(compiled, &edges, &choices, (kind, at, replacement));
             // Unchanged, the string matches: the cases exercise accepted values too.
             prop_assert!(kind != 0 || regex.find(&value).is_some(), "pattern {:?}, value {:?}", source, value);
-            let agrees = with_matcher(&compiled, |matcher| matcher.is_match(&value)) == regex.find(&value).is_some();
+            let agrees = with_matcher(compiled, |matcher| matcher.is_match(&value)) == regex.find(&value).is_some();
             prop_assert!(agrees, "pattern {:?}, value {:?}", source, value);
         }
     }
