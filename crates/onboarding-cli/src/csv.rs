@@ -102,7 +102,10 @@ impl Header {
 
 /// Puts `value` at `path` in `object`, making the objects on the way.
 fn insert(object: &mut Map<String, Value>, path: &[String], value: Value) {
-    let (last, parents) = path.split_last().expect("a path has a name");
+    // The header allows no empty path, so there is always a last name.
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
     let mut at = object;
     for parent in parents {
         let entry = at
