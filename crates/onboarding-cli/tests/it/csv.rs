@@ -21,7 +21,8 @@ async fn a_csv_file_creates_each_user_once_and_refuses_bad_records_by_line() {
     let kit = onboarding_testkit::start().await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("customers.CSV");
-    let mut text = format!("{HEADER}\r\n");
+    // As spreadsheet programs write it: a byte order mark, CRLF line ends.
+    let mut text = format!("\u{feff}{HEADER}\r\n");
     for n in 0..20 {
         text.push_str(&record(n));
         text.push_str("\r\n");
