@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 use crate::exit;
 pub use crate::failure::Failure;
 use crate::hook::{self, Point};
-use crate::input::{self, Decoded, Lines};
+use crate::input::{Decoded, Format, Lines};
 use crate::progress::{Progress, Tally};
 pub use crate::source::LoadReport;
 use crate::source::{self, Fetch, Fetched, Fresh, Job, Source};
@@ -128,7 +128,8 @@ pub async fn load(
     provider: Provider,
     file: &std::path::Path,
 ) -> Result<LoadReport, Failure> {
-    let Some(mut fresh) = Fresh::open(ledger, provider, file).await? else {
+    let format = Format::of(file).map_err(|e| Failure::unreadable(file, e))?;
+    let Some(mut fresh) = Fresh::open(ledger, provider, file, format).await? else {
         return Ok(LoadReport::default());
     };
     loop {
@@ -191,18 +192,30 @@ pub async fn run(options: &Options) -> Result<Summary, Failure> {
     };
     let started = Instant::now();
     let mut load = LoadReport::default();
+    // Read (a CSV file's header checked) once, before anything is sent: for loading as it is
+    // sent and for re-reading claimed lines.
+    let format = match client {
+        Some(_) => {
+            Some(Format::of(&options.file).map_err(|e| Failure::unreadable(&options.file, e))?)
+        }
+        None => None,
+    };
     let mut fresh = None;
     if !options.reconcile_only {
-        match client {
+        match &format {
             None => load = self::load(&ledger, options.provider, &options.file).await?,
-            Some(_) => fresh = Fresh::open(&ledger, options.provider, &options.file).await?,
+            Some(format) => {
+                fresh =
+                    Fresh::open(&ledger, options.provider, &options.file, format.clone()).await?
+            }
         }
     }
     let loaded = started.elapsed();
     let tally = Arc::new(Tally::default());
-    if let Some(client) = client {
+    if let (Some(client), Some(format)) = (client, format) {
         let source = fresh.map_or(Source::Ledger, Source::Fresh);
-        if let Some(report) = work(&ledger, &client, options, tally.clone(), source).await? {
+        if let Some(report) = work(&ledger, &client, options, format, tally.clone(), source).await?
+        {
             load = report;
         }
     }
@@ -239,14 +252,12 @@ async fn work(
     ledger: &Ledger,
     client: &CreateClient,
     options: &Options,
+    format: Format,
     tally: Arc<Tally>,
     source: Source,
 ) -> Result<Option<LoadReport>, Failure> {
     let provider = options.provider;
-    let file = File::open(&options.file)
-        .map_err(|e| Failure::Input(format!("{}: {e}", options.file.display())))?;
-    let format = input::Format::of(&options.file)
-        .map_err(|e| Failure::Input(format!("{}: {e}", options.file.display())))?;
+    let file = File::open(&options.file).map_err(|e| Failure::unreadable(&options.file, e))?;
     // On SQLite this process holds the ledger alone: every row in flight belongs to a process
     // that died. On PostgreSQL only rows whose lease ran out. (Before this run inserts any row
     // in flight of its own.)
@@ -511,9 +522,9 @@ pub async fn run_without_ledger(options: &Options) -> Result<BTreeMap<State, u64
         .as_deref()
         .ok_or_else(|| Failure::Configuration("--base-url is required".into()))?;
     let client = options.client(base_url)?;
-    let unreadable = |e: std::io::Error| Failure::Input(format!("{}: {e}", options.file.display()));
+    let unreadable = |e| Failure::unreadable(&options.file, e);
     let mut lines = Lines::open(&options.file).map_err(unreadable)?;
-    let format = input::Format::of(&options.file).map_err(unreadable)?;
+    let format = Format::of(&options.file).map_err(unreadable)?;
     let pacer = options.rate.map(|rate| Arc::new(Pacer::new(rate)));
     let mut running: JoinSet<State> = JoinSet::new();
     let mut counts: BTreeMap<State, u64> = BTreeMap::new();

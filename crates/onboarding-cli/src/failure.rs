@@ -16,6 +16,11 @@ pub enum Failure {
 }
 
 impl Failure {
+    /// The input file at `path` could not be read (or, for CSV, its header is not valid).
+    pub(crate) fn unreadable(path: &std::path::Path, error: std::io::Error) -> Self {
+        Failure::Input(format!("{}: {error}", path.display()))
+    }
+
     /// The exit code.
     pub fn code(&self) -> u8 {
         match self {

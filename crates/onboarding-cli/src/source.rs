@@ -43,14 +43,15 @@ impl Fresh {
         ledger: &Ledger,
         provider: Provider,
         path: &Path,
+        format: Format,
     ) -> Result<Option<Box<Self>>, Failure> {
-        let digest = input::digest(path).map_err(|e| unreadable(path, e))?;
+        let digest = input::digest(path).map_err(|e| Failure::unreadable(path, e))?;
         if ledger.is_loaded(provider, &digest).await? {
             return Ok(None);
         }
         Ok(Some(Box::new(Self {
-            lines: Lines::open(path).map_err(|e| unreadable(path, e))?,
-            format: Format::of(path).map_err(|e| unreadable(path, e))?,
+            lines: Lines::open(path).map_err(|e| Failure::unreadable(path, e))?,
+            format,
             path: path.to_owned(),
             digest,
             report: LoadReport {
@@ -71,7 +72,7 @@ impl Fresh {
             let Some(raw) = self
                 .lines
                 .next_line()
-                .map_err(|e| unreadable(&self.path, e))?
+                .map_err(|e| Failure::unreadable(&self.path, e))?
             else {
                 chunk.end = true;
                 break;
@@ -153,10 +154,6 @@ impl Fresh {
             .await?;
         Ok(self.report)
     }
-}
-
-fn unreadable(path: &Path, error: std::io::Error) -> Failure {
-    Failure::Input(format!("{}: {error}", path.display()))
 }
 
 /// Lines read and decoded.
