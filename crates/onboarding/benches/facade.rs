@@ -201,32 +201,23 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
     );
     let created = runtime.block_on(facade.create_user(&user)).expect("facade");
     assert_eq!(created.id(), Some(runtime.block_on(raw_create()).as_str()));
-    let group_name = "create_user_wealthyhood";
-    let mut group = criterion.benchmark_group(group_name);
-    let mut generated_create = || black_box(runtime.block_on(generated.create_user(&body)).is_ok());
-    let mut facade_create = || {
-        black_box(
-            runtime
-                .block_on(facade.create_user(black_box(&user)))
-                .is_ok(),
-        )
-    };
-    bench(&mut group, group_name, "raw_reqwest", || {
-        black_box(runtime.block_on(raw_create()))
-    });
-    bench(
-        &mut group,
-        group_name,
-        "generated_client",
-        &mut generated_create,
-    );
-    bench(&mut group, group_name, "facade", &mut facade_create);
-    group.finish();
-    pair(
+    measure(
+        criterion,
         pairs,
-        group_name,
-        ("facade", &mut facade_create),
-        ("generated_client", &mut generated_create),
+        "create_user_wealthyhood",
+        Some(&mut || {
+            black_box(runtime.block_on(raw_create()));
+        }),
+        ("generated_client", &mut || {
+            black_box(runtime.block_on(generated.create_user(&body)).is_ok())
+        }),
+        &mut || {
+            black_box(
+                runtime
+                    .block_on(facade.create_user(black_box(&user)))
+                    .is_ok(),
+            )
+        },
     );
 
     // Bitpanda.
@@ -253,33 +244,23 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
     );
     let created = runtime.block_on(facade.create_user(&user)).expect("facade");
     assert_eq!(created.id(), Some(runtime.block_on(raw_create()).as_str()));
-    let group_name = "create_user_bitpanda";
-    let mut group = criterion.benchmark_group(group_name);
-    let mut generated_create =
-        || black_box(runtime.block_on(generated.create_user_v2(&body)).is_ok());
-    let mut facade_create = || {
-        black_box(
-            runtime
-                .block_on(facade.create_user(black_box(&user)))
-                .is_ok(),
-        )
-    };
-    bench(&mut group, group_name, "raw_reqwest", || {
-        black_box(runtime.block_on(raw_create()))
-    });
-    bench(
-        &mut group,
-        group_name,
-        "generated_client",
-        &mut generated_create,
-    );
-    bench(&mut group, group_name, "facade", &mut facade_create);
-    group.finish();
-    pair(
+    measure(
+        criterion,
         pairs,
-        group_name,
-        ("facade", &mut facade_create),
-        ("generated_client", &mut generated_create),
+        "create_user_bitpanda",
+        Some(&mut || {
+            black_box(runtime.block_on(raw_create()));
+        }),
+        ("generated_client", &mut || {
+            black_box(runtime.block_on(generated.create_user_v2(&body)).is_ok())
+        }),
+        &mut || {
+            black_box(
+                runtime
+                    .block_on(facade.create_user(black_box(&user)))
+                    .is_ok(),
+            )
+        },
     );
 }
 
@@ -287,39 +268,33 @@ fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
     let user = user();
 
     let built = mapping::wealthyhood_request(&user).expect("fixture maps");
-    let group_name = "body_wealthyhood";
-    let mut group = criterion.benchmark_group(group_name);
-    let mut serialise = || serde_json::to_vec(black_box(&built)).expect("serialises");
-    let mut build_and_serialise = || {
-        let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
-        serde_json::to_vec(&request).expect("serialises")
-    };
-    bench(&mut group, group_name, "generated_only", &mut serialise);
-    bench(&mut group, group_name, "facade", &mut build_and_serialise);
-    group.finish();
-    pair(
+    measure(
+        criterion,
         pairs,
-        group_name,
-        ("facade", &mut build_and_serialise),
-        ("generated_only", &mut serialise),
+        "body_wealthyhood",
+        None,
+        ("generated_only", &mut || {
+            serde_json::to_vec(black_box(&built)).expect("serialises")
+        }),
+        &mut || {
+            let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
+            serde_json::to_vec(&request).expect("serialises")
+        },
     );
 
     let built = mapping::bitpanda_request(&user).expect("fixture maps");
-    let group_name = "body_bitpanda";
-    let mut group = criterion.benchmark_group(group_name);
-    let mut serialise = || serde_json::to_vec(black_box(&built)).expect("serialises");
-    let mut build_and_serialise = || {
-        let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
-        serde_json::to_vec(&request).expect("serialises")
-    };
-    bench(&mut group, group_name, "generated_only", &mut serialise);
-    bench(&mut group, group_name, "facade", &mut build_and_serialise);
-    group.finish();
-    pair(
+    measure(
+        criterion,
         pairs,
-        group_name,
-        ("facade", &mut build_and_serialise),
-        ("generated_only", &mut serialise),
+        "body_bitpanda",
+        None,
+        ("generated_only", &mut || {
+            serde_json::to_vec(black_box(&built)).expect("serialises")
+        }),
+        &mut || {
+            let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
+            serde_json::to_vec(&request).expect("serialises")
+        },
     );
 }
 
@@ -348,6 +323,31 @@ fn bench<O>(
             group.bench_function(name, |b| b.iter(&mut routine));
         }
     }
+}
+
+/// Measures the group `group_name`: under criterion `raw_reqwest` (when given), the `baseline`
+/// and `facade`, in that order; then the paired ratio `facade` / `baseline`.
+fn measure<A, B>(
+    criterion: &mut Criterion,
+    pairs: &mut Vec<PairedRatio>,
+    group_name: &str,
+    raw: Option<&mut dyn FnMut()>,
+    (baseline_name, baseline): (&str, &mut impl FnMut() -> A),
+    facade: &mut impl FnMut() -> B,
+) {
+    let mut group = criterion.benchmark_group(group_name);
+    if let Some(raw) = raw {
+        bench(&mut group, group_name, "raw_reqwest", raw);
+    }
+    bench(&mut group, group_name, baseline_name, &mut *baseline);
+    bench(&mut group, group_name, "facade", &mut *facade);
+    group.finish();
+    pair(
+        pairs,
+        group_name,
+        ("facade", facade),
+        (baseline_name, baseline),
+    );
 }
 
 /// Rounds of each paired ratio: about 1.3 s per pair.
