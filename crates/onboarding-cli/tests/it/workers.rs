@@ -16,14 +16,7 @@ async fn four_workers_on_postgres_create_ten_thousand_users_once() {
     let Some(ledger) = crate::postgres::fresh_database("four_workers").await else {
         return;
     };
-    let kit = onboarding_testkit::start().await;
-    kit.wealthyhood.set_journal_detail(JournalDetail::Keys);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("users.jsonl");
-    let lines: Vec<_> = (0..USERS)
-        .map(|n| wealthyhood_user(&format!("c{n}"), n))
-        .collect();
-    write_lines(&file, &lines);
+    let (kit, _dir, file) = kit_and_file(USERS).await;
 
     let mut load = batch_args(&kit, "wealthyhood", &ledger, &file);
     load.insert(1, "--load-only".into());
@@ -36,6 +29,26 @@ async fn four_workers_on_postgres_create_ten_thousand_users_once() {
     );
 
     four_workers_finish(&kit, &ledger, &file, USERS).await;
+}
+
+/// A started kit (its Wealthyhood journal keeping keys) and a JSON Lines file of `users`
+/// Wealthyhood users `c0`, `c1`, … in a temporary directory (kept while the guard lives).
+async fn kit_and_file(
+    users: usize,
+) -> (
+    onboarding_testkit::TestKit,
+    tempfile::TempDir,
+    std::path::PathBuf,
+) {
+    let kit = onboarding_testkit::start().await;
+    kit.wealthyhood.set_journal_detail(JournalDetail::Keys);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("users.jsonl");
+    let lines: Vec<_> = (0..users)
+        .map(|n| wealthyhood_user(&format!("c{n}"), n))
+        .collect();
+    write_lines(&file, &lines);
+    (kit, dir, file)
 }
 
 /// Runs four workers over `file` at once and checks what they did: each ends with exit 0, the
@@ -92,15 +105,8 @@ async fn four_workers_on_a_fresh_file_without_load_only_create_each_user_once_on
     let Some(ledger) = crate::postgres::fresh_database("four_workers_fresh").await else {
         return;
     };
-    let kit = onboarding_testkit::start().await;
-    kit.wealthyhood.set_journal_detail(JournalDetail::Keys);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("users.jsonl");
     let users = 3_000;
-    let lines: Vec<_> = (0..users)
-        .map(|n| wealthyhood_user(&format!("c{n}"), n))
-        .collect();
-    write_lines(&file, &lines);
+    let (kit, _dir, file) = kit_and_file(users).await;
     // No `--load-only`: the workers load the file as they send, at the same time.
     four_workers_finish(&kit, &ledger, &file, users).await;
 }
