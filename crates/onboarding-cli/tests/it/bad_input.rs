@@ -188,3 +188,50 @@ async fn a_sqlite_ledger_in_use_by_another_process_is_refused() {
     first.kill().await.unwrap();
     assert_eq!(kit.wealthyhood.user_requests().len(), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_repeated_in_the_next_group_is_sent_once() {
+    // With `--concurrency 2` a group is 16 lines, and the next group is loaded while the one
+    // before is sent. Lines 1 and 2 come back at lines 18 and 19 (same body, then another body)
+    // while the slow fake still holds lines 1 and 2 in flight: neither is sent again.
+    let kit = onboarding_testkit::start().await;
+    kit.wealthyhood.fail_next(
+        4,
+        onboarding_testkit::Fault::Slow(std::time::Duration::from_millis(300)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("users.jsonl");
+    let mut bytes = Vec::new();
+    for n in 0..17 {
+        writeln!(bytes, "{}", wealthyhood_user(&format!("k{n}"), n)).unwrap();
+    }
+    writeln!(bytes, "{}", wealthyhood_user("k0", 0)).unwrap();
+    writeln!(bytes, "{}", wealthyhood_user("k1", 9001)).unwrap();
+    std::fs::write(&file, &bytes).unwrap();
+    let ledger = sqlite_ledger(dir.path());
+    let mut args = batch_args(&kit, "wealthyhood", &ledger, &file);
+    set_flag(&mut args, "--concurrency", "2");
+    set_flag(&mut args, "--timeout", "5");
+    set_flag(&mut args, "--lease", "10");
+
+    let ran = run(&kit, &args).await;
+    assert_eq!(kit.wealthyhood.creates_for_email("person0@example.com"), 1);
+    assert_eq!(kit.wealthyhood.creates_for_email("person1@example.com"), 1);
+    assert_eq!(
+        kit.wealthyhood.creates_for_email("person9001@example.com"),
+        0
+    );
+    assert_eq!(kit.wealthyhood.users().len(), 17);
+    assert_eq!(ran.code, 10, "{ran:?}");
+    assert!(
+        ran.stderr.contains("line 18: repeats key \"k0\" of line 1"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr
+            .contains("line 19: key \"k1\" is already recorded for line 2 with another body"),
+        "{}",
+        ran.stderr
+    );
+}

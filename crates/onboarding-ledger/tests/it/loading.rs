@@ -1,5 +1,6 @@
 //! Loading a file no one loaded yet straight `in_flight` for the loading worker: new keys are
-//! its own to send, keys held already (loaded before, repeated, another line) are not, in
+//! its own to send, keys held already (loaded before, repeated, another line, in flight for
+//! the same worker from an earlier group) are not, in
 //! pieces of every size, on SQLite and on PostgreSQL.
 
 use std::time::Duration;
@@ -101,6 +102,25 @@ async fn exercise(url: &str) {
             .unwrap(),
         0
     );
+
+    // The same worker's next group, with a key it still holds in flight on a later line (the
+    // file repeats "b"): a conflict, not claimed again; the new key beside it is claimed.
+    let next = ledger
+        .load_claimed(
+            P,
+            &[row("b", 9, "fp-b"), row("b2", 10, "fp-b2")],
+            "w1",
+            LEASE,
+        )
+        .await
+        .unwrap();
+    assert_eq!(next.claimed, [1], "only b2 is w1's to send");
+    let conflicts: Vec<(i64, i64, bool)> = next
+        .conflicts
+        .iter()
+        .map(|c| (c.line, c.earlier_line, c.same_body))
+        .collect();
+    assert_eq!(conflicts, [(9, 2, true)]);
 
     // Loading the same lines again (another worker, or a restart) claims none of them.
     let again = ledger.load_claimed(P, &rows, "w3", LEASE).await.unwrap();
