@@ -151,6 +151,25 @@ async fn postgres_database(round: usize) -> Option<String> {
     Some(format!("{prefix}/{name}"))
 }
 
+/// [`with_ledger`] when there are `options` (a PostgreSQL ledger is optional).
+async fn with_optional_ledger(options: Option<&Options>, users: usize) -> Option<f64> {
+    match options {
+        Some(options) => Some(with_ledger(options, users).await),
+        None => None,
+    }
+}
+
+/// Prints the median of the rounds' `ratios` with the lowest and highest.
+fn print_median(ledger: &str, ratios: &mut [f64]) {
+    let middle = median(ratios);
+    println!(
+        "with {ledger} ledger: ratio {middle:.2}, median of {} rounds [{:.2} .. {:.2}] (target >= 0.80)",
+        ratios.len(),
+        ratios.first().copied().unwrap_or(f64::NAN),
+        ratios.last().copied().unwrap_or(f64::NAN),
+    );
+}
+
 /// The median of `values`, which it leaves sorted (lowest first).
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -195,7 +214,6 @@ async fn main() {
     };
     let mut sqlite_ratios = Vec::new();
     let mut pg_ratios = Vec::new();
-    let mut postgres_missing = false;
     for round in 0..rounds {
         let file = |name: &str| {
             let path = dir.path().join(format!("{name}{round}.jsonl"));
@@ -204,7 +222,6 @@ async fn main() {
         };
         let (plain_file, sqlite_file, pg_file) = (file("p"), file("s"), file("g"));
         let pg_url = postgres_database(round).await;
-        postgres_missing = pg_url.is_none();
         let plain_options = options(&kit, String::new(), &plain_file, None);
         let sqlite_options = options(&kit, sqlite_url(round), &sqlite_file, None);
         let pg_options = pg_url.map(|url| options(&kit, url, &pg_file, None));
@@ -212,15 +229,9 @@ async fn main() {
         if round % 2 == 0 {
             plain = without_ledger(&plain_options, users).await;
             sqlite = with_ledger(&sqlite_options, users).await;
-            pg = match &pg_options {
-                Some(pg_options) => Some(with_ledger(pg_options, users).await),
-                None => None,
-            };
+            pg = with_optional_ledger(pg_options.as_ref(), users).await;
         } else {
-            pg = match &pg_options {
-                Some(pg_options) => Some(with_ledger(pg_options, users).await),
-                None => None,
-            };
+            pg = with_optional_ledger(pg_options.as_ref(), users).await;
             sqlite = with_ledger(&sqlite_options, users).await;
             plain = without_ledger(&plain_options, users).await;
         }
@@ -237,23 +248,13 @@ async fn main() {
             pg_ratios.push(pg / plain);
         }
     }
-    println!(
-        "with SQLite ledger: ratio {:.2}, median of {rounds} rounds [{:.2} .. {:.2}] (target >= 0.80)",
-        median(&mut sqlite_ratios),
-        sqlite_ratios.first().copied().unwrap_or(f64::NAN),
-        sqlite_ratios.last().copied().unwrap_or(f64::NAN),
-    );
-    if postgres_missing || pg_ratios.is_empty() {
+    print_median("SQLite", &mut sqlite_ratios);
+    if pg_ratios.is_empty() {
         println!(
             "with PostgreSQL ledger: not run (set ONBOARDING_TEST_POSTGRES_URL, e.g. scripts/test-postgres cargo bench -p onboarding-cli --bench batch)"
         );
     } else {
-        println!(
-            "with PostgreSQL ledger: ratio {:.2}, median of {rounds} rounds [{:.2} .. {:.2}] (target >= 0.80)",
-            median(&mut pg_ratios),
-            pg_ratios.first().copied().unwrap_or(f64::NAN),
-            pg_ratios.last().copied().unwrap_or(f64::NAN),
-        );
+        print_median("PostgreSQL", &mut pg_ratios);
     }
 
     // 1b. The same with a provider that takes 10 ms to answer (as a real one over a network
