@@ -2,8 +2,8 @@
 //! loaded yet — straight into `in_flight` for the loading worker, so that a line is read,
 //! decoded and committed once before it is sent.
 
+use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use sqlx::Row;
@@ -63,10 +63,23 @@ struct Claim<'a> {
     lease_until: i64,
 }
 
-/// What the ledger holds for a key this load did not insert.
+/// What the ledger holds for a key of this load.
 struct Held {
     fingerprint: Option<String>,
     line: i64,
+    /// `in_flight` for this load's owner.
+    ours: bool,
+}
+
+impl Held {
+    /// Whether this call inserted the row for the input line `line`: only then is the row held
+    /// `in_flight` for this owner for that very line. A process reads each line of a fresh
+    /// file once, and an owner is one process, so a row of this owner for another line is an
+    /// earlier group's (the file repeats the key), and a row for this line held otherwise was
+    /// loaded before.
+    fn inserted_now_for(&self, line: i64) -> bool {
+        self.ours && self.line == line
+    }
 }
 
 /// The columns of an inserted row, in the order they are bound.
@@ -101,12 +114,9 @@ impl Ledger {
         self.insert_rows(provider, rows, Some(claim)).await
     }
 
-    /// Inserts the rows whose key is new (one statement per piece, which returns the keys it
-    /// inserted; nothing is read first: a fresh file has none held), then — only when some key
-    /// was held already — reads what the ledger holds for those keys, all in one transaction.
-    ///
-    /// Only a key this very call inserted is claimed: a key held `in_flight` by the same owner
-    /// from an earlier group (the same key on an earlier line) is a conflict like any other.
+    /// Inserts the rows whose key is new (one statement per piece; nothing is read first: a
+    /// fresh file has none held), then — only when some key was held already — reads what
+    /// the ledger holds for them, all in one transaction.
     async fn insert_rows(
         &self,
         provider: Provider,
@@ -134,14 +144,14 @@ impl Ledger {
         }
         let now = crate::facade::now_ms();
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
-        let mut inserted: HashSet<String> = HashSet::with_capacity(fresh.len());
+        let mut inserted = 0;
         for piece in pieces(&fresh) {
             let mut marks = Marks::new(self.backend());
             let sql = format!(
                 "INSERT INTO ledger_rows (provider, row_key, state, fingerprint, line, byte_offset, \
                  byte_length, has_external_id, error_kind, fields, attempts, lease_owner, \
                  lease_until, created_at, updated_at) \
-                 VALUES {} ON CONFLICT (provider, row_key) DO NOTHING RETURNING row_key",
+                 VALUES {} ON CONFLICT (provider, row_key) DO NOTHING",
                 marks.rows(piece.len(), COLUMNS)
             );
             let mut query = sqlx::query(&sql);
@@ -176,41 +186,43 @@ impl Ledger {
                     .bind(now)
                     .bind(now);
             }
-            for returned in query.fetch_all(&mut *tx).await.map_err(|e| self.error(e))? {
-                inserted.insert(returned.try_get(0).map_err(|e| self.error(e))?);
-            }
+            let done = query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
+            inserted += usize::try_from(done.rows_affected()).unwrap_or(usize::MAX);
         }
         // Keys the ledger held already: what it holds, read in the same transaction.
-        let already: Vec<&NewRow> = fresh
-            .iter()
-            .copied()
-            .filter(|row| !inserted.contains(&row.key))
-            .collect();
-        let mut held: HashMap<String, Held> = HashMap::with_capacity(already.len());
-        for piece in pieces(&already) {
-            let mut marks = Marks::new(self.backend());
-            let sql = format!(
-                "SELECT row_key, fingerprint, line FROM ledger_rows \
-                 WHERE provider = {} AND row_key IN ({})",
-                marks.one(),
-                marks.list(piece.len())
-            );
-            let mut query = sqlx::query(&sql).bind(provider.name());
-            for row in piece {
-                query = query.bind(row.key.as_str());
-            }
-            for found in query.fetch_all(&mut *tx).await.map_err(|e| self.error(e))? {
-                let read = || -> Result<(String, Held), sqlx::Error> {
-                    Ok((
-                        found.try_get(0)?,
-                        Held {
-                            fingerprint: found.try_get(1)?,
-                            line: found.try_get(2)?,
-                        },
-                    ))
-                };
-                let (key, row) = read().map_err(|e| self.error(e))?;
-                held.insert(key, row);
+        let mut held: HashMap<String, Held> = HashMap::new();
+        if inserted < fresh.len() {
+            for piece in pieces(&fresh) {
+                let mut marks = Marks::new(self.backend());
+                let sql = format!(
+                    "SELECT row_key, fingerprint, line, lease_owner, state FROM ledger_rows \
+                     WHERE provider = {} AND row_key IN ({})",
+                    marks.one(),
+                    marks.list(piece.len())
+                );
+                let mut query = sqlx::query(&sql).bind(provider.name());
+                for row in piece {
+                    query = query.bind(row.key.as_str());
+                }
+                for found in query.fetch_all(&mut *tx).await.map_err(|e| self.error(e))? {
+                    let read = || -> Result<(String, Held), sqlx::Error> {
+                        let owner: Option<String> = found.try_get(3)?;
+                        let state: String = found.try_get(4)?;
+                        let ours = claim.as_ref().is_some_and(|claim| {
+                            owner.as_deref() == Some(claim.owner) && state == State::InFlight.name()
+                        });
+                        Ok((
+                            found.try_get(0)?,
+                            Held {
+                                fingerprint: found.try_get(1)?,
+                                line: found.try_get(2)?,
+                                ours,
+                            },
+                        ))
+                    };
+                    let (key, row) = read().map_err(|e| self.error(e))?;
+                    held.insert(key, row);
+                }
             }
         }
         tx.commit().await.map_err(|e| self.error(e))?;
@@ -219,7 +231,7 @@ impl Ledger {
             match held.get(&row.key) {
                 // Held already: this line loaded before (or by another worker, which sends
                 // it), or another line under the same key (an earlier group's included).
-                Some(found) => {
+                Some(found) if !found.inserted_now_for(row.line) => {
                     if found.line != row.line {
                         conflicts.push((
                             index,
@@ -232,8 +244,8 @@ impl Ledger {
                         ));
                     }
                 }
-                None => {
-                    if claim.is_some() && row.rejected.is_none() && inserted.contains(&row.key) {
+                _ => {
+                    if claim.is_some() && row.rejected.is_none() {
                         loaded.claimed.push(index);
                     }
                 }
@@ -242,8 +254,10 @@ impl Ledger {
         for (index, earlier) in repeats {
             let row = &rows[index];
             let (fingerprint, line) = match held.get(&row.key) {
-                Some(found) => (&found.fingerprint, found.line),
-                None => (&rows[earlier].fingerprint, rows[earlier].line),
+                Some(found) if !found.inserted_now_for(rows[earlier].line) => {
+                    (&found.fingerprint, found.line)
+                }
+                _ => (&rows[earlier].fingerprint, rows[earlier].line),
             };
             conflicts.push((
                 index,
