@@ -9,7 +9,8 @@
 //! [`redact`] (a `Debug` that hides `x-sensitive` fields) → [`holders`] (a `Debug` that hides the
 //! HTTP client and credentials) → [`patterns`] (string patterns checked by a static matcher in
 //! place of `regress`, where it decides them exactly) → [`lengths`] (length checks that count
-//! characters only when the byte length cannot decide) → prettyplease →
+//! characters only when the byte length cannot decide) → [`kept`] (a checked string keeps the
+//! `String` it is given instead of copying it) → prettyplease →
 //! `crates/<provider>-client/src/generated.rs`. The one step from a parsed spec to the file's text
 //! is [`render::render`]. The workspace root is found at run time ([`workspace::root`]).
 //!
@@ -30,6 +31,7 @@ pub mod check_spec;
 pub mod codegen;
 pub mod diff;
 pub mod holders;
+pub mod kept;
 pub mod lengths;
 pub mod lint;
 pub mod normalise;

@@ -9,7 +9,7 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use serde_json::Value;
 
 use crate::sensitive::{self, Shape};
-use crate::{holders, lengths, normalise, patterns, redact};
+use crate::{holders, kept, lengths, normalise, patterns, redact};
 
 /// The first line of every generated file; `{spec}` is the spec's path, e.g. `specs/bitpanda.yaml`.
 pub fn header(spec: &str) -> String {
@@ -84,7 +84,8 @@ pub fn generate_tokens(document: &openapiv3::OpenAPI) -> Result<proc_macro2::Tok
 /// redacting `Debug` ([`redact::apply`]), every type holding the HTTP client or credentials a
 /// `Debug` that prints neither ([`holders::apply`]), and every `pattern` the static matcher
 /// decides exactly is checked by it instead of `regress` ([`patterns::apply`]), and length checks
-/// count characters only when the byte length cannot decide ([`lengths::apply`]).
+/// count characters only when the byte length cannot decide ([`lengths::apply`]), and a checked
+/// string keeps the `String` it is given ([`kept::apply`]).
 pub fn format_file(
     spec: &str,
     tokens: proc_macro2::TokenStream,
@@ -96,6 +97,7 @@ pub fn format_file(
     holders::apply(&mut file)?;
     patterns::apply(&mut file);
     lengths::apply(&mut file);
+    kept::apply(&mut file);
     Ok(format!("{}{}", header(spec), prettyplease::unparse(&file)))
 }
 

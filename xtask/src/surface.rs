@@ -314,7 +314,8 @@ fn serde_has(attrs: &[Attribute], word: &str) -> bool {
         .any(|a| a.meta.to_token_stream().to_string().contains(word))
 }
 
-/// Checks a constrained newtype makes, read from the messages of its `FromStr` / `TryFrom` impls.
+/// Checks a constrained newtype makes, read from the messages of its `FromStr` / `TryFrom` impls
+/// (wherever the checks are: `TryFrom<String>` holds them once [`crate::kept`] has run).
 fn constraint_messages(items: &[Item]) -> BTreeMap<String, Vec<String>> {
     let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in items {
@@ -323,7 +324,7 @@ fn constraint_messages(items: &[Item]) -> BTreeMap<String, Vec<String>> {
             continue;
         };
         let trait_name = tokens(trait_path);
-        if !(trait_name.ends_with("FromStr") || trait_name.contains("TryFrom<&str>")) {
+        if !(trait_name.ends_with("FromStr") || trait_name.contains("TryFrom<")) {
             continue;
         }
         let mut messages = Vec::new();

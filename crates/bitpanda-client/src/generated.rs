@@ -156,13 +156,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for BitpandaCountry {
@@ -178,7 +174,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for BitpandaCountry {
@@ -186,8 +191,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -377,124 +383,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.len() < 4usize && value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(
-                        false,
-                        &[
-                            (' ', ' '),
-                            ('\'', '\''),
-                            (',', '.'),
-                            ('A', 'Z'),
-                            ('a', 'z'),
-                            ('\u{b5}', '\u{b5}'),
-                            ('\u{c0}', '\u{d6}'),
-                            ('\u{d8}', '\u{f6}'),
-                            ('\u{f8}', '\u{1ba}'),
-                            ('\u{1bc}', '\u{1bf}'),
-                            ('\u{1c4}', '\u{293}'),
-                            ('\u{295}', '\u{2af}'),
-                            ('\u{370}', '\u{373}'),
-                            ('\u{376}', '\u{377}'),
-                            ('\u{37b}', '\u{37d}'),
-                            ('\u{37f}', '\u{37f}'),
-                            ('\u{386}', '\u{386}'),
-                            ('\u{388}', '\u{38a}'),
-                            ('\u{38c}', '\u{38c}'),
-                            ('\u{38e}', '\u{3a1}'),
-                            ('\u{3a3}', '\u{3f5}'),
-                            ('\u{3f7}', '\u{481}'),
-                            ('\u{48a}', '\u{52f}'),
-                            ('\u{531}', '\u{556}'),
-                            ('\u{560}', '\u{588}'),
-                            ('\u{10a0}', '\u{10c5}'),
-                            ('\u{10c7}', '\u{10c7}'),
-                            ('\u{10cd}', '\u{10cd}'),
-                            ('\u{10d0}', '\u{10fa}'),
-                            ('\u{10fd}', '\u{10ff}'),
-                            ('\u{13a0}', '\u{13f5}'),
-                            ('\u{13f8}', '\u{13fd}'),
-                            ('\u{1c80}', '\u{1c8a}'),
-                            ('\u{1c90}', '\u{1cba}'),
-                            ('\u{1cbd}', '\u{1cbf}'),
-                            ('\u{1d00}', '\u{1d2b}'),
-                            ('\u{1d6b}', '\u{1d77}'),
-                            ('\u{1d79}', '\u{1d9a}'),
-                            ('\u{1e00}', '\u{1f15}'),
-                            ('\u{1f18}', '\u{1f1d}'),
-                            ('\u{1f20}', '\u{1f45}'),
-                            ('\u{1f48}', '\u{1f4d}'),
-                            ('\u{1f50}', '\u{1f57}'),
-                            ('\u{1f59}', '\u{1f59}'),
-                            ('\u{1f5b}', '\u{1f5b}'),
-                            ('\u{1f5d}', '\u{1f5d}'),
-                            ('\u{1f5f}', '\u{1f7d}'),
-                            ('\u{1f80}', '\u{1fb4}'),
-                            ('\u{1fb6}', '\u{1fbc}'),
-                            ('\u{1fbe}', '\u{1fbe}'),
-                            ('\u{1fc2}', '\u{1fc4}'),
-                            ('\u{1fc6}', '\u{1fcc}'),
-                            ('\u{1fd0}', '\u{1fd3}'),
-                            ('\u{1fd6}', '\u{1fdb}'),
-                            ('\u{1fe0}', '\u{1fec}'),
-                            ('\u{1ff2}', '\u{1ff4}'),
-                            ('\u{1ff6}', '\u{1ffc}'),
-                            ('\u{2102}', '\u{2102}'),
-                            ('\u{2107}', '\u{2107}'),
-                            ('\u{210a}', '\u{2113}'),
-                            ('\u{2115}', '\u{2115}'),
-                            ('\u{2119}', '\u{211d}'),
-                            ('\u{2124}', '\u{2124}'),
-                            ('\u{2126}', '\u{2126}'),
-                            ('\u{2128}', '\u{2128}'),
-                            ('\u{212a}', '\u{212d}'),
-                            ('\u{212f}', '\u{2134}'),
-                            ('\u{2139}', '\u{2139}'),
-                            ('\u{213c}', '\u{213f}'),
-                            ('\u{2145}', '\u{2149}'),
-                            ('\u{214e}', '\u{214e}'),
-                            ('\u{2183}', '\u{2184}'),
-                            ('\u{2c00}', '\u{2c7b}'),
-                            ('\u{2c7e}', '\u{2ce4}'),
-                            ('\u{2ceb}', '\u{2cee}'),
-                            ('\u{2cf2}', '\u{2cf3}'),
-                            ('\u{2d00}', '\u{2d25}'),
-                            ('\u{2d27}', '\u{2d27}'),
-                            ('\u{2d2d}', '\u{2d2d}'),
-                            ('\u{a640}', '\u{a66d}'),
-                            ('\u{a680}', '\u{a69b}'),
-                            ('\u{a722}', '\u{a76f}'),
-                            ('\u{a771}', '\u{a787}'),
-                            ('\u{a78b}', '\u{a78e}'),
-                            ('\u{a790}', '\u{a7cd}'),
-                            ('\u{a7d0}', '\u{a7d1}'),
-                            ('\u{a7d3}', '\u{a7d3}'),
-                            ('\u{a7d5}', '\u{a7dc}'),
-                            ('\u{a7f5}', '\u{a7f6}'),
-                            ('\u{a7fa}', '\u{a7fa}'),
-                            ('\u{ab30}', '\u{ab5a}'),
-                            ('\u{ab60}', '\u{ab68}'),
-                            ('\u{ab70}', '\u{abbf}'),
-                            ('\u{fb00}', '\u{fb06}'),
-                            ('\u{fb13}', '\u{fb17}'),
-                            ('\u{ff21}', '\u{ff3a}'),
-                            ('\u{ff41}', '\u{ff5a}'),
-                        ],
-                        1,
-                        u32::MAX,
-                    ),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err(
-                    "doesn't match pattern \"^[A-Za-z\\u00B5\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u01BA\\u01BC-\\u01BF\\u01C4-\\u0293\\u0295-\\u02AF\\u0370-\\u0373\\u0376\\u0377\\u037B-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0560-\\u0588\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FD-\\u10FF\\u13A0-\\u13F5\\u13F8-\\u13FD\\u1C80-\\u1C8A\\u1C90-\\u1CBA\\u1CBD-\\u1CBF\\u1D00-\\u1D2B\\u1D6B-\\u1D77\\u1D79-\\u1D9A\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2134\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2183\\u2184\\u2C00-\\u2C7B\\u2C7E-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\uA640-\\uA66D\\uA680-\\uA69B\\uA722-\\uA76F\\uA771-\\uA787\\uA78B-\\uA78E\\uA790-\\uA7CD\\uA7D0\\uA7D1\\uA7D3\\uA7D5-\\uA7DC\\uA7F5\\uA7F6\\uA7FA\\uAB30-\\uAB5A\\uAB60-\\uAB68\\uAB70-\\uABBF\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFF21-\\uFF3A\\uFF41-\\uFF5A'., -]+$\""
-                        .into(),
-                );
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for BitpandaFirstName {
@@ -510,7 +401,127 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                if value.len() < 4usize && value.chars().count() < 1usize {
+                    return Err("shorter than 1 characters".into());
+                }
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(
+                            false,
+                            &[
+                                (' ', ' '),
+                                ('\'', '\''),
+                                (',', '.'),
+                                ('A', 'Z'),
+                                ('a', 'z'),
+                                ('\u{b5}', '\u{b5}'),
+                                ('\u{c0}', '\u{d6}'),
+                                ('\u{d8}', '\u{f6}'),
+                                ('\u{f8}', '\u{1ba}'),
+                                ('\u{1bc}', '\u{1bf}'),
+                                ('\u{1c4}', '\u{293}'),
+                                ('\u{295}', '\u{2af}'),
+                                ('\u{370}', '\u{373}'),
+                                ('\u{376}', '\u{377}'),
+                                ('\u{37b}', '\u{37d}'),
+                                ('\u{37f}', '\u{37f}'),
+                                ('\u{386}', '\u{386}'),
+                                ('\u{388}', '\u{38a}'),
+                                ('\u{38c}', '\u{38c}'),
+                                ('\u{38e}', '\u{3a1}'),
+                                ('\u{3a3}', '\u{3f5}'),
+                                ('\u{3f7}', '\u{481}'),
+                                ('\u{48a}', '\u{52f}'),
+                                ('\u{531}', '\u{556}'),
+                                ('\u{560}', '\u{588}'),
+                                ('\u{10a0}', '\u{10c5}'),
+                                ('\u{10c7}', '\u{10c7}'),
+                                ('\u{10cd}', '\u{10cd}'),
+                                ('\u{10d0}', '\u{10fa}'),
+                                ('\u{10fd}', '\u{10ff}'),
+                                ('\u{13a0}', '\u{13f5}'),
+                                ('\u{13f8}', '\u{13fd}'),
+                                ('\u{1c80}', '\u{1c8a}'),
+                                ('\u{1c90}', '\u{1cba}'),
+                                ('\u{1cbd}', '\u{1cbf}'),
+                                ('\u{1d00}', '\u{1d2b}'),
+                                ('\u{1d6b}', '\u{1d77}'),
+                                ('\u{1d79}', '\u{1d9a}'),
+                                ('\u{1e00}', '\u{1f15}'),
+                                ('\u{1f18}', '\u{1f1d}'),
+                                ('\u{1f20}', '\u{1f45}'),
+                                ('\u{1f48}', '\u{1f4d}'),
+                                ('\u{1f50}', '\u{1f57}'),
+                                ('\u{1f59}', '\u{1f59}'),
+                                ('\u{1f5b}', '\u{1f5b}'),
+                                ('\u{1f5d}', '\u{1f5d}'),
+                                ('\u{1f5f}', '\u{1f7d}'),
+                                ('\u{1f80}', '\u{1fb4}'),
+                                ('\u{1fb6}', '\u{1fbc}'),
+                                ('\u{1fbe}', '\u{1fbe}'),
+                                ('\u{1fc2}', '\u{1fc4}'),
+                                ('\u{1fc6}', '\u{1fcc}'),
+                                ('\u{1fd0}', '\u{1fd3}'),
+                                ('\u{1fd6}', '\u{1fdb}'),
+                                ('\u{1fe0}', '\u{1fec}'),
+                                ('\u{1ff2}', '\u{1ff4}'),
+                                ('\u{1ff6}', '\u{1ffc}'),
+                                ('\u{2102}', '\u{2102}'),
+                                ('\u{2107}', '\u{2107}'),
+                                ('\u{210a}', '\u{2113}'),
+                                ('\u{2115}', '\u{2115}'),
+                                ('\u{2119}', '\u{211d}'),
+                                ('\u{2124}', '\u{2124}'),
+                                ('\u{2126}', '\u{2126}'),
+                                ('\u{2128}', '\u{2128}'),
+                                ('\u{212a}', '\u{212d}'),
+                                ('\u{212f}', '\u{2134}'),
+                                ('\u{2139}', '\u{2139}'),
+                                ('\u{213c}', '\u{213f}'),
+                                ('\u{2145}', '\u{2149}'),
+                                ('\u{214e}', '\u{214e}'),
+                                ('\u{2183}', '\u{2184}'),
+                                ('\u{2c00}', '\u{2c7b}'),
+                                ('\u{2c7e}', '\u{2ce4}'),
+                                ('\u{2ceb}', '\u{2cee}'),
+                                ('\u{2cf2}', '\u{2cf3}'),
+                                ('\u{2d00}', '\u{2d25}'),
+                                ('\u{2d27}', '\u{2d27}'),
+                                ('\u{2d2d}', '\u{2d2d}'),
+                                ('\u{a640}', '\u{a66d}'),
+                                ('\u{a680}', '\u{a69b}'),
+                                ('\u{a722}', '\u{a76f}'),
+                                ('\u{a771}', '\u{a787}'),
+                                ('\u{a78b}', '\u{a78e}'),
+                                ('\u{a790}', '\u{a7cd}'),
+                                ('\u{a7d0}', '\u{a7d1}'),
+                                ('\u{a7d3}', '\u{a7d3}'),
+                                ('\u{a7d5}', '\u{a7dc}'),
+                                ('\u{a7f5}', '\u{a7f6}'),
+                                ('\u{a7fa}', '\u{a7fa}'),
+                                ('\u{ab30}', '\u{ab5a}'),
+                                ('\u{ab60}', '\u{ab68}'),
+                                ('\u{ab70}', '\u{abbf}'),
+                                ('\u{fb00}', '\u{fb06}'),
+                                ('\u{fb13}', '\u{fb17}'),
+                                ('\u{ff21}', '\u{ff3a}'),
+                                ('\u{ff41}', '\u{ff5a}'),
+                            ],
+                            1,
+                            u32::MAX,
+                        ),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err(
+                        "doesn't match pattern \"^[A-Za-z\\u00B5\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u01BA\\u01BC-\\u01BF\\u01C4-\\u0293\\u0295-\\u02AF\\u0370-\\u0373\\u0376\\u0377\\u037B-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0560-\\u0588\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FD-\\u10FF\\u13A0-\\u13F5\\u13F8-\\u13FD\\u1C80-\\u1C8A\\u1C90-\\u1CBA\\u1CBD-\\u1CBF\\u1D00-\\u1D2B\\u1D6B-\\u1D77\\u1D79-\\u1D9A\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2134\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2183\\u2184\\u2C00-\\u2C7B\\u2C7E-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\uA640-\\uA66D\\uA680-\\uA69B\\uA722-\\uA76F\\uA771-\\uA787\\uA78B-\\uA78E\\uA790-\\uA7CD\\uA7D0\\uA7D1\\uA7D3\\uA7D5-\\uA7DC\\uA7F5\\uA7F6\\uA7FA\\uAB30-\\uAB5A\\uAB60-\\uAB68\\uAB70-\\uABBF\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFF21-\\uFF3A\\uFF41-\\uFF5A'., -]+$\""
+                            .into(),
+                    );
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for BitpandaFirstName {
@@ -518,8 +529,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -545,13 +557,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('a', 'z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[a-z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for BitpandaLanguage {
@@ -567,7 +575,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('a', 'z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[a-z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for BitpandaLanguage {
@@ -575,8 +592,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -607,124 +625,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.len() < 4usize && value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(
-                        false,
-                        &[
-                            (' ', ' '),
-                            ('\'', '\''),
-                            (',', '.'),
-                            ('A', 'Z'),
-                            ('a', 'z'),
-                            ('\u{b5}', '\u{b5}'),
-                            ('\u{c0}', '\u{d6}'),
-                            ('\u{d8}', '\u{f6}'),
-                            ('\u{f8}', '\u{1ba}'),
-                            ('\u{1bc}', '\u{1bf}'),
-                            ('\u{1c4}', '\u{293}'),
-                            ('\u{295}', '\u{2af}'),
-                            ('\u{370}', '\u{373}'),
-                            ('\u{376}', '\u{377}'),
-                            ('\u{37b}', '\u{37d}'),
-                            ('\u{37f}', '\u{37f}'),
-                            ('\u{386}', '\u{386}'),
-                            ('\u{388}', '\u{38a}'),
-                            ('\u{38c}', '\u{38c}'),
-                            ('\u{38e}', '\u{3a1}'),
-                            ('\u{3a3}', '\u{3f5}'),
-                            ('\u{3f7}', '\u{481}'),
-                            ('\u{48a}', '\u{52f}'),
-                            ('\u{531}', '\u{556}'),
-                            ('\u{560}', '\u{588}'),
-                            ('\u{10a0}', '\u{10c5}'),
-                            ('\u{10c7}', '\u{10c7}'),
-                            ('\u{10cd}', '\u{10cd}'),
-                            ('\u{10d0}', '\u{10fa}'),
-                            ('\u{10fd}', '\u{10ff}'),
-                            ('\u{13a0}', '\u{13f5}'),
-                            ('\u{13f8}', '\u{13fd}'),
-                            ('\u{1c80}', '\u{1c8a}'),
-                            ('\u{1c90}', '\u{1cba}'),
-                            ('\u{1cbd}', '\u{1cbf}'),
-                            ('\u{1d00}', '\u{1d2b}'),
-                            ('\u{1d6b}', '\u{1d77}'),
-                            ('\u{1d79}', '\u{1d9a}'),
-                            ('\u{1e00}', '\u{1f15}'),
-                            ('\u{1f18}', '\u{1f1d}'),
-                            ('\u{1f20}', '\u{1f45}'),
-                            ('\u{1f48}', '\u{1f4d}'),
-                            ('\u{1f50}', '\u{1f57}'),
-                            ('\u{1f59}', '\u{1f59}'),
-                            ('\u{1f5b}', '\u{1f5b}'),
-                            ('\u{1f5d}', '\u{1f5d}'),
-                            ('\u{1f5f}', '\u{1f7d}'),
-                            ('\u{1f80}', '\u{1fb4}'),
-                            ('\u{1fb6}', '\u{1fbc}'),
-                            ('\u{1fbe}', '\u{1fbe}'),
-                            ('\u{1fc2}', '\u{1fc4}'),
-                            ('\u{1fc6}', '\u{1fcc}'),
-                            ('\u{1fd0}', '\u{1fd3}'),
-                            ('\u{1fd6}', '\u{1fdb}'),
-                            ('\u{1fe0}', '\u{1fec}'),
-                            ('\u{1ff2}', '\u{1ff4}'),
-                            ('\u{1ff6}', '\u{1ffc}'),
-                            ('\u{2102}', '\u{2102}'),
-                            ('\u{2107}', '\u{2107}'),
-                            ('\u{210a}', '\u{2113}'),
-                            ('\u{2115}', '\u{2115}'),
-                            ('\u{2119}', '\u{211d}'),
-                            ('\u{2124}', '\u{2124}'),
-                            ('\u{2126}', '\u{2126}'),
-                            ('\u{2128}', '\u{2128}'),
-                            ('\u{212a}', '\u{212d}'),
-                            ('\u{212f}', '\u{2134}'),
-                            ('\u{2139}', '\u{2139}'),
-                            ('\u{213c}', '\u{213f}'),
-                            ('\u{2145}', '\u{2149}'),
-                            ('\u{214e}', '\u{214e}'),
-                            ('\u{2183}', '\u{2184}'),
-                            ('\u{2c00}', '\u{2c7b}'),
-                            ('\u{2c7e}', '\u{2ce4}'),
-                            ('\u{2ceb}', '\u{2cee}'),
-                            ('\u{2cf2}', '\u{2cf3}'),
-                            ('\u{2d00}', '\u{2d25}'),
-                            ('\u{2d27}', '\u{2d27}'),
-                            ('\u{2d2d}', '\u{2d2d}'),
-                            ('\u{a640}', '\u{a66d}'),
-                            ('\u{a680}', '\u{a69b}'),
-                            ('\u{a722}', '\u{a76f}'),
-                            ('\u{a771}', '\u{a787}'),
-                            ('\u{a78b}', '\u{a78e}'),
-                            ('\u{a790}', '\u{a7cd}'),
-                            ('\u{a7d0}', '\u{a7d1}'),
-                            ('\u{a7d3}', '\u{a7d3}'),
-                            ('\u{a7d5}', '\u{a7dc}'),
-                            ('\u{a7f5}', '\u{a7f6}'),
-                            ('\u{a7fa}', '\u{a7fa}'),
-                            ('\u{ab30}', '\u{ab5a}'),
-                            ('\u{ab60}', '\u{ab68}'),
-                            ('\u{ab70}', '\u{abbf}'),
-                            ('\u{fb00}', '\u{fb06}'),
-                            ('\u{fb13}', '\u{fb17}'),
-                            ('\u{ff21}', '\u{ff3a}'),
-                            ('\u{ff41}', '\u{ff5a}'),
-                        ],
-                        1,
-                        u32::MAX,
-                    ),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err(
-                    "doesn't match pattern \"^[A-Za-z\\u00B5\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u01BA\\u01BC-\\u01BF\\u01C4-\\u0293\\u0295-\\u02AF\\u0370-\\u0373\\u0376\\u0377\\u037B-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0560-\\u0588\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FD-\\u10FF\\u13A0-\\u13F5\\u13F8-\\u13FD\\u1C80-\\u1C8A\\u1C90-\\u1CBA\\u1CBD-\\u1CBF\\u1D00-\\u1D2B\\u1D6B-\\u1D77\\u1D79-\\u1D9A\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2134\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2183\\u2184\\u2C00-\\u2C7B\\u2C7E-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\uA640-\\uA66D\\uA680-\\uA69B\\uA722-\\uA76F\\uA771-\\uA787\\uA78B-\\uA78E\\uA790-\\uA7CD\\uA7D0\\uA7D1\\uA7D3\\uA7D5-\\uA7DC\\uA7F5\\uA7F6\\uA7FA\\uAB30-\\uAB5A\\uAB60-\\uAB68\\uAB70-\\uABBF\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFF21-\\uFF3A\\uFF41-\\uFF5A'., -]+$\""
-                        .into(),
-                );
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for BitpandaLastName {
@@ -740,7 +643,127 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                if value.len() < 4usize && value.chars().count() < 1usize {
+                    return Err("shorter than 1 characters".into());
+                }
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(
+                            false,
+                            &[
+                                (' ', ' '),
+                                ('\'', '\''),
+                                (',', '.'),
+                                ('A', 'Z'),
+                                ('a', 'z'),
+                                ('\u{b5}', '\u{b5}'),
+                                ('\u{c0}', '\u{d6}'),
+                                ('\u{d8}', '\u{f6}'),
+                                ('\u{f8}', '\u{1ba}'),
+                                ('\u{1bc}', '\u{1bf}'),
+                                ('\u{1c4}', '\u{293}'),
+                                ('\u{295}', '\u{2af}'),
+                                ('\u{370}', '\u{373}'),
+                                ('\u{376}', '\u{377}'),
+                                ('\u{37b}', '\u{37d}'),
+                                ('\u{37f}', '\u{37f}'),
+                                ('\u{386}', '\u{386}'),
+                                ('\u{388}', '\u{38a}'),
+                                ('\u{38c}', '\u{38c}'),
+                                ('\u{38e}', '\u{3a1}'),
+                                ('\u{3a3}', '\u{3f5}'),
+                                ('\u{3f7}', '\u{481}'),
+                                ('\u{48a}', '\u{52f}'),
+                                ('\u{531}', '\u{556}'),
+                                ('\u{560}', '\u{588}'),
+                                ('\u{10a0}', '\u{10c5}'),
+                                ('\u{10c7}', '\u{10c7}'),
+                                ('\u{10cd}', '\u{10cd}'),
+                                ('\u{10d0}', '\u{10fa}'),
+                                ('\u{10fd}', '\u{10ff}'),
+                                ('\u{13a0}', '\u{13f5}'),
+                                ('\u{13f8}', '\u{13fd}'),
+                                ('\u{1c80}', '\u{1c8a}'),
+                                ('\u{1c90}', '\u{1cba}'),
+                                ('\u{1cbd}', '\u{1cbf}'),
+                                ('\u{1d00}', '\u{1d2b}'),
+                                ('\u{1d6b}', '\u{1d77}'),
+                                ('\u{1d79}', '\u{1d9a}'),
+                                ('\u{1e00}', '\u{1f15}'),
+                                ('\u{1f18}', '\u{1f1d}'),
+                                ('\u{1f20}', '\u{1f45}'),
+                                ('\u{1f48}', '\u{1f4d}'),
+                                ('\u{1f50}', '\u{1f57}'),
+                                ('\u{1f59}', '\u{1f59}'),
+                                ('\u{1f5b}', '\u{1f5b}'),
+                                ('\u{1f5d}', '\u{1f5d}'),
+                                ('\u{1f5f}', '\u{1f7d}'),
+                                ('\u{1f80}', '\u{1fb4}'),
+                                ('\u{1fb6}', '\u{1fbc}'),
+                                ('\u{1fbe}', '\u{1fbe}'),
+                                ('\u{1fc2}', '\u{1fc4}'),
+                                ('\u{1fc6}', '\u{1fcc}'),
+                                ('\u{1fd0}', '\u{1fd3}'),
+                                ('\u{1fd6}', '\u{1fdb}'),
+                                ('\u{1fe0}', '\u{1fec}'),
+                                ('\u{1ff2}', '\u{1ff4}'),
+                                ('\u{1ff6}', '\u{1ffc}'),
+                                ('\u{2102}', '\u{2102}'),
+                                ('\u{2107}', '\u{2107}'),
+                                ('\u{210a}', '\u{2113}'),
+                                ('\u{2115}', '\u{2115}'),
+                                ('\u{2119}', '\u{211d}'),
+                                ('\u{2124}', '\u{2124}'),
+                                ('\u{2126}', '\u{2126}'),
+                                ('\u{2128}', '\u{2128}'),
+                                ('\u{212a}', '\u{212d}'),
+                                ('\u{212f}', '\u{2134}'),
+                                ('\u{2139}', '\u{2139}'),
+                                ('\u{213c}', '\u{213f}'),
+                                ('\u{2145}', '\u{2149}'),
+                                ('\u{214e}', '\u{214e}'),
+                                ('\u{2183}', '\u{2184}'),
+                                ('\u{2c00}', '\u{2c7b}'),
+                                ('\u{2c7e}', '\u{2ce4}'),
+                                ('\u{2ceb}', '\u{2cee}'),
+                                ('\u{2cf2}', '\u{2cf3}'),
+                                ('\u{2d00}', '\u{2d25}'),
+                                ('\u{2d27}', '\u{2d27}'),
+                                ('\u{2d2d}', '\u{2d2d}'),
+                                ('\u{a640}', '\u{a66d}'),
+                                ('\u{a680}', '\u{a69b}'),
+                                ('\u{a722}', '\u{a76f}'),
+                                ('\u{a771}', '\u{a787}'),
+                                ('\u{a78b}', '\u{a78e}'),
+                                ('\u{a790}', '\u{a7cd}'),
+                                ('\u{a7d0}', '\u{a7d1}'),
+                                ('\u{a7d3}', '\u{a7d3}'),
+                                ('\u{a7d5}', '\u{a7dc}'),
+                                ('\u{a7f5}', '\u{a7f6}'),
+                                ('\u{a7fa}', '\u{a7fa}'),
+                                ('\u{ab30}', '\u{ab5a}'),
+                                ('\u{ab60}', '\u{ab68}'),
+                                ('\u{ab70}', '\u{abbf}'),
+                                ('\u{fb00}', '\u{fb06}'),
+                                ('\u{fb13}', '\u{fb17}'),
+                                ('\u{ff21}', '\u{ff3a}'),
+                                ('\u{ff41}', '\u{ff5a}'),
+                            ],
+                            1,
+                            u32::MAX,
+                        ),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err(
+                        "doesn't match pattern \"^[A-Za-z\\u00B5\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u01BA\\u01BC-\\u01BF\\u01C4-\\u0293\\u0295-\\u02AF\\u0370-\\u0373\\u0376\\u0377\\u037B-\\u037D\\u037F\\u0386\\u0388-\\u038A\\u038C\\u038E-\\u03A1\\u03A3-\\u03F5\\u03F7-\\u0481\\u048A-\\u052F\\u0531-\\u0556\\u0560-\\u0588\\u10A0-\\u10C5\\u10C7\\u10CD\\u10D0-\\u10FA\\u10FD-\\u10FF\\u13A0-\\u13F5\\u13F8-\\u13FD\\u1C80-\\u1C8A\\u1C90-\\u1CBA\\u1CBD-\\u1CBF\\u1D00-\\u1D2B\\u1D6B-\\u1D77\\u1D79-\\u1D9A\\u1E00-\\u1F15\\u1F18-\\u1F1D\\u1F20-\\u1F45\\u1F48-\\u1F4D\\u1F50-\\u1F57\\u1F59\\u1F5B\\u1F5D\\u1F5F-\\u1F7D\\u1F80-\\u1FB4\\u1FB6-\\u1FBC\\u1FBE\\u1FC2-\\u1FC4\\u1FC6-\\u1FCC\\u1FD0-\\u1FD3\\u1FD6-\\u1FDB\\u1FE0-\\u1FEC\\u1FF2-\\u1FF4\\u1FF6-\\u1FFC\\u2102\\u2107\\u210A-\\u2113\\u2115\\u2119-\\u211D\\u2124\\u2126\\u2128\\u212A-\\u212D\\u212F-\\u2134\\u2139\\u213C-\\u213F\\u2145-\\u2149\\u214E\\u2183\\u2184\\u2C00-\\u2C7B\\u2C7E-\\u2CE4\\u2CEB-\\u2CEE\\u2CF2\\u2CF3\\u2D00-\\u2D25\\u2D27\\u2D2D\\uA640-\\uA66D\\uA680-\\uA69B\\uA722-\\uA76F\\uA771-\\uA787\\uA78B-\\uA78E\\uA790-\\uA7CD\\uA7D0\\uA7D1\\uA7D3\\uA7D5-\\uA7DC\\uA7F5\\uA7F6\\uA7FA\\uAB30-\\uAB5A\\uAB60-\\uAB68\\uAB70-\\uABBF\\uFB00-\\uFB06\\uFB13-\\uFB17\\uFF21-\\uFF3A\\uFF41-\\uFF5A'., -]+$\""
+                            .into(),
+                    );
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for BitpandaLastName {
@@ -748,8 +771,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -780,17 +804,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(false, &[('+', '+')], 1, 1),
-                    ::client_support::pattern::Atom::new(false, &[('1', '9')], 1, 1),
-                    ::client_support::pattern::Atom::new(false, &[('0', '9')], 1, 14),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^\\+[1-9][0-9]{1,14}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for BitpandaPhone {
@@ -806,7 +822,20 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(false, &[('+', '+')], 1, 1),
+                        ::client_support::pattern::Atom::new(false, &[('1', '9')], 1, 1),
+                        ::client_support::pattern::Atom::new(false, &[('0', '9')], 1, 14),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^\\+[1-9][0-9]{1,14}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for BitpandaPhone {
@@ -814,8 +843,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -859,13 +889,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for BitpandaTaxResidence {
@@ -881,7 +907,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for BitpandaTaxResidence {
@@ -889,8 +924,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -1042,13 +1078,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str>
@@ -1066,7 +1098,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de>
@@ -1075,8 +1116,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -1103,13 +1145,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for BitpandaVerificationIssuingCountry {
@@ -1126,7 +1164,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for BitpandaVerificationIssuingCountry {
@@ -1134,8 +1181,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })

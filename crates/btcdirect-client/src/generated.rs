@@ -492,17 +492,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(false, &[('E', 'E')], 1, 1),
-                    ::client_support::pattern::Atom::new(false, &[('R', 'R')], 1, 1),
-                    ::client_support::pattern::Atom::new(false, &[('0', '9')], 3, 3),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^ER[0-9]{3}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for ErrorDetailCode {
@@ -518,7 +510,20 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(false, &[('E', 'E')], 1, 1),
+                        ::client_support::pattern::Atom::new(false, &[('R', 'R')], 1, 1),
+                        ::client_support::pattern::Atom::new(false, &[('0', '9')], 3, 3),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^ER[0-9]{3}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for ErrorDetailCode {
@@ -526,8 +531,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -760,13 +766,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for UpdateUserRequestBusinessCountry {
@@ -783,7 +785,16 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UpdateUserRequestBusinessCountry {
@@ -791,8 +802,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -825,20 +837,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(
-                        true,
-                        &[('<', '<'), ('>', '>')],
-                        0,
-                        u32::MAX,
-                    ),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[^<>]*$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for UpdateUserRequestBusinessName {
@@ -855,7 +856,23 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(
+                            true,
+                            &[('<', '<'), ('>', '>')],
+                            0,
+                            u32::MAX,
+                        ),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[^<>]*$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UpdateUserRequestBusinessName {
@@ -863,8 +880,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -890,13 +908,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for UpdateUserRequestCountry {
@@ -912,7 +926,16 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UpdateUserRequestCountry {
@@ -920,8 +943,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -954,20 +978,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(
-                        true,
-                        &[('<', '<'), ('>', '>')],
-                        0,
-                        u32::MAX,
-                    ),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[^<>]*$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for UpdateUserRequestFirstName {
@@ -983,7 +996,23 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(
+                            true,
+                            &[('<', '<'), ('>', '>')],
+                            0,
+                            u32::MAX,
+                        ),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[^<>]*$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UpdateUserRequestFirstName {
@@ -991,8 +1020,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -1025,20 +1055,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(
-                        true,
-                        &[('<', '<'), ('>', '>')],
-                        0,
-                        u32::MAX,
-                    ),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[^<>]*$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for UpdateUserRequestLastName {
@@ -1054,7 +1073,23 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(
+                            true,
+                            &[('<', '<'), ('>', '>')],
+                            0,
+                            u32::MAX,
+                        ),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[^<>]*$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UpdateUserRequestLastName {
@@ -1062,8 +1097,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -1096,21 +1132,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(false, &[('+', '+')], 1, 1),
-                    ::client_support::pattern::Atom::new(
-                        false,
-                        &[('0', '9')],
-                        1,
-                        u32::MAX,
-                    ),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^\\+[0-9]+$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for UpdateUserRequestPhoneNumber {
@@ -1127,7 +1151,24 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(false, &[('+', '+')], 1, 1),
+                        ::client_support::pattern::Atom::new(
+                            false,
+                            &[('0', '9')],
+                            1,
+                            u32::MAX,
+                        ),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^\\+[0-9]+$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UpdateUserRequestPhoneNumber {
@@ -1135,8 +1176,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -1163,20 +1205,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(
-                        false,
-                        &[('A', 'Z'), ('a', 'z')],
-                        2,
-                        2,
-                    ),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Za-z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for UpdateUserRequestWebsiteCountry {
@@ -1193,7 +1224,23 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(
+                            false,
+                            &[('A', 'Z'), ('a', 'z')],
+                            2,
+                            2,
+                        ),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Za-z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UpdateUserRequestWebsiteCountry {
@@ -1201,8 +1248,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -1229,20 +1277,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(
-                        false,
-                        &[('A', 'Z'), ('a', 'z')],
-                        2,
-                        2,
-                    ),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Za-z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for UpdateUserRequestWebsiteLanguage {
@@ -1259,7 +1296,23 @@ decodes; this schema exists for documentation and for mapping known codes.
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(
+                            false,
+                            &[('A', 'Z'), ('a', 'z')],
+                            2,
+                            2,
+                        ),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Za-z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UpdateUserRequestWebsiteLanguage {
@@ -1267,8 +1320,9 @@ decodes; this schema exists for documentation and for mapping known codes.
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })

@@ -50,13 +50,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for AddressCountryCode {
@@ -72,7 +68,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for AddressCountryCode {
@@ -80,8 +85,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -165,13 +171,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.len() > 100usize && value.chars().count() > 100usize {
-                return Err("longer than 100 characters".into());
-            }
-            if value.len() < 4usize && value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for CreateUserRequestFirstName {
@@ -187,7 +189,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                if value.len() > 100usize && value.chars().count() > 100usize {
+                    return Err("longer than 100 characters".into());
+                }
+                if value.len() < 4usize && value.chars().count() < 1usize {
+                    return Err("shorter than 1 characters".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for CreateUserRequestFirstName {
@@ -195,8 +206,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -229,13 +241,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.len() > 100usize && value.chars().count() > 100usize {
-                return Err("longer than 100 characters".into());
-            }
-            if value.len() < 4usize && value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for CreateUserRequestLastName {
@@ -251,7 +259,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                if value.len() > 100usize && value.chars().count() > 100usize {
+                    return Err("longer than 100 characters".into());
+                }
+                if value.len() < 4usize && value.chars().count() < 1usize {
+                    return Err("shorter than 1 characters".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for CreateUserRequestLastName {
@@ -259,8 +276,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -293,13 +311,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for CreateUserRequestNationality {
@@ -316,7 +330,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for CreateUserRequestNationality {
@@ -324,8 +347,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -352,13 +376,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for CreateUserRequestResidencyCountry {
@@ -375,7 +395,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for CreateUserRequestResidencyCountry {
@@ -383,8 +412,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -583,13 +613,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for TaxResidencyCountryCode {
@@ -605,7 +631,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for TaxResidencyCountryCode {
@@ -613,8 +648,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -786,20 +822,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[
-                    ::client_support::pattern::Atom::new(
-                        false,
-                        &[('0', '9'), ('a', 'f')],
-                        24,
-                        24,
-                    ),
-                ],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[a-f0-9]{24}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for UserId {
@@ -815,7 +840,23 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[
+                        ::client_support::pattern::Atom::new(
+                            false,
+                            &[('0', '9'), ('a', 'f')],
+                            24,
+                            24,
+                        ),
+                    ],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[a-f0-9]{24}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UserId {
@@ -823,8 +864,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
@@ -857,13 +899,9 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
-                &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
-            );
-            if !PATTERN.is_match(value) {
-                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
-            }
-            Ok(Self(value.to_string()))
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(value.to_owned())
         }
     }
     impl ::std::convert::TryFrom<&str> for UserNationalitiesItem {
@@ -879,7 +917,16 @@ pub mod types {
         fn try_from(
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
+            {
+                let value: &str = &value;
+                static PATTERN: ::client_support::pattern::Pattern<'static> = ::client_support::pattern::Pattern::new(
+                    &[::client_support::pattern::Atom::new(false, &[('A', 'Z')], 2, 2)],
+                );
+                if !PATTERN.is_match(value) {
+                    return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+                }
+            }
+            Ok(Self(value))
         }
     }
     impl<'de> ::serde::Deserialize<'de> for UserNationalitiesItem {
@@ -887,8 +934,9 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
+            <Self as ::std::convert::TryFrom<
+                ::std::string::String,
+            >>::try_from(::std::string::String::deserialize(deserializer)?)
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
