@@ -1,5 +1,7 @@
 //! [`WealthyhoodClient`]: registers users with Wealthyhood (`POST /users`).
 
+use std::borrow::Cow;
+
 use crate::answer::{self, CreatedUser};
 use crate::call;
 use crate::credentials::cache::TokenCache;
@@ -50,7 +52,14 @@ impl WealthyhoodClient {
     /// all of them, and nothing is sent. An attempt that may have been applied (no answer, 5xx)
     /// is returned at once, advising to reconcile first, never repeated: Wealthyhood's unique
     /// email does not make the create repeatable (see [`RetryPolicy`](crate::RetryPolicy)).
-    pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
+    ///
+    /// Pass `&user` to keep the user, or `user` to hand it over: its values are then moved into
+    /// the request instead of copied.
+    pub async fn create_user<'u>(
+        &self,
+        user: impl Into<Cow<'u, NewUser>>,
+    ) -> Result<CreatedUser, OnboardingError> {
+        let user = user.into();
         let body = mapping::wealthyhood_request(user)?;
         let body = &body;
         let spec = CallSpec {
@@ -64,7 +73,7 @@ impl WealthyhoodClient {
             endpoint,
             spec,
             auth,
-            || SentValues::of_new_user(user),
+            || SentValues::of_wealthyhood(body),
             |token, observer| {
                 let client = endpoint.bearer_client(
                     token,
