@@ -1,25 +1,26 @@
 //! What the facade costs at run time, side by side with doing the same by hand (issue 5, item 4).
 //!
 //! - `create_user_<provider>`: one create-user request, `facade` =
-//!   [`OnboardingClient::create_user`] (validate, map, serialise, send through the generated
-//!   client, decode the typed answer; [`RetryPolicy::never`]) versus `raw_reqwest` = a
-//!   hand-written `reqwest` POST of the same, already mapped, generated body (serialised by
+//!   [`OnboardingClient::create_user`] of a borrowed user (validate, map, serialise, send through
+//!   the generated client, decode the typed answer; [`RetryPolicy::never`]) versus `raw_reqwest` =
+//!   a hand-written `reqwest` POST of the same, already mapped, generated body (serialised by
 //!   `.json()` on every iteration, as the facade does), with the same headers, decoding only the
 //!   new user's `id`. Both go to the same in-process loopback HTTP/1.1 server, which answers every
 //!   request with a fixed `201` and keeps the connection alive, over the same kind of
 //!   `reqwest::Client` (same timeouts, no redirects, pooled connection), on one current-thread
-//!   Tokio runtime. Goal: facade within 5 % of raw. A third line, `generated_client`, calls the
-//!   provider's generated client directly with the same prebuilt body, to show how the gap splits
-//!   between the generated client (typed answer decoding, hooks) and the facade itself
-//!   (validation, mapping, retry loop, tracing).
+//!   Tokio runtime. `generated_client` calls the provider's generated client directly with the
+//!   same body, built once beforehand (the denominator of the targets); `generated_fresh_body`
+//!   does the same with a copy of that body made in each iteration (what a caller that builds each
+//!   user's body anew pays at the least); `facade_owned` hands the facade the user by value (a
+//!   copy made just before each iteration, not timed), so its values are moved into the request.
 //! - `body_<provider>`: `facade` = `mapping::<provider>_request(&user)` (validation and mapping)
 //!   followed by `serde_json::to_vec`, versus `generated_only` = `serde_json::to_vec` of the
-//!   already built generated request.
+//!   already built generated request; `generated_fresh_body` and `facade_owned` as above.
 //!
 //! The user is the crate's test fixture (`tests/fixtures/user.json`), valid for both Bitpanda and
 //! Wealthyhood. Runs are kept short (1 s warm-up, 3 s measurement; `cargo bench` flags override).
-//! After the run, the ratio facade / raw of every group that ran is printed from criterion's own
-//! estimates, then the same ratios measured in pairs (`support/paired.rs`: both routines timed
+//! After the run, the ratios of every group that ran are printed from criterion's own
+//! estimates, then the main ones measured in pairs (`support/paired.rs`: both routines timed
 //! in alternating rounds, the median of the rounds' ratios), which a change of the machine's
 //! speed during the run moves far less. Run with `cargo bench -p onboarding --bench facade`.
 
@@ -28,14 +29,14 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, Criterion};
+use criterion::{BatchSize, BenchmarkGroup, Criterion};
 
 #[path = "support/paired.rs"]
 mod paired;
 #[path = "support/ratios.rs"]
 mod ratios;
 use onboarding::{ClientBuilder, FixedToken, NewUser, RetryPolicy, mapping};
-use paired::{PairedRatio, paired, print_paired};
+use paired::{PairedRatio, Routine, paired, print_paired};
 use ratios::print_ratios;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
@@ -205,18 +206,30 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
         criterion,
         pairs,
         "create_user_wealthyhood",
-        Some(&mut || {
-            black_box(runtime.block_on(raw_create()));
-        }),
-        ("generated_client", &mut || {
-            black_box(runtime.block_on(generated.create_user(&body)).is_ok())
-        }),
-        &mut || {
-            black_box(
-                runtime
-                    .block_on(facade.create_user(black_box(&user)))
-                    .is_ok(),
-            )
+        Group {
+            raw: Some(Routine::plain("raw_reqwest", || {
+                black_box(runtime.block_on(raw_create()));
+            })),
+            baseline: Routine::plain("generated_client", || {
+                black_box(runtime.block_on(generated.create_user(&body)).is_ok());
+            }),
+            fresh: Routine::plain("generated_fresh_body", || {
+                black_box(
+                    runtime
+                        .block_on(generated.create_user(&black_box(&body).clone()))
+                        .is_ok(),
+                );
+            }),
+            facade: Routine::plain("facade", || {
+                black_box(
+                    runtime
+                        .block_on(facade.create_user(black_box(&user)))
+                        .is_ok(),
+                );
+            }),
+            owned: Routine::owned("facade_owned", &user, |user| {
+                black_box(runtime.block_on(facade.create_user(user)).is_ok());
+            }),
         },
     );
 
@@ -248,18 +261,30 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
         criterion,
         pairs,
         "create_user_bitpanda",
-        Some(&mut || {
-            black_box(runtime.block_on(raw_create()));
-        }),
-        ("generated_client", &mut || {
-            black_box(runtime.block_on(generated.create_user_v2(&body)).is_ok())
-        }),
-        &mut || {
-            black_box(
-                runtime
-                    .block_on(facade.create_user(black_box(&user)))
-                    .is_ok(),
-            )
+        Group {
+            raw: Some(Routine::plain("raw_reqwest", || {
+                black_box(runtime.block_on(raw_create()));
+            })),
+            baseline: Routine::plain("generated_client", || {
+                black_box(runtime.block_on(generated.create_user_v2(&body)).is_ok());
+            }),
+            fresh: Routine::plain("generated_fresh_body", || {
+                black_box(
+                    runtime
+                        .block_on(generated.create_user_v2(&black_box(&body).clone()))
+                        .is_ok(),
+                );
+            }),
+            facade: Routine::plain("facade", || {
+                black_box(
+                    runtime
+                        .block_on(facade.create_user(black_box(&user)))
+                        .is_ok(),
+                );
+            }),
+            owned: Routine::owned("facade_owned", &user, |user| {
+                black_box(runtime.block_on(facade.create_user(user)).is_ok());
+            }),
         },
     );
 }
@@ -272,13 +297,23 @@ fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
         criterion,
         pairs,
         "body_wealthyhood",
-        None,
-        ("generated_only", &mut || {
-            serde_json::to_vec(black_box(&built)).expect("serialises")
-        }),
-        &mut || {
-            let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
-            serde_json::to_vec(&request).expect("serialises")
+        Group {
+            raw: None,
+            baseline: Routine::plain("generated_only", || {
+                black_box(serde_json::to_vec(black_box(&built)).expect("serialises"));
+            }),
+            fresh: Routine::plain("generated_fresh_body", || {
+                let request = black_box(&built).clone();
+                black_box(serde_json::to_vec(&request).expect("serialises"));
+            }),
+            facade: Routine::plain("facade", || {
+                let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
+                black_box(serde_json::to_vec(&request).expect("serialises"));
+            }),
+            owned: Routine::owned("facade_owned", &user, |user| {
+                let request = mapping::wealthyhood_request(user).expect("fixture maps");
+                black_box(serde_json::to_vec(&request).expect("serialises"));
+            }),
         },
     );
 
@@ -287,67 +322,113 @@ fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
         criterion,
         pairs,
         "body_bitpanda",
-        None,
-        ("generated_only", &mut || {
-            serde_json::to_vec(black_box(&built)).expect("serialises")
-        }),
-        &mut || {
-            let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
-            serde_json::to_vec(&request).expect("serialises")
+        Group {
+            raw: None,
+            baseline: Routine::plain("generated_only", || {
+                black_box(serde_json::to_vec(black_box(&built)).expect("serialises"));
+            }),
+            fresh: Routine::plain("generated_fresh_body", || {
+                let request = black_box(&built).clone();
+                black_box(serde_json::to_vec(&request).expect("serialises"));
+            }),
+            facade: Routine::plain("facade", || {
+                let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
+                black_box(serde_json::to_vec(&request).expect("serialises"));
+            }),
+            owned: Routine::owned("facade_owned", &user, |user| {
+                let request = mapping::bitpanda_request(user).expect("fixture maps");
+                black_box(serde_json::to_vec(&request).expect("serialises"));
+            }),
         },
     );
 }
 
-/// Runs `routine` as the criterion benchmark `group_name/name`, or, when the environment variable
-/// `FACADE_BENCH_COUNT` is `group_name/name:N`, exactly `N` times without criterion (and no other
-/// benchmark at all): instruction counts per iteration are then the difference of two runs under
-/// `valgrind --tool=callgrind` with `N` and `2N`, divided by `N` (docs/performance.md).
-fn bench<O>(
+/// Runs `routine` as the criterion benchmark `group_name/<its name>`, or, when the environment
+/// variable `FACADE_BENCH_COUNT` is `group_name/<its name>:N`, exactly `N` times without
+/// criterion (and no other benchmark at all), each inside [`counted_run`]: its instructions are
+/// then counted with `valgrind --tool=callgrind --toggle-collect='*counted_run*'`, which leaves
+/// out everything else (the start-up, the input made for each iteration) (docs/performance.md).
+///
+/// Under criterion a routine with an input (`facade_owned`) has it made just before each
+/// iteration and times each iteration on its own (`BatchSize::PerIteration`): inputs made in a
+/// batch beforehand would have left the processor's caches by their turn, which no service that
+/// reads a user and creates it at once sees.
+fn bench<I>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     group_name: &str,
-    name: &str,
-    mut routine: impl FnMut() -> O,
+    routine: &mut Routine<'_, I>,
+    batch: BatchSize,
 ) {
     match std::env::var("FACADE_BENCH_COUNT") {
         Ok(count) => {
             let (only, iterations) = count
                 .rsplit_once(':')
                 .expect("FACADE_BENCH_COUNT=group/name:N");
-            if only == format!("{group_name}/{name}") {
-                for _ in 0..iterations.parse::<u64>().expect("a number of iterations") {
-                    black_box(routine());
+            if only == format!("{group_name}/{}", routine.name) {
+                let iterations = iterations.parse::<usize>().expect("a number of iterations");
+                for _ in 0..iterations {
+                    let input = (routine.setup)();
+                    counted_run(input, &mut routine.run);
                 }
             }
         }
         Err(_) => {
-            group.bench_function(name, |b| b.iter(&mut routine));
+            let Routine { name, setup, run } = routine;
+            group.bench_function(*name, |b| b.iter_batched(&mut *setup, &mut *run, batch));
         }
     }
 }
 
-/// Measures the group `group_name`: under criterion `raw_reqwest` (when given), the `baseline`
-/// and `facade`, in that order; then the paired ratio `facade` / `baseline`.
-fn measure<A, B>(
+/// One iteration of a `FACADE_BENCH_COUNT` run, its input made just before: the only code
+/// callgrind counts (see [`bench`]).
+#[inline(never)]
+fn counted_run<I>(input: I, run: &mut impl FnMut(I)) {
+    run(input);
+}
+
+/// The routines of one group, in the order they run.
+struct Group<'r> {
+    /// `raw_reqwest`: the request written by hand (request groups only).
+    raw: Option<Routine<'r, ()>>,
+    /// `generated_client` / `generated_only`: the generated client (or `to_vec`) given the body
+    /// built once beforehand: the denominator of the issue's targets.
+    baseline: Routine<'r, ()>,
+    /// `generated_fresh_body`: the same with a copy of that body made in each iteration, as a
+    /// caller that builds each user's body anew pays at least.
+    fresh: Routine<'r, ()>,
+    /// `facade`: the facade given the user borrowed (`&user`).
+    facade: Routine<'r, ()>,
+    /// `facade_owned`: the facade handed the user (`user`), a copy made just before each
+    /// iteration.
+    owned: Routine<'r, NewUser>,
+}
+
+/// Measures `routines` as the criterion group `group_name`; then the paired ratios `facade` /
+/// the baseline and `facade` / `generated_fresh_body`.
+fn measure(
     criterion: &mut Criterion,
     pairs: &mut Vec<PairedRatio>,
     group_name: &str,
-    raw: Option<&mut dyn FnMut()>,
-    (baseline_name, baseline): (&str, &mut impl FnMut() -> A),
-    facade: &mut impl FnMut() -> B,
+    routines: Group<'_>,
 ) {
+    let Group {
+        raw,
+        mut baseline,
+        mut fresh,
+        mut facade,
+        mut owned,
+    } = routines;
     let mut group = criterion.benchmark_group(group_name);
-    if let Some(raw) = raw {
-        bench(&mut group, group_name, "raw_reqwest", raw);
+    if let Some(mut raw) = raw {
+        bench(&mut group, group_name, &mut raw, BatchSize::SmallInput);
     }
-    bench(&mut group, group_name, baseline_name, &mut *baseline);
-    bench(&mut group, group_name, "facade", &mut *facade);
+    bench(&mut group, group_name, &mut baseline, BatchSize::SmallInput);
+    bench(&mut group, group_name, &mut fresh, BatchSize::SmallInput);
+    bench(&mut group, group_name, &mut facade, BatchSize::SmallInput);
+    bench(&mut group, group_name, &mut owned, BatchSize::PerIteration);
     group.finish();
-    pair(
-        pairs,
-        group_name,
-        ("facade", facade),
-        (baseline_name, baseline),
-    );
+    pair(pairs, group_name, &mut facade, &mut baseline);
+    pair(pairs, group_name, &mut facade, &mut fresh);
 }
 
 /// Rounds of each paired ratio: about 1.3 s per pair.
@@ -358,15 +439,15 @@ const PAIRED_ROUNDS: usize = 31;
 fn pair<A, B>(
     pairs: &mut Vec<PairedRatio>,
     group_name: &str,
-    (numerator_name, numerator): (&str, &mut impl FnMut() -> A),
-    (denominator_name, denominator): (&str, &mut impl FnMut() -> B),
+    numerator: &mut Routine<'_, A>,
+    denominator: &mut Routine<'_, B>,
 ) {
     if std::env::var_os("FACADE_BENCH_COUNT").is_some()
         || !std::env::args().any(|arg| arg == "--bench")
     {
         return;
     }
-    let label = format!("{group_name:<24} {numerator_name} / {denominator_name}");
+    let label = format!("{group_name:<24} {} / {}", numerator.name, denominator.name);
     pairs.push(paired(label, PAIRED_ROUNDS, numerator, denominator));
 }
 
@@ -390,11 +471,35 @@ fn main() {
             ("create_user_wealthyhood", "facade", "raw_reqwest"),
             ("create_user_wealthyhood", "generated_client", "raw_reqwest"),
             ("create_user_wealthyhood", "facade", "generated_client"),
+            ("create_user_wealthyhood", "facade", "generated_fresh_body"),
+            (
+                "create_user_wealthyhood",
+                "facade_owned",
+                "generated_client",
+            ),
+            (
+                "create_user_wealthyhood",
+                "generated_fresh_body",
+                "generated_client",
+            ),
             ("create_user_bitpanda", "facade", "raw_reqwest"),
             ("create_user_bitpanda", "generated_client", "raw_reqwest"),
             ("create_user_bitpanda", "facade", "generated_client"),
+            ("create_user_bitpanda", "facade", "generated_fresh_body"),
+            ("create_user_bitpanda", "facade_owned", "generated_client"),
+            (
+                "create_user_bitpanda",
+                "generated_fresh_body",
+                "generated_client",
+            ),
             ("body_wealthyhood", "facade", "generated_only"),
+            ("body_wealthyhood", "facade", "generated_fresh_body"),
+            ("body_wealthyhood", "facade_owned", "generated_only"),
+            ("body_wealthyhood", "generated_fresh_body", "generated_only"),
             ("body_bitpanda", "facade", "generated_only"),
+            ("body_bitpanda", "facade", "generated_fresh_body"),
+            ("body_bitpanda", "facade_owned", "generated_only"),
+            ("body_bitpanda", "generated_fresh_body", "generated_only"),
         ],
     );
     print_paired(&pairs);
