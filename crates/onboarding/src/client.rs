@@ -33,8 +33,6 @@
 //! # }
 //! ```
 
-use std::borrow::Cow;
-
 use crate::error::OnboardingError;
 use crate::model::{NewUser, UserUpdate};
 use crate::provider::{Operation, Provider};
@@ -98,12 +96,8 @@ impl OnboardingClient {
 
     /// Creates `user` with Bitpanda or Wealthyhood ([`BitpandaClient::create_user`],
     /// [`WealthyhoodClient::create_user`]). BTC Direct does not create users:
-    /// [`OnboardingError::Unsupported`]. Pass `&user` to keep the user, or `user` to hand it
-    /// over (its values are then moved into the request instead of copied).
-    pub async fn create_user<'u>(
-        &self,
-        user: impl Into<Cow<'u, NewUser>>,
-    ) -> Result<CreatedUser, OnboardingError> {
+    /// [`OnboardingError::Unsupported`].
+    pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
         match self {
             Self::Bitpanda(client) => client.create_user(user).await,
             Self::Wealthyhood(client) => client.create_user(user).await,

@@ -16,7 +16,6 @@
 //! empty), lists of personal data keep only their length, and only non-personal values such as the
 //! language, the Bitpanda mode, document kinds and consent flags print as they are.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -125,22 +124,6 @@ impl fmt::Debug for NewUser {
             .field("bitpanda", &self.bitpanda)
             .field("wealthyhood", &self.wealthyhood)
             .finish()
-    }
-}
-
-/// An owned user, for the calls that take a user borrowed or owned
-/// (`impl Into<Cow<'_, NewUser>>`, such as [`crate::BitpandaClient::create_user`]): its values
-/// are moved into the request instead of copied.
-impl From<NewUser> for Cow<'_, NewUser> {
-    fn from(user: NewUser) -> Self {
-        Cow::Owned(user)
-    }
-}
-
-/// A borrowed user, for the calls that take a user borrowed or owned: the values sent are copied.
-impl<'u> From<&'u NewUser> for Cow<'u, NewUser> {
-    fn from(user: &'u NewUser) -> Self {
-        Cow::Borrowed(user)
     }
 }
 

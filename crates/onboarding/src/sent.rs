@@ -22,10 +22,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{OnboardingError, ProviderProblem};
-use bitpanda_client::types as bitpanda;
-use wealthyhood_client::types as wealthyhood;
-
-use crate::model::{Address, UserUpdate, join_given_names};
+use crate::model::{Address, NewUser, UserUpdate, join_given_names};
 use crate::redact::MARKER;
 
 /// The shortest piece of a sent value that is masked wherever it occurs in a message.
@@ -36,63 +33,44 @@ pub(crate) const SHORTEST_PIECE: usize = 4;
 pub(crate) struct SentValues(SecretBox<Vec<String>>);
 
 impl SentValues {
-    /// The values a Bitpanda create with `request` sends.
-    pub(crate) fn of_bitpanda(request: &bitpanda::CreateUserRequest) -> Self {
+    /// The values a create of `user` sends.
+    pub(crate) fn of_new_user(user: &NewUser) -> Self {
         let mut values = Collected::default();
-        match request {
-            bitpanda::CreateUserRequest::InvestmentAsAServiceUser(user) => {
-                values.text(&user.email.0);
-                values.text(&user.phone);
-                values.words(&user.first_name);
-                values.text(&user.last_name);
-                values.text(&user.country);
-                values.option(user.external_id.as_ref().map(|id| id.0.as_str()));
-                values.bitpanda_answers(Some(&user.aml), user.appropriateness.as_ref());
-                values.json(&user.verification);
-                values.json(&user.tax);
-                values.json(&user.ext_compliance);
-                values.external_meta(user.external_meta.as_ref());
+        values.text(&user.email);
+        values.option(user.phone.as_deref());
+        values.names(&user.given_names);
+        values.text(&user.family_name);
+        values.date(user.date_of_birth);
+        values.address(user.address.as_ref());
+        if let Some(tax) = &user.tax_residency {
+            values.text(&tax.tax_id);
+        }
+        values.option(user.external_id.as_deref());
+        // Countries too: Bitpanda and Wealthyhood mark them (a short value is masked only as a
+        // whole word).
+        values.option(user.citizenship.as_deref());
+        values.option(user.country_of_residence.as_deref());
+        if let Some(bitpanda) = &user.bitpanda {
+            for answer in &bitpanda.aml {
+                values.option(answer.answer_value.as_deref());
             }
-            bitpanda::CreateUserRequest::BringYourOwnLicenseUser(user) => {
-                values.option(user.email.as_ref().map(|email| email.0.as_str()));
-                values.option(user.phone.as_deref().map(String::as_str));
-                if let Some(first_name) = &user.first_name {
-                    values.words(first_name);
-                }
-                values.option(user.last_name.as_deref().map(String::as_str));
-                values.option(user.country.as_deref().map(String::as_str));
-                values.text(&user.external_id.0);
-                values.bitpanda_answers(user.aml.as_ref(), user.appropriateness.as_ref());
-                values.json(&user.verification);
-                values.json(&user.tax);
-                values.json(&user.ext_compliance);
-                values.external_meta(user.external_meta.as_ref());
+            for answer in &bitpanda.appropriateness {
+                values.option(answer.value.as_deref());
+            }
+            values.json(&bitpanda.verification);
+            values.json(&bitpanda.tax);
+            values.json(&bitpanda.ext_compliance);
+            for value in bitpanda.external_meta.values() {
+                values.text(value);
             }
         }
-        values.finish()
-    }
-
-    /// The values a Wealthyhood create with `request` sends.
-    pub(crate) fn of_wealthyhood(request: &wealthyhood::CreateUserRequest) -> Self {
-        let mut values = Collected::default();
-        values.text(&request.email);
-        values.words(&request.first_name);
-        values.text(&request.last_name);
-        values.date(Some(request.date_of_birth));
-        if let Some(address) = &request.address {
-            // The street and the house number are one line here: each word counts on its own.
-            values.words(&address.line1);
-            values.text(&address.postal_code);
-            values.text(&address.city);
-            values.text(&address.country_code);
+        if let Some(employment) = user
+            .wealthyhood
+            .as_ref()
+            .and_then(|w| w.employment_info.as_ref())
+        {
+            values.json(employment);
         }
-        if let Some(tax) = &request.tax_residency {
-            values.text(&tax.value);
-            values.text(&tax.country_code);
-        }
-        values.option(request.nationality.as_deref().map(String::as_str));
-        values.text(&request.residency_country);
-        values.json(&request.employment_info);
         values.finish()
     }
 
@@ -166,37 +144,6 @@ impl Collected {
 
     fn option(&mut self, value: Option<&str>) {
         if let Some(value) = value {
-            self.text(value);
-        }
-    }
-
-    /// `value`, and each of its words when it has more than one: a first-name field is the given
-    /// names joined with one space, an address line the street and the house number, and a
-    /// provider may echo one of them on its own.
-    fn words(&mut self, value: &str) {
-        self.text(value);
-        if value.split_whitespace().nth(1).is_some() {
-            value.split_whitespace().for_each(|word| self.text(word));
-        }
-    }
-
-    /// Bitpanda's free-text questionnaire answers (the ids are not personal).
-    fn bitpanda_answers(
-        &mut self,
-        aml: Option<&bitpanda::BitpandaAml>,
-        appropriateness: Option<&bitpanda::BitpandaAppropriateness>,
-    ) {
-        for answer in aml.iter().flat_map(|aml| &aml.0) {
-            self.option(answer.answer_value.as_deref());
-        }
-        for answer in appropriateness.iter().flat_map(|answers| &answers.0) {
-            self.option(answer.value.as_deref());
-        }
-    }
-
-    /// The values of Bitpanda's `external_meta` (the keys are agreed names, not personal).
-    fn external_meta(&mut self, meta: Option<&bitpanda::BitpandaExternalMeta>) {
-        for value in meta.iter().flat_map(|meta| meta.0.values()) {
             self.text(value);
         }
     }
@@ -335,80 +282,6 @@ mod tests {
 
     fn values(list: &[&str]) -> Vec<String> {
         list.iter().map(|v| (*v).to_owned()).collect()
-    }
-
-    fn fixture_user() -> crate::NewUser {
-        serde_json::from_str(include_str!("../tests/fixtures/user.json")).expect("fixture user")
-    }
-
-    fn collected(sent: &super::SentValues) -> Vec<&str> {
-        use secrecy::ExposeSecret;
-        sent.0.expose_secret().iter().map(String::as_str).collect()
-    }
-
-    /// Every personal value of the fixture that a request sends is collected from the request:
-    /// each given name on its own too, and each word of the address line.
-    #[test]
-    fn the_values_are_collected_from_what_each_request_sends() {
-        let user = fixture_user();
-        let request = crate::mapping::bitpanda_request(&user).expect("maps");
-        let sent = super::SentValues::of_bitpanda(&request);
-        let bitpanda = collected(&sent);
-        for value in [
-            "giorgos.papadopoulos@example.com",
-            "+306912345678",
-            "Γιώργος Νικόλαος",
-            "Γιώργος",
-            "Νικόλαος",
-            "Παπαδόπουλος",
-            "GR",
-            "partner-user-0001",
-            "123456789",
-            "Salary",
-            "5",
-            "AK123456",
-            "Θεσσαλονίκη",
-            "Ερμού 25",
-            "mobile_app",
-            "retail",
-        ] {
-            // One-character values ("5") are never collected.
-            assert_eq!(
-                bitpanda.contains(&value),
-                value.chars().count() >= 2,
-                "{value}"
-            );
-        }
-        // Ids of questions and answers are not personal; nor are the keys of `external_meta`.
-        for value in ["41", "45", "onboarding_channel"] {
-            assert!(!bitpanda.contains(&value), "{value}");
-        }
-
-        let request = crate::mapping::wealthyhood_request(&user).expect("maps");
-        let sent = super::SentValues::of_wealthyhood(&request);
-        let wealthyhood = collected(&sent);
-        for value in [
-            "giorgos.papadopoulos@example.com",
-            "Γιώργος",
-            "Νικόλαος",
-            "Παπαδόπουλος",
-            "1985-11-02",
-            "Ερμού 25",
-            "Ερμού",
-            "25",
-            "10563",
-            "Αθήνα",
-            "123456789",
-            "GR",
-            "SelfEmployed",
-            "BusinessOwnership",
-        ] {
-            assert!(wealthyhood.contains(&value), "{value}");
-        }
-        // Wealthyhood takes no phone and no external id: they are not sent, so not collected.
-        for value in ["+306912345678", "partner-user-0001"] {
-            assert!(!wealthyhood.contains(&value), "{value}");
-        }
     }
 
     #[test]

@@ -1,7 +1,5 @@
 //! [`BitpandaClient`]: registers users with Bitpanda (`POST /v2/users`).
 
-use std::borrow::Cow;
-
 use crate::answer::{self, CreatedUser};
 use crate::call;
 use crate::credentials::cache::TokenCache;
@@ -52,22 +50,13 @@ impl BitpandaClient {
     /// user, so an attempt that may have been applied (no answer, 5xx) is retried, and a 409 on
     /// the retry confirms the user exists ([`CreatedUser::ConfirmedExisting`]); without one it is
     /// returned at once, advising to reconcile first (see [`RetryPolicy`](crate::RetryPolicy)).
-    ///
-    /// Pass `&user` to keep the user, or `user` to hand it over: its values are then moved into
-    /// the request instead of copied.
-    pub async fn create_user<'u>(
-        &self,
-        user: impl Into<Cow<'u, NewUser>>,
-    ) -> Result<CreatedUser, OnboardingError> {
-        let user = user.into();
-        // With an `external_id` the create cannot make a second user.
-        let idempotent = user.external_id.as_deref().is_some_and(|id| !id.is_empty());
+    pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
         let body = mapping::bitpanda_request(user)?;
         let body = &body;
         let spec = CallSpec {
             provider: Provider::Bitpanda,
             operation: Operation::CreateUser,
-            idempotent,
+            idempotent: user.external_id.as_deref().is_some_and(|id| !id.is_empty()),
         };
         let endpoint = &self.endpoint;
         let auth = Auth::Tokens(&self.tokens, |token| token);
@@ -75,7 +64,7 @@ impl BitpandaClient {
             endpoint,
             spec,
             auth,
-            || SentValues::of_bitpanda(body),
+            || SentValues::of_new_user(user),
             |token, observer| {
                 let client = endpoint.bearer_client(
                     token,

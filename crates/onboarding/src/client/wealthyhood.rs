@@ -1,7 +1,5 @@
 //! [`WealthyhoodClient`]: registers users with Wealthyhood (`POST /users`).
 
-use std::borrow::Cow;
-
 use crate::answer::{self, CreatedUser};
 use crate::call;
 use crate::credentials::cache::TokenCache;
@@ -52,14 +50,7 @@ impl WealthyhoodClient {
     /// all of them, and nothing is sent. An attempt that may have been applied (no answer, 5xx)
     /// is returned at once, advising to reconcile first, never repeated: Wealthyhood's unique
     /// email does not make the create repeatable (see [`RetryPolicy`](crate::RetryPolicy)).
-    ///
-    /// Pass `&user` to keep the user, or `user` to hand it over: its values are then moved into
-    /// the request instead of copied.
-    pub async fn create_user<'u>(
-        &self,
-        user: impl Into<Cow<'u, NewUser>>,
-    ) -> Result<CreatedUser, OnboardingError> {
-        let user = user.into();
+    pub async fn create_user(&self, user: &NewUser) -> Result<CreatedUser, OnboardingError> {
         let body = mapping::wealthyhood_request(user)?;
         let body = &body;
         let spec = CallSpec {
@@ -73,7 +64,7 @@ impl WealthyhoodClient {
             endpoint,
             spec,
             auth,
-            || SentValues::of_wealthyhood(body),
+            || SentValues::of_new_user(user),
             |token, observer| {
                 let client = endpoint.bearer_client(
                     token,

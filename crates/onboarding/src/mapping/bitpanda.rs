@@ -7,12 +7,10 @@ use bitpanda_client::types::{
     BringYourOwnLicenseUser, CreateUserRequest, InvestmentAsAServiceUser,
 };
 
-use std::borrow::Cow;
-
-use super::builder::{Builder, present, take};
+use super::builder::{Builder, non_blank};
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser, join_given_names};
 use crate::provider::Provider;
-use crate::validation::{ValidationReport, into_bitpanda_name, validate_bitpanda};
+use crate::validation::{ValidationReport, bitpanda_name, validate_bitpanda};
 
 /// Validates `user` for Bitpanda and builds the body of `POST /v2/users`.
 ///
@@ -52,73 +50,60 @@ use crate::validation::{ValidationReport, into_bitpanda_name, validate_bitpanda}
 /// `bitpanda.account_level_id` and `bitpanda.external_meta` are sent as given. Every other field
 /// is left out (and not validated).
 ///
-/// `user` is borrowed (`&user`: the values sent are copied) or owned (`user`: they are moved into
-/// the request, which saves a copy of each).
-///
 /// Errors: the [`ValidationReport`] of [`validate_bitpanda`], with every violation.
-pub fn bitpanda_request<'u>(
-    user: impl Into<Cow<'u, NewUser>>,
-) -> Result<CreateUserRequest, ValidationReport> {
-    let mut user = user.into();
-    validate_bitpanda(&user)?;
-    let first_name = (!user.given_names.is_empty())
-        .then(|| into_bitpanda_name(join_given_names(&user.given_names)));
-    let mut extension: Cow<'_, BitpandaExtension> = match &mut user {
-        Cow::Owned(user) => Cow::Owned(user.bitpanda.take().unwrap_or_default()),
-        Cow::Borrowed(user) => user
-            .bitpanda
-            .as_ref()
-            .map_or_else(|| Cow::Owned(BitpandaExtension::default()), Cow::Borrowed),
-    };
+pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationReport> {
+    validate_bitpanda(user)?;
+    let default_extension = BitpandaExtension::default();
+    let extension = user.bitpanda.as_ref().unwrap_or(&default_extension);
     let mut builder = Builder::new(Provider::Bitpanda);
 
-    let external_id = take!(user, external_id).map(BitpandaExternalId);
-    let external_meta = take!(extension, external_meta);
-    let external_meta = (!external_meta.is_empty()).then_some(BitpandaExternalMeta(external_meta));
-    let account_level_id = take!(extension, account_level_id).map(BitpandaAccountLevelId);
-    let last_name = into_bitpanda_name(take!(user, family_name));
-    let (phone, language, citizenship) = (
-        take!(user, phone),
-        take!(user, language),
-        take!(user, citizenship),
-    );
+    let external_id = user.external_id.clone().map(BitpandaExternalId);
+    let external_meta = (!extension.external_meta.is_empty())
+        .then(|| BitpandaExternalMeta(extension.external_meta.clone()));
 
     if extension.mode == BitpandaMode::BringYourOwnLicense {
         let external_id = builder.require("external_id", "external_id", external_id);
         let language = builder.convert_present(
             "language",
             "language",
-            present(language),
+            given_text(user.language.as_deref()),
             BitpandaLanguage::try_from,
         );
-        let phone =
-            builder.convert_present("phone", "phone", present(phone), BitpandaPhone::try_from);
+        let phone = builder.convert_present(
+            "phone",
+            "phone",
+            given_text(user.phone.as_deref()),
+            BitpandaPhone::try_from,
+        );
+        let joined = (!user.given_names.is_empty())
+            .then(|| bitpanda_name(&join_given_names(&user.given_names)).into_owned());
         let first_name = builder.convert_present(
             "given_names",
             "first_name",
-            first_name,
+            joined.as_deref(),
             BitpandaFirstName::try_from,
         );
+        let family_name = bitpanda_name(&user.family_name);
         let last_name = builder.convert_present(
             "family_name",
             "last_name",
-            present(Some(last_name)),
+            given_text(Some(&family_name)),
             BitpandaLastName::try_from,
         );
         let country = builder.convert_present(
             "citizenship",
             "country",
-            present(citizenship),
+            given_text(user.citizenship.as_deref()),
             BitpandaCountry::try_from,
         );
         return builder.finish(|| {
             Some(CreateUserRequest::BringYourOwnLicenseUser(
                 BringYourOwnLicenseUser {
-                    account_level_id,
+                    account_level_id: account_level_id(extension),
                     aml: None,
                     appropriateness: None,
                     country,
-                    email: present(Some(take!(user, email))).map(BitpandaEmail),
+                    email: non_blank(&user.email).map(BitpandaEmail),
                     ext_compliance: None,
                     external_id: external_id?,
                     external_meta,
@@ -137,43 +122,43 @@ pub fn bitpanda_request<'u>(
     let phone = builder.convert(
         "phone",
         "phone",
-        BitpandaPhone::try_from(phone.unwrap_or_default()),
+        BitpandaPhone::try_from(user.phone.as_deref().unwrap_or_default()),
     );
     let first_name = builder.convert(
         "given_names",
         "first_name",
-        BitpandaFirstName::try_from(first_name.unwrap_or_default()),
+        BitpandaFirstName::try_from(&*bitpanda_name(&join_given_names(&user.given_names))),
     );
     let last_name = builder.convert(
         "family_name",
         "last_name",
-        BitpandaLastName::try_from(last_name),
+        BitpandaLastName::try_from(&*bitpanda_name(&user.family_name)),
     );
     let language = builder.convert(
         "language",
         "language",
-        BitpandaLanguage::try_from(language.unwrap_or_default()),
+        BitpandaLanguage::try_from(user.language.as_deref().unwrap_or_default()),
     );
     let country = builder.convert(
         "citizenship",
         "country",
-        BitpandaCountry::try_from(citizenship.unwrap_or_default()),
+        BitpandaCountry::try_from(user.citizenship.as_deref().unwrap_or_default()),
     );
     let verification = builder.require(
         "bitpanda.verification",
         "verification",
-        take!(extension, verification),
+        extension.verification.clone(),
     );
-    let tax = match (take!(extension, tax), take!(user, tax_residency)) {
-        (Some(tax), _) => Some(tax),
+    let tax = match (&extension.tax, &user.tax_residency) {
+        (Some(tax), _) => Some(tax.clone()),
         (None, Some(residency)) => builder
             .convert(
                 "tax_residency.country",
                 "tax.residence",
-                BitpandaTaxResidence::try_from(residency.country),
+                BitpandaTaxResidence::try_from(residency.country.as_str()),
             )
             .map(|residence| BitpandaTax {
-                id: Some(residency.tax_id),
+                id: Some(residency.tax_id.clone()),
                 residence: Some(residence),
             }),
         (None, None) => None,
@@ -182,13 +167,13 @@ pub fn bitpanda_request<'u>(
     builder.finish(|| {
         Some(CreateUserRequest::InvestmentAsAServiceUser(
             InvestmentAsAServiceUser {
-                account_level_id,
-                aml: BitpandaAml(take!(extension, aml)),
+                account_level_id: account_level_id(extension),
+                aml: BitpandaAml(extension.aml.clone()),
                 appropriateness: (!extension.appropriateness.is_empty())
-                    .then(|| BitpandaAppropriateness(take!(extension, appropriateness))),
+                    .then(|| BitpandaAppropriateness(extension.appropriateness.clone())),
                 country: country?,
-                email: BitpandaEmail(take!(user, email)),
-                ext_compliance: take!(extension, ext_compliance),
+                email: BitpandaEmail(user.email.clone()),
+                ext_compliance: extension.ext_compliance.clone(),
                 external_id,
                 external_meta,
                 first_name: first_name?,
@@ -196,9 +181,22 @@ pub fn bitpanda_request<'u>(
                 last_name: last_name?,
                 phone: phone?,
                 tax,
-                terms: BitpandaTerms(take!(extension, terms)),
+                terms: BitpandaTerms(extension.terms.clone()),
                 verification: verification?,
             },
         ))
     })
+}
+
+/// The extension's `account_level_id`, as the generated type carries it.
+fn account_level_id(extension: &BitpandaExtension) -> Option<BitpandaAccountLevelId> {
+    extension
+        .account_level_id
+        .clone()
+        .map(BitpandaAccountLevelId)
+}
+
+/// `value` unless it is absent or blank (a blank optional field is not sent).
+fn given_text(value: Option<&str>) -> Option<&str> {
+    value.filter(|value| !value.trim().is_empty())
 }

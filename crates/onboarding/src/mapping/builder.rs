@@ -45,12 +45,12 @@ impl Builder {
 
     /// [`convert`](Self::convert) of an optional value: `None` stays `None`, a present value is
     /// converted (or recorded as refused).
-    pub(super) fn convert_present<V, T, E: Display>(
+    pub(super) fn convert_present<'v, T, E: Display>(
         &mut self,
         field: &str,
         provider_field: &str,
-        value: Option<V>,
-        conversion: impl FnOnce(V) -> Result<T, E>,
+        value: Option<&'v str>,
+        conversion: impl FnOnce(&'v str) -> Result<T, E>,
     ) -> Option<T> {
         value.and_then(|value| self.convert(field, provider_field, conversion(value)))
     }
@@ -99,25 +99,6 @@ pub(super) fn non_blank(value: &str) -> Option<String> {
     (!value.trim().is_empty()).then(|| value.to_owned())
 }
 
-/// `value` unless it is absent or blank (a blank optional field is not sent), moved, not copied.
-pub(super) fn present(value: Option<String>) -> Option<String> {
-    value.filter(|value| !value.trim().is_empty())
-}
-
-/// The field `$field` of `$source`, a `Cow` of the user or of one of its parts: moved out
-/// (leaving the default) when the `Cow` is owned, copied when it is borrowed. So a user handed
-/// over is moved into the request field by field, and a borrowed one is copied only where a
-/// value is sent.
-macro_rules! take {
-    ($source:ident, $field:ident) => {
-        match &mut $source {
-            ::std::borrow::Cow::Owned(owned) => ::std::mem::take(&mut owned.$field),
-            ::std::borrow::Cow::Borrowed(borrowed) => borrowed.$field.clone(),
-        }
-    };
-}
-pub(super) use take;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,8 +142,5 @@ mod tests {
     fn blank_optional_strings_are_not_sent() {
         assert_eq!(non_blank(" "), None);
         assert_eq!(non_blank("12a"), Some("12a".to_owned()));
-        assert_eq!(present(Some(" ".to_owned())), None);
-        assert_eq!(present(Some("12a".to_owned())), Some("12a".to_owned()));
-        assert_eq!(present(None), None);
     }
 }

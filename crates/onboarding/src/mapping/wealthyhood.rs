@@ -6,9 +6,7 @@ use wealthyhood_client::types::{
     EmploymentInfo, Language, TaxResidency, TaxResidencyCountryCode,
 };
 
-use std::borrow::Cow;
-
-use super::builder::{Builder, present, take};
+use super::builder::{Builder, non_blank};
 use crate::model::{self, NewUser, join_given_names};
 use crate::provider::Provider;
 use crate::validation::{ValidationReport, validate_wealthyhood};
@@ -31,91 +29,82 @@ use crate::validation::{ValidationReport, validate_wealthyhood};
 ///
 /// Not sent: `phone` and `external_id` (Wealthyhood takes neither), and the `bitpanda` extension.
 ///
-/// `user` is borrowed (`&user`: the values sent are copied) or owned (`user`: they are moved into
-/// the request, which saves a copy of each).
-///
 /// Errors: the [`ValidationReport`] of [`validate_wealthyhood`], with every violation.
-pub fn wealthyhood_request<'u>(
-    user: impl Into<Cow<'u, NewUser>>,
-) -> Result<CreateUserRequest, ValidationReport> {
-    let mut user = user.into();
-    validate_wealthyhood(&user)?;
-    let first_name = join_given_names(&user.given_names);
+pub fn wealthyhood_request(user: &NewUser) -> Result<CreateUserRequest, ValidationReport> {
+    validate_wealthyhood(user)?;
     let mut builder = Builder::new(Provider::Wealthyhood);
 
     let first_name = builder.convert(
         "given_names",
         "firstName",
-        CreateUserRequestFirstName::try_from(first_name),
+        CreateUserRequestFirstName::try_from(join_given_names(&user.given_names)),
     );
     let last_name = builder.convert(
         "family_name",
         "lastName",
-        CreateUserRequestLastName::try_from(take!(user, family_name)),
+        CreateUserRequestLastName::try_from(user.family_name.as_str()),
     );
     let date_of_birth = builder.require("date_of_birth", "dateOfBirth", user.date_of_birth);
     let residency_country = builder.convert(
         "country_of_residence",
         "residencyCountry",
         CreateUserRequestResidencyCountry::try_from(
-            take!(user, country_of_residence).unwrap_or_default(),
+            user.country_of_residence.as_deref().unwrap_or_default(),
         ),
     );
     let language = builder.convert_present(
         "language",
         "language",
-        take!(user, language),
+        user.language.as_deref(),
         Language::try_from,
     );
     let nationality = builder.convert_present(
         "citizenship",
         "nationality",
-        take!(user, citizenship),
+        user.citizenship.as_deref(),
         CreateUserRequestNationality::try_from,
     );
-    let address: Option<Cow<'_, model::Address>> = match &mut user {
-        Cow::Owned(user) => user.address.take().map(Cow::Owned),
-        Cow::Borrowed(user) => user.address.as_ref().map(Cow::Borrowed),
-    };
-    let address = address.and_then(|mut address| {
+    let address = user.address.as_ref().and_then(|address| {
         let country_code = builder.convert(
             "address.country",
             "address.countryCode",
-            AddressCountryCode::try_from(take!(address, country)),
+            AddressCountryCode::try_from(address.country.as_str()),
         )?;
         Some(Address {
-            line1: line1(&mut address),
-            city: take!(address, city),
+            city: address.city.clone(),
             country_code,
-            postal_code: take!(address, postal_code),
+            line1: line1(address),
+            postal_code: address.postal_code.clone(),
         })
     });
-    let tax_residency = take!(user, tax_residency).and_then(|residency| {
+    let tax_residency = user.tax_residency.as_ref().and_then(|residency| {
         let country_code = builder.convert(
             "tax_residency.country",
             "taxResidency.countryCode",
-            TaxResidencyCountryCode::try_from(residency.country),
+            TaxResidencyCountryCode::try_from(residency.country.as_str()),
         )?;
         Some(TaxResidency {
             country_code,
-            proof_type: residency.proof_type.unwrap_or_default(),
-            value: residency.tax_id,
+            proof_type: residency.proof_type.clone().unwrap_or_default(),
+            value: residency.tax_id.clone(),
         })
     });
-    let employment_info = take!(user, wealthyhood)
-        .and_then(|extension| extension.employment_info)
+    let employment_info = user
+        .wealthyhood
+        .as_ref()
+        .and_then(|extension| extension.employment_info.as_ref())
         .map(|employment| EmploymentInfo {
-            employment_status: employment.employment_status,
-            income_range_id: employment.income_range_id,
-            industry: present(employment.industry),
-            sources_of_wealth: employment.sources_of_wealth,
+            employment_status: employment.employment_status.clone(),
+            income_range_id: employment.income_range_id.clone(),
+            industry: employment.industry.as_deref().and_then(non_blank),
+            sources_of_wealth: employment.sources_of_wealth.clone(),
         });
 
     builder.finish(|| {
         Some(CreateUserRequest {
             address,
             date_of_birth: date_of_birth?,
-            email: take!(user, email),
+            email: user.email.clone(),
             employment_info,
             first_name: first_name?,
             language,
@@ -128,26 +117,19 @@ pub fn wealthyhood_request<'u>(
 }
 
 /// Wealthyhood's single address line: the street, then the house number after one space.
-fn line1(address: &mut Cow<'_, model::Address>) -> String {
-    match address {
-        Cow::Owned(address) => {
-            with_number(std::mem::take(&mut address.street), &address.house_number)
+fn line1(address: &model::Address) -> String {
+    match address
+        .house_number
+        .as_deref()
+        .filter(|number| !number.trim().is_empty())
+    {
+        Some(number) => {
+            let mut line = String::with_capacity(address.street.len() + 1 + number.len());
+            line.push_str(&address.street);
+            line.push(' ');
+            line.push_str(number);
+            line
         }
-        Cow::Borrowed(address) => {
-            let number = address.house_number.as_deref().map_or(0, str::len);
-            let mut street = String::with_capacity(address.street.len() + 1 + number);
-            street.push_str(&address.street);
-            with_number(street, &address.house_number)
-        }
+        None => address.street.clone(),
     }
-}
-
-/// `street`, then one space and the house number unless there is none (or it is blank).
-fn with_number(mut street: String, house_number: &Option<String>) -> String {
-    if let Some(number) = house_number.as_deref().filter(|n| !n.trim().is_empty()) {
-        street.reserve_exact(1 + number.len());
-        street.push(' ');
-        street.push_str(number);
-    }
-    street
 }

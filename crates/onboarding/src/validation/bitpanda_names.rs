@@ -16,7 +16,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 /// Most names are already in that form (the remembered facts of their characters, or else
 /// Unicode's quick check, prove it without normalising), and are then borrowed as they are: no
 /// copy, no normalisation pass.
-fn bitpanda_name(raw: &str) -> Cow<'_, str> {
+pub(crate) fn bitpanda_name(raw: &str) -> Cow<'_, str> {
     // The usual name: allowed characters that NFC leaves alone, known from the table.
     if raw.chars().all(|c| char_facts(c) & SENT_AS_IS != 0) {
         return Cow::Borrowed(raw);
@@ -29,16 +29,6 @@ fn bitpanda_name(raw: &str) -> Cow<'_, str> {
             .map(|c| if c == '\u{2019}' { '\'' } else { c })
             .collect(),
     )
-}
-
-/// [`bitpanda_name`] of a `String` handed over: the same `String` when it is already in that
-/// form, so a usual name is neither copied nor normalised.
-pub(crate) fn into_bitpanda_name(raw: String) -> String {
-    let normalised = match bitpanda_name(&raw) {
-        Cow::Borrowed(_) => None,
-        Cow::Owned(normalised) => Some(normalised),
-    };
-    normalised.unwrap_or(raw)
 }
 
 /// Whether `raw`, once in the form [`bitpanda_name`] gives it, is a Bitpanda name

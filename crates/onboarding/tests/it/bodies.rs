@@ -10,7 +10,7 @@ use fixtures::{update, user};
 
 #[test]
 fn body_bitpanda() {
-    let body = bitpanda_request(user()).expect("the fixture is valid for Bitpanda");
+    let body = bitpanda_request(&user()).expect("the fixture is valid for Bitpanda");
     insta::assert_json_snapshot!("body_bitpanda", body);
 }
 
@@ -26,7 +26,7 @@ fn body_bitpanda_byol() {
 
 #[test]
 fn body_wealthyhood() {
-    let body = wealthyhood_request(user()).expect("the fixture is valid for Wealthyhood");
+    let body = wealthyhood_request(&user()).expect("the fixture is valid for Wealthyhood");
     insta::assert_json_snapshot!("body_wealthyhood", body);
 }
 
@@ -49,7 +49,7 @@ fn given_names_are_joined_with_one_space_everywhere() {
 
 #[test]
 fn the_address_joins_for_wealthyhood_and_splits_for_btcdirect() {
-    let wealthyhood = serde_json::to_value(wealthyhood_request(user()).unwrap()).unwrap();
+    let wealthyhood = serde_json::to_value(wealthyhood_request(&user()).unwrap()).unwrap();
     assert_eq!(wealthyhood["address"]["line1"], "Ερμού 25");
     let btcdirect = serde_json::to_value(btcdirect_request(&update()).unwrap()).unwrap();
     assert_eq!(btcdirect["address"], "Ερμού");
@@ -72,7 +72,7 @@ fn the_address_joins_for_wealthyhood_and_splits_for_btcdirect() {
 
 #[test]
 fn wealthyhood_takes_one_nationality_from_citizenship() {
-    let body = serde_json::to_value(wealthyhood_request(user()).unwrap()).unwrap();
+    let body = serde_json::to_value(wealthyhood_request(&user()).unwrap()).unwrap();
     assert_eq!(body["nationality"], "GR");
     assert_eq!(body.get("nationalities"), None);
 }

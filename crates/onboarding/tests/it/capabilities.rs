@@ -30,8 +30,8 @@ fn parse<T: serde::de::DeserializeOwned>(neutral: &Value) -> T {
 /// The body `provider` receives for a neutral JSON document, or the report.
 fn body(provider: Provider, neutral: &Value) -> Result<Value, ValidationReport> {
     let request = match provider {
-        Provider::Bitpanda => serde_json::to_value(bitpanda_request(parse::<NewUser>(neutral))?),
-        Provider::Wealthyhood => serde_json::to_value(wealthyhood_request(parse::<NewUser>(neutral))?),
+        Provider::Bitpanda => serde_json::to_value(bitpanda_request(&parse(neutral))?),
+        Provider::Wealthyhood => serde_json::to_value(wealthyhood_request(&parse(neutral))?),
         Provider::BtcDirect => serde_json::to_value(btcdirect_request(&parse(neutral))?),
     };
     Ok(request.expect("a request serialises"))
@@ -181,11 +181,8 @@ fn pointer(path: &str) -> String {
 fn operations_are_what_the_mapping_functions_offer() {
     // The mapping functions' signatures are the operations: a NewUser for the two that create, a
     // UserUpdate for the one that updates. Asking otherwise does not compile.
-    // The two that create take the user borrowed or owned.
-    let _: fn(&NewUser) -> Result<_, ValidationReport> = |user| bitpanda_request(user);
-    let _: fn(NewUser) -> Result<_, ValidationReport> = |user| bitpanda_request(user);
-    let _: fn(&NewUser) -> Result<_, ValidationReport> = |user| wealthyhood_request(user);
-    let _: fn(NewUser) -> Result<_, ValidationReport> = |user| wealthyhood_request(user);
+    let _: fn(&NewUser) -> Result<_, ValidationReport> = bitpanda_request;
+    let _: fn(&NewUser) -> Result<_, ValidationReport> = wealthyhood_request;
     let _: fn(&UserUpdate) -> Result<_, ValidationReport> = btcdirect_request;
     assert_eq!(
         Provider::Bitpanda.capabilities().operations,
@@ -377,9 +374,8 @@ fn method_doc(file: &str, name: &str) -> String {
         .join("src")
         .join(file);
     let source = std::fs::read_to_string(&path).unwrap();
-    let at = ["(", "<"]
-        .iter()
-        .find_map(|after| source.find(&format!("pub async fn {name}{after}")))
+    let at = source
+        .find(&format!("pub async fn {name}("))
         .unwrap_or_else(|| panic!("{file}: no {name}"));
     source[..at]
         .lines()

@@ -61,7 +61,7 @@ fn wealthyhood_created() -> Value {
 async fn bitpanda_create_sends_the_mapped_body_with_the_bearer_token() {
     let server = MockServer::start().await;
     let expected =
-        serde_json::to_value(onboarding::mapping::bitpanda_request(user()).unwrap()).unwrap();
+        serde_json::to_value(onboarding::mapping::bitpanda_request(&user()).unwrap()).unwrap();
     Mock::given(method("POST"))
         .and(path("/v2/users"))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))

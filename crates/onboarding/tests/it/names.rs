@@ -53,7 +53,7 @@ fn user_named(family_name: &str) -> NewUser {
 
 /// The `last_name` the facade would send for `family_name`, or `None` when it refuses it.
 fn sent_last_name(family_name: &str) -> Option<String> {
-    let body = bitpanda_request(user_named(family_name)).ok()?;
+    let body = bitpanda_request(&user_named(family_name)).ok()?;
     let body = serde_json::to_value(body).expect("the body serialises");
     match &body["last_name"] {
         Value::String(name) => Some(name.clone()),
