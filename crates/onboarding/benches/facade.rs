@@ -11,11 +11,10 @@
 //!   Tokio runtime. `generated_client` calls the provider's generated client directly with the
 //!   same body, built once beforehand (the denominator of the targets); `generated_fresh_body`
 //!   does the same with a copy of that body made in each iteration (what a caller that builds each
-//!   user's body anew pays at the least); `facade_owned` hands the facade the user by value (a
-//!   copy made just before each iteration, not timed), so its values are moved into the request.
+//!   user's body anew pays at the least).
 //! - `body_<provider>`: `facade` = `mapping::<provider>_request(&user)` (validation and mapping)
 //!   followed by `serde_json::to_vec`, versus `generated_only` = `serde_json::to_vec` of the
-//!   already built generated request; `generated_fresh_body` and `facade_owned` as above.
+//!   already built generated request; `generated_fresh_body` as above.
 //!
 //! The user is the crate's test fixture (`tests/fixtures/user.json`), valid for both Bitpanda and
 //! Wealthyhood. Runs are kept short (1 s warm-up, 3 s measurement; `cargo bench` flags override).
@@ -29,7 +28,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, SystemTime};
 
 use criterion::measurement::WallTime;
-use criterion::{BatchSize, BenchmarkGroup, Criterion};
+use criterion::{BenchmarkGroup, Criterion};
 
 #[path = "support/paired.rs"]
 mod paired;
@@ -227,9 +226,6 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
                         .is_ok(),
                 );
             }),
-            owned: Routine::owned("facade_owned", &user, |user| {
-                black_box(runtime.block_on(facade.create_user(user)).is_ok());
-            }),
         },
     );
 
@@ -282,9 +278,6 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
                         .is_ok(),
                 );
             }),
-            owned: Routine::owned("facade_owned", &user, |user| {
-                black_box(runtime.block_on(facade.create_user(user)).is_ok());
-            }),
         },
     );
 }
@@ -310,10 +303,6 @@ fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
                 let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
                 black_box(serde_json::to_vec(&request).expect("serialises"));
             }),
-            owned: Routine::owned("facade_owned", &user, |user| {
-                let request = mapping::wealthyhood_request(user).expect("fixture maps");
-                black_box(serde_json::to_vec(&request).expect("serialises"));
-            }),
         },
     );
 
@@ -335,10 +324,6 @@ fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
                 let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
                 black_box(serde_json::to_vec(&request).expect("serialises"));
             }),
-            owned: Routine::owned("facade_owned", &user, |user| {
-                let request = mapping::bitpanda_request(user).expect("fixture maps");
-                black_box(serde_json::to_vec(&request).expect("serialises"));
-            }),
         },
     );
 }
@@ -347,60 +332,43 @@ fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
 /// variable `FACADE_BENCH_COUNT` is `group_name/<its name>:N`, exactly `N` times without
 /// criterion (and no other benchmark at all), each inside [`counted_run`]: its instructions are
 /// then counted with `valgrind --tool=callgrind --toggle-collect='*counted_run*'`, which leaves
-/// out everything else (the start-up, the input made for each iteration) (docs/performance.md).
-///
-/// Under criterion a routine with an input (`facade_owned`) has it made just before each
-/// iteration and times each iteration on its own (`BatchSize::PerIteration`): inputs made in a
-/// batch beforehand would have left the processor's caches by their turn, which no service that
-/// reads a user and creates it at once sees.
-fn bench<I>(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    group_name: &str,
-    routine: &mut Routine<'_, I>,
-    batch: BatchSize,
-) {
+/// out the start-up, the server and the warm-up calls (docs/performance.md).
+fn bench(group: &mut BenchmarkGroup<'_, WallTime>, group_name: &str, routine: &mut Routine<'_>) {
     match std::env::var("FACADE_BENCH_COUNT") {
         Ok(count) => {
             let (only, iterations) = count
                 .rsplit_once(':')
                 .expect("FACADE_BENCH_COUNT=group/name:N");
             if only == format!("{group_name}/{}", routine.name) {
-                let iterations = iterations.parse::<usize>().expect("a number of iterations");
-                for _ in 0..iterations {
-                    let input = (routine.setup)();
-                    counted_run(input, &mut routine.run);
+                for _ in 0..iterations.parse::<u64>().expect("a number of iterations") {
+                    counted_run(&mut routine.run);
                 }
             }
         }
         Err(_) => {
-            let Routine { name, setup, run } = routine;
-            group.bench_function(*name, |b| b.iter_batched(&mut *setup, &mut *run, batch));
+            group.bench_function(routine.name, |b| b.iter(&mut routine.run));
         }
     }
 }
 
-/// One iteration of a `FACADE_BENCH_COUNT` run, its input made just before: the only code
-/// callgrind counts (see [`bench`]).
+/// One iteration of a `FACADE_BENCH_COUNT` run: the only code callgrind counts (see [`bench`]).
 #[inline(never)]
-fn counted_run<I>(input: I, run: &mut impl FnMut(I)) {
-    run(input);
+fn counted_run(run: &mut dyn FnMut()) {
+    run();
 }
 
 /// The routines of one group, in the order they run.
 struct Group<'r> {
     /// `raw_reqwest`: the request written by hand (request groups only).
-    raw: Option<Routine<'r, ()>>,
+    raw: Option<Routine<'r>>,
     /// `generated_client` / `generated_only`: the generated client (or `to_vec`) given the body
     /// built once beforehand: the denominator of the targets.
-    baseline: Routine<'r, ()>,
+    baseline: Routine<'r>,
     /// `generated_fresh_body`: the same with a copy of that body made in each iteration, as a
-    /// caller that builds each user's body anew pays at least.
-    fresh: Routine<'r, ()>,
-    /// `facade`: the facade given the user borrowed (`&user`).
-    facade: Routine<'r, ()>,
-    /// `facade_owned`: the facade handed the user (`user`), a copy made just before each
-    /// iteration.
-    owned: Routine<'r, NewUser>,
+    /// caller that builds each user's body anew pays at the least.
+    fresh: Routine<'r>,
+    /// `facade`: the facade.
+    facade: Routine<'r>,
 }
 
 /// Measures `routines` as the criterion group `group_name`; then the paired ratios `facade` /
@@ -416,16 +384,14 @@ fn measure(
         mut baseline,
         mut fresh,
         mut facade,
-        mut owned,
     } = routines;
     let mut group = criterion.benchmark_group(group_name);
     if let Some(mut raw) = raw {
-        bench(&mut group, group_name, &mut raw, BatchSize::SmallInput);
+        bench(&mut group, group_name, &mut raw);
     }
-    bench(&mut group, group_name, &mut baseline, BatchSize::SmallInput);
-    bench(&mut group, group_name, &mut fresh, BatchSize::SmallInput);
-    bench(&mut group, group_name, &mut facade, BatchSize::SmallInput);
-    bench(&mut group, group_name, &mut owned, BatchSize::PerIteration);
+    bench(&mut group, group_name, &mut baseline);
+    bench(&mut group, group_name, &mut fresh);
+    bench(&mut group, group_name, &mut facade);
     group.finish();
     pair(pairs, group_name, &mut facade, &mut baseline);
     pair(pairs, group_name, &mut facade, &mut fresh);
@@ -436,11 +402,11 @@ const PAIRED_ROUNDS: usize = 31;
 
 /// Adds the paired ratio `numerator / denominator` of `group_name` to `pairs`, in a `cargo bench`
 /// run only (not under `FACADE_BENCH_COUNT`, nor in the single pass of `cargo test --benches`).
-fn pair<A, B>(
+fn pair(
     pairs: &mut Vec<PairedRatio>,
     group_name: &str,
-    numerator: &mut Routine<'_, A>,
-    denominator: &mut Routine<'_, B>,
+    numerator: &mut Routine<'_>,
+    denominator: &mut Routine<'_>,
 ) {
     if std::env::var_os("FACADE_BENCH_COUNT").is_some()
         || !std::env::args().any(|arg| arg == "--bench")
@@ -474,11 +440,6 @@ fn main() {
             ("create_user_wealthyhood", "facade", "generated_fresh_body"),
             (
                 "create_user_wealthyhood",
-                "facade_owned",
-                "generated_client",
-            ),
-            (
-                "create_user_wealthyhood",
                 "generated_fresh_body",
                 "generated_client",
             ),
@@ -486,7 +447,6 @@ fn main() {
             ("create_user_bitpanda", "generated_client", "raw_reqwest"),
             ("create_user_bitpanda", "facade", "generated_client"),
             ("create_user_bitpanda", "facade", "generated_fresh_body"),
-            ("create_user_bitpanda", "facade_owned", "generated_client"),
             (
                 "create_user_bitpanda",
                 "generated_fresh_body",
@@ -494,11 +454,9 @@ fn main() {
             ),
             ("body_wealthyhood", "facade", "generated_only"),
             ("body_wealthyhood", "facade", "generated_fresh_body"),
-            ("body_wealthyhood", "facade_owned", "generated_only"),
             ("body_wealthyhood", "generated_fresh_body", "generated_only"),
             ("body_bitpanda", "facade", "generated_only"),
             ("body_bitpanda", "facade", "generated_fresh_body"),
-            ("body_bitpanda", "facade_owned", "generated_only"),
             ("body_bitpanda", "generated_fresh_body", "generated_only"),
         ],
     );

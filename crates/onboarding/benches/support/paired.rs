@@ -4,8 +4,7 @@
 //! Criterion measures one routine after the other; on a shared machine the second may run at
 //! another speed than the first, and their ratio moves by several per cent from one run to the
 //! next. [`paired`] times `rounds` rounds; in each it runs both routines for the same number of
-//! iterations (sized to take about `ROUND` each, the order swapped every round; each iteration's
-//! input, such as the facade's own copy of the user, made before the clock starts) and takes the
+//! iterations (sized to take about `ROUND` each, the order swapped every round) and takes the
 //! ratio of the two times. It reports the median of the rounds' ratios and their interquartile
 //! range.
 
@@ -26,63 +25,40 @@ pub struct PairedRatio {
     pub rounds: usize,
 }
 
-/// One routine of a benchmark: its name, what each iteration is handed (made beforehand, not
-/// timed) and the iteration itself.
-pub struct Routine<'r, I> {
+/// One routine of a benchmark: its name and one iteration (what it computes is dropped inside
+/// it, so its drop is timed).
+pub struct Routine<'r> {
     /// The benchmark's function name (`facade`, `generated_client`, ...).
     pub name: &'static str,
-    /// Makes the input of one iteration; not timed.
-    pub setup: Box<dyn FnMut() -> I + 'r>,
-    /// One iteration: what it returns is dropped inside it, so its drop is timed.
-    pub run: Box<dyn FnMut(I) + 'r>,
+    /// One iteration.
+    pub run: Box<dyn FnMut() + 'r>,
 }
 
-impl<'r> Routine<'r, ()> {
-    /// A routine that needs no input.
-    pub fn plain(name: &'static str, mut run: impl FnMut() + 'r) -> Self {
+impl<'r> Routine<'r> {
+    /// The routine `name` running `run`.
+    pub fn plain(name: &'static str, run: impl FnMut() + 'r) -> Self {
         Self {
             name,
-            setup: Box::new(|| ()),
-            run: Box::new(move |()| run()),
-        }
-    }
-}
-
-impl<'r, T: Clone + 'r> Routine<'r, T> {
-    /// A routine handed its own copy of `value` each iteration (the copy is made beforehand and
-    /// not timed; dropping what is left of it is).
-    pub fn owned(name: &'static str, value: &'r T, run: impl FnMut(T) + 'r) -> Self {
-        Self {
-            name,
-            setup: Box::new(move || value.clone()),
             run: Box::new(run),
         }
     }
-}
 
-impl<I> Routine<'_, I> {
-    /// The inputs of `count` iterations.
-    pub fn inputs(&mut self, count: usize) -> Vec<I> {
-        (0..count).map(|_| (self.setup)()).collect()
-    }
-
-    /// Seconds taken by `count` iterations, their inputs made beforehand.
+    /// Seconds taken by `count` iterations.
     fn time(&mut self, count: usize) -> f64 {
-        let inputs = self.inputs(count);
         let started = Instant::now();
-        for input in inputs {
-            (self.run)(input);
+        for _ in 0..count {
+            (self.run)();
         }
         started.elapsed().as_secs_f64()
     }
 }
 
 /// Times `numerator` against `denominator` in `rounds` alternating rounds.
-pub fn paired<A, B>(
+pub fn paired(
     label: String,
     rounds: usize,
-    numerator: &mut Routine<'_, A>,
-    denominator: &mut Routine<'_, B>,
+    numerator: &mut Routine<'_>,
+    denominator: &mut Routine<'_>,
 ) -> PairedRatio {
     // Warm both up and size a round from the slower one.
     let iterations = {

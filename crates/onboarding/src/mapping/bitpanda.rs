@@ -10,7 +10,7 @@ use bitpanda_client::types::{
 use super::builder::{Builder, non_blank};
 use crate::model::{BitpandaExtension, BitpandaMode, NewUser, join_given_names};
 use crate::provider::Provider;
-use crate::validation::{ValidationReport, bitpanda_name, validate_bitpanda};
+use crate::validation::{ValidationReport, bitpanda_name, into_bitpanda_name, validate_bitpanda};
 
 /// Validates `user` for Bitpanda and builds the body of `POST /v2/users`.
 ///
@@ -75,14 +75,15 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
             given_text(user.phone.as_deref()),
             BitpandaPhone::try_from,
         );
-        let joined = (!user.given_names.is_empty())
-            .then(|| bitpanda_name(&join_given_names(&user.given_names)).into_owned());
-        let first_name = builder.convert_present(
-            "given_names",
-            "first_name",
-            joined.as_deref(),
-            BitpandaFirstName::try_from,
-        );
+        let first_name = (!user.given_names.is_empty())
+            .then(|| into_bitpanda_name(join_given_names(&user.given_names)))
+            .and_then(|joined| {
+                builder.convert(
+                    "given_names",
+                    "first_name",
+                    BitpandaFirstName::try_from(joined),
+                )
+            });
         let family_name = bitpanda_name(&user.family_name);
         let last_name = builder.convert_present(
             "family_name",
@@ -127,7 +128,7 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
     let first_name = builder.convert(
         "given_names",
         "first_name",
-        BitpandaFirstName::try_from(&*bitpanda_name(&join_given_names(&user.given_names))),
+        BitpandaFirstName::try_from(into_bitpanda_name(join_given_names(&user.given_names))),
     );
     let last_name = builder.convert(
         "family_name",

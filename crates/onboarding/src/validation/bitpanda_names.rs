@@ -31,6 +31,16 @@ pub(crate) fn bitpanda_name(raw: &str) -> Cow<'_, str> {
     )
 }
 
+/// [`bitpanda_name`] of a `String` handed over: the same `String` when it is already in that
+/// form, so a usual name is neither copied nor normalised.
+pub(crate) fn into_bitpanda_name(raw: String) -> String {
+    let normalised = match bitpanda_name(&raw) {
+        Cow::Borrowed(_) => None,
+        Cow::Owned(normalised) => Some(normalised),
+    };
+    normalised.unwrap_or(raw)
+}
+
 /// Whether `raw`, once in the form [`bitpanda_name`] gives it, is a Bitpanda name
 /// ([`is_bitpanda_name`]). The usual name is settled in one pass over the remembered facts of its
 /// characters; any other is normalised first.
@@ -114,6 +124,16 @@ mod tests {
             .and_then(|rest| rest.strip_suffix('"'))
             .unwrap_or_else(|| panic!("unexpected refusal: {message}"))
             .to_owned()
+    }
+
+    #[test]
+    fn a_name_handed_over_is_kept_when_already_in_form_and_normalised_otherwise() {
+        let usual = String::from("Παπαδόπουλος");
+        let at = usual.as_ptr();
+        let kept = into_bitpanda_name(usual);
+        assert_eq!((kept.as_str(), kept.as_ptr()), ("Παπαδόπουλος", at));
+        // A combining accent is composed, the typographic apostrophe folded.
+        assert_eq!(into_bitpanda_name("Rene\u{301} O\u{2019}Brien".into()), "René O'Brien");
     }
 
     #[test]

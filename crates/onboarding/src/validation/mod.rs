@@ -26,7 +26,7 @@ use crate::model::{NewUser, UserUpdate};
 use crate::provider::Provider;
 use checker::Checker;
 
-pub(crate) use bitpanda_names::bitpanda_name;
+pub(crate) use bitpanda_names::{bitpanda_name, into_bitpanda_name};
 pub use report::{NO_PROVIDER_FIELD, ValidationReport, Violation};
 
 /// Checks `user` against Bitpanda's rules for its [`crate::BitpandaMode`].
