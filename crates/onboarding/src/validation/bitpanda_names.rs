@@ -133,7 +133,10 @@ mod tests {
         let kept = into_bitpanda_name(usual);
         assert_eq!((kept.as_str(), kept.as_ptr()), ("Παπαδόπουλος", at));
         // A combining accent is composed, the typographic apostrophe folded.
-        assert_eq!(into_bitpanda_name("Rene\u{301} O\u{2019}Brien".into()), "René O'Brien");
+        assert_eq!(
+            into_bitpanda_name("Rene\u{301} O\u{2019}Brien".into()),
+            "René O'Brien"
+        );
     }
 
     #[test]
