@@ -205,28 +205,18 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
         criterion,
         pairs,
         "create_user_wealthyhood",
-        Group {
-            raw: Some(Routine::plain("raw_reqwest", || {
+        create_user_group(
+            || {
                 black_box(runtime.block_on(raw_create()));
-            })),
-            baseline: Routine::plain("generated_client", || {
-                black_box(runtime.block_on(generated.create_user(&body)).is_ok());
-            }),
-            fresh: Routine::plain("generated_fresh_body", || {
-                black_box(
-                    runtime
-                        .block_on(generated.create_user(&black_box(&body).clone()))
-                        .is_ok(),
-                );
-            }),
-            facade: Routine::plain("facade", || {
-                black_box(
-                    runtime
-                        .block_on(facade.create_user(black_box(&user)))
-                        .is_ok(),
-                );
-            }),
-        },
+            },
+            &|body| runtime.block_on(generated.create_user(body)).is_ok(),
+            &body,
+            || {
+                runtime
+                    .block_on(facade.create_user(black_box(&user)))
+                    .is_ok()
+            },
+        ),
     );
 
     // Bitpanda.
@@ -257,28 +247,18 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
         criterion,
         pairs,
         "create_user_bitpanda",
-        Group {
-            raw: Some(Routine::plain("raw_reqwest", || {
+        create_user_group(
+            || {
                 black_box(runtime.block_on(raw_create()));
-            })),
-            baseline: Routine::plain("generated_client", || {
-                black_box(runtime.block_on(generated.create_user_v2(&body)).is_ok());
-            }),
-            fresh: Routine::plain("generated_fresh_body", || {
-                black_box(
-                    runtime
-                        .block_on(generated.create_user_v2(&black_box(&body).clone()))
-                        .is_ok(),
-                );
-            }),
-            facade: Routine::plain("facade", || {
-                black_box(
-                    runtime
-                        .block_on(facade.create_user(black_box(&user)))
-                        .is_ok(),
-                );
-            }),
-        },
+            },
+            &|body| runtime.block_on(generated.create_user_v2(body)).is_ok(),
+            &body,
+            || {
+                runtime
+                    .block_on(facade.create_user(black_box(&user)))
+                    .is_ok()
+            },
+        ),
     );
 }
 
@@ -290,20 +270,10 @@ fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
         criterion,
         pairs,
         "body_wealthyhood",
-        Group {
-            raw: None,
-            baseline: Routine::plain("generated_only", || {
-                black_box(serde_json::to_vec(black_box(&built)).expect("serialises"));
-            }),
-            fresh: Routine::plain("generated_fresh_body", || {
-                let request = black_box(&built).clone();
-                black_box(serde_json::to_vec(&request).expect("serialises"));
-            }),
-            facade: Routine::plain("facade", || {
-                let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
-                black_box(serde_json::to_vec(&request).expect("serialises"));
-            }),
-        },
+        body_group(&built, || {
+            let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
+            serde_json::to_vec(&request).expect("serialises")
+        }),
     );
 
     let built = mapping::bitpanda_request(&user).expect("fixture maps");
@@ -311,20 +281,10 @@ fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
         criterion,
         pairs,
         "body_bitpanda",
-        Group {
-            raw: None,
-            baseline: Routine::plain("generated_only", || {
-                black_box(serde_json::to_vec(black_box(&built)).expect("serialises"));
-            }),
-            fresh: Routine::plain("generated_fresh_body", || {
-                let request = black_box(&built).clone();
-                black_box(serde_json::to_vec(&request).expect("serialises"));
-            }),
-            facade: Routine::plain("facade", || {
-                let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
-                black_box(serde_json::to_vec(&request).expect("serialises"));
-            }),
-        },
+        body_group(&built, || {
+            let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
+            serde_json::to_vec(&request).expect("serialises")
+        }),
     );
 }
 
@@ -369,6 +329,49 @@ struct Group<'r> {
     fresh: Routine<'r>,
     /// `facade`: the facade.
     facade: Routine<'r>,
+}
+
+/// A create-user group: the hand-written request `raw`, the generated client's call `send` given
+/// the `body` built once and then a copy of it made per call, and the `facade`.
+fn create_user_group<'r, B: Clone>(
+    raw: impl FnMut() + 'r,
+    send: &'r impl Fn(&B) -> bool,
+    body: &'r B,
+    mut facade: impl FnMut() -> bool + 'r,
+) -> Group<'r> {
+    Group {
+        raw: Some(Routine::plain("raw_reqwest", raw)),
+        baseline: Routine::plain("generated_client", move || {
+            black_box(send(black_box(body)));
+        }),
+        fresh: Routine::plain("generated_fresh_body", move || {
+            black_box(send(&black_box(body).clone()));
+        }),
+        facade: Routine::plain("facade", move || {
+            black_box(facade());
+        }),
+    }
+}
+
+/// A request-body group: `to_vec` of the request `built` once, of a copy of it made per
+/// iteration, and the `facade`'s validation, mapping and `to_vec`.
+fn body_group<'r, B: Clone + serde::Serialize>(
+    built: &'r B,
+    mut facade: impl FnMut() -> Vec<u8> + 'r,
+) -> Group<'r> {
+    Group {
+        raw: None,
+        baseline: Routine::plain("generated_only", move || {
+            black_box(serde_json::to_vec(black_box(built)).expect("serialises"));
+        }),
+        fresh: Routine::plain("generated_fresh_body", move || {
+            let request = black_box(built).clone();
+            black_box(serde_json::to_vec(&request).expect("serialises"));
+        }),
+        facade: Routine::plain("facade", move || {
+            black_box(facade());
+        }),
+    }
 }
 
 /// Measures `routines` as the criterion group `group_name`; then the paired ratios `facade` /
