@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use quote::ToTokens;
 
-use syn::{Block, Expr, ImplItem, Item, ItemImpl, Stmt};
+use syn::{Block, Expr, ImplItem, ItemImpl, Stmt};
 
 /// Rewrites every checked string type of `file` as the module documentation says; returns how
 /// many types were rewritten.
@@ -25,11 +25,11 @@ pub fn apply(file: &mut syn::File) -> usize {
     // to call a `TryFrom<String>` that still calls it back.
     let mut checks = BTreeMap::new();
     let mut parses_string = BTreeSet::new();
-    for_each_impl(&mut file.items, &mut |block| {
+    crate::bodies::each_impl(file, |block| {
         let Some(name) = self_type_name(block) else {
             return;
         };
-        let from_str = trait_impl_for(block, "FromStr").is_some();
+        let from_str = implements(block, "FromStr");
         let try_from_string = is_try_from_string(block);
         let Some(body) = only_function_body(block) else {
             return;
@@ -41,18 +41,15 @@ pub fn apply(file: &mut syn::File) -> usize {
         }
     });
     checks.retain(|name, _| parses_string.contains(name));
-    for_each_impl(&mut file.items, &mut |block| {
+    crate::bodies::each_impl(file, |block| {
         let Some(name) = self_type_name(block) else {
             return;
         };
         let Some(stmts) = checks.get(&name) else {
             return;
         };
-        let (from_str, try_from_string) = (
-            trait_impl_for(block, "FromStr").is_some(),
-            is_try_from_string(block),
-        );
-        let deserialize = trait_impl_for(block, "Deserialize").is_some();
+        let (from_str, try_from_string) = (implements(block, "FromStr"), is_try_from_string(block));
+        let deserialize = implements(block, "Deserialize");
         let Some(body) = only_function_body(block) else {
             return;
         };
@@ -75,21 +72,6 @@ pub fn apply(file: &mut syn::File) -> usize {
     checks.len()
 }
 
-/// Calls `visit` on every `impl` block of `items`, looking inside inline modules.
-fn for_each_impl(items: &mut [Item], visit: &mut impl FnMut(&mut ItemImpl)) {
-    for item in items {
-        match item {
-            Item::Impl(block) => visit(block),
-            Item::Mod(module) => {
-                if let Some((_, items)) = &mut module.content {
-                    for_each_impl(items, visit);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The last segment of the implementing type's path (`BitpandaPhone`).
 fn self_type_name(block: &ItemImpl) -> Option<String> {
     let syn::Type::Path(path) = &*block.self_ty else {
@@ -98,12 +80,13 @@ fn self_type_name(block: &ItemImpl) -> Option<String> {
     Some(path.path.segments.last()?.ident.to_string())
 }
 
-/// The implementing type's name when `block` implements a trait whose path ends in `trait_name`.
-fn trait_impl_for(block: &ItemImpl, trait_name: &str) -> Option<String> {
-    let (path, _) = block.trait_.as_ref()?;
-    (path.segments.last()?.ident == trait_name)
-        .then(|| self_type_name(block))
-        .flatten()
+/// Whether `block` implements a trait whose path ends in `trait_name`.
+fn implements(block: &ItemImpl, trait_name: &str) -> bool {
+    block
+        .trait_
+        .as_ref()
+        .and_then(|(path, _)| path.segments.last())
+        .is_some_and(|last| last.ident == trait_name)
 }
 
 /// Whether `block` is `impl TryFrom<String> for …` (the standard library's `String`).
@@ -162,13 +145,16 @@ fn deserialize_without_copy(body: &mut Block) {
     let Expr::MethodCall(parse) = &*map_err.receiver else {
         return;
     };
-    let read: Expr = syn::parse_quote!(::std::string::String::deserialize(deserializer)?);
     if map_err.method != "map_err"
         || parse.method != "parse"
-        || !same(&parse.receiver, &read.to_token_stream().to_string())
+        || !same(
+            &parse.receiver,
+            "::std::string::String::deserialize(deserializer)?",
+        )
     {
         return;
     }
+    let read = &parse.receiver;
     *map_err.receiver = syn::parse_quote!(
         <Self as ::std::convert::TryFrom<::std::string::String>>::try_from(#read)
     );
