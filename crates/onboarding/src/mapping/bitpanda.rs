@@ -75,15 +75,14 @@ pub fn bitpanda_request(user: &NewUser) -> Result<CreateUserRequest, ValidationR
             given_text(user.phone.as_deref()),
             BitpandaPhone::try_from,
         );
-        let first_name = (!user.given_names.is_empty())
-            .then(|| into_bitpanda_name(join_given_names(&user.given_names)))
-            .and_then(|joined| {
-                builder.convert(
-                    "given_names",
-                    "first_name",
-                    BitpandaFirstName::try_from(joined),
-                )
-            });
+        let joined = (!user.given_names.is_empty())
+            .then(|| into_bitpanda_name(join_given_names(&user.given_names)));
+        let first_name = builder.convert_present(
+            "given_names",
+            "first_name",
+            joined,
+            BitpandaFirstName::try_from,
+        );
         let family_name = bitpanda_name(&user.family_name);
         let last_name = builder.convert_present(
             "family_name",

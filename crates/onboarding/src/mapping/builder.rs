@@ -45,12 +45,12 @@ impl Builder {
 
     /// [`convert`](Self::convert) of an optional value: `None` stays `None`, a present value is
     /// converted (or recorded as refused).
-    pub(super) fn convert_present<'v, T, E: Display>(
+    pub(super) fn convert_present<V, T, E: Display>(
         &mut self,
         field: &str,
         provider_field: &str,
-        value: Option<&'v str>,
-        conversion: impl FnOnce(&'v str) -> Result<T, E>,
+        value: Option<V>,
+        conversion: impl FnOnce(V) -> Result<T, E>,
     ) -> Option<T> {
         value.and_then(|value| self.convert(field, provider_field, conversion(value)))
     }
