@@ -174,7 +174,7 @@ async fn raw_post(
 // ---------------------------------------------------------------------------------------------
 // The benchmarks.
 
-fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<PairedRatio>) {
+fn create_user(criterion: &mut Criterion, runtime: &Runtime, results: &mut Results) {
     let user = user();
     let mut authorization =
         HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("header value");
@@ -203,7 +203,7 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
     assert_eq!(created.id(), Some(runtime.block_on(raw_create()).as_str()));
     measure(
         criterion,
-        pairs,
+        results,
         "create_user_wealthyhood",
         create_user_group(
             || {
@@ -245,7 +245,7 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
     assert_eq!(created.id(), Some(runtime.block_on(raw_create()).as_str()));
     measure(
         criterion,
-        pairs,
+        results,
         "create_user_bitpanda",
         create_user_group(
             || {
@@ -262,13 +262,13 @@ fn create_user(criterion: &mut Criterion, runtime: &Runtime, pairs: &mut Vec<Pai
     );
 }
 
-fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
+fn request_body(criterion: &mut Criterion, results: &mut Results) {
     let user = user();
 
     let built = mapping::wealthyhood_request(&user).expect("fixture maps");
     measure(
         criterion,
-        pairs,
+        results,
         "body_wealthyhood",
         body_group(&built, || {
             let request = mapping::wealthyhood_request(black_box(&user)).expect("fixture maps");
@@ -279,7 +279,7 @@ fn request_body(criterion: &mut Criterion, pairs: &mut Vec<PairedRatio>) {
     let built = mapping::bitpanda_request(&user).expect("fixture maps");
     measure(
         criterion,
-        pairs,
+        results,
         "body_bitpanda",
         body_group(&built, || {
             let request = mapping::bitpanda_request(black_box(&user)).expect("fixture maps");
@@ -374,12 +374,23 @@ fn body_group<'r, B: Clone + serde::Serialize>(
     }
 }
 
-/// Measures `routines` as the criterion group `group_name`; then the paired ratios `facade` /
-/// the baseline and `facade` / `generated_fresh_body`.
+/// What the run prints at its end: the criterion ratios to read from its estimates, and the
+/// paired ratios measured.
+#[derive(Default)]
+struct Results {
+    /// `(group, numerator, denominator)` of every ratio of criterion's estimates.
+    ratios: Vec<(&'static str, &'static str, &'static str)>,
+    /// The paired ratios.
+    pairs: Vec<PairedRatio>,
+}
+
+/// Measures `routines` as the criterion group `group_name`, lists the ratios of its estimates
+/// to print, then measures the paired ratios `facade` / the baseline and `facade` /
+/// `generated_fresh_body`.
 fn measure(
     criterion: &mut Criterion,
-    pairs: &mut Vec<PairedRatio>,
-    group_name: &str,
+    results: &mut Results,
+    group_name: &'static str,
     routines: Group<'_>,
 ) {
     let Group {
@@ -391,13 +402,22 @@ fn measure(
     let mut group = criterion.benchmark_group(group_name);
     if let Some(mut raw) = raw {
         bench(&mut group, group_name, &mut raw);
+        results.ratios.extend([
+            (group_name, facade.name, raw.name),
+            (group_name, baseline.name, raw.name),
+        ]);
     }
     bench(&mut group, group_name, &mut baseline);
     bench(&mut group, group_name, &mut fresh);
     bench(&mut group, group_name, &mut facade);
     group.finish();
-    pair(pairs, group_name, &mut facade, &mut baseline);
-    pair(pairs, group_name, &mut facade, &mut fresh);
+    results.ratios.extend([
+        (group_name, facade.name, baseline.name),
+        (group_name, facade.name, fresh.name),
+        (group_name, fresh.name, baseline.name),
+    ]);
+    pair(&mut results.pairs, group_name, &mut facade, &mut baseline);
+    pair(&mut results.pairs, group_name, &mut facade, &mut fresh);
 }
 
 /// Rounds of each paired ratio: about 1.3 s per pair.
@@ -430,38 +450,10 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio runtime");
-    let mut pairs = Vec::new();
-    create_user(&mut criterion, &runtime, &mut pairs);
-    request_body(&mut criterion, &mut pairs);
+    let mut results = Results::default();
+    create_user(&mut criterion, &runtime, &mut results);
+    request_body(&mut criterion, &mut results);
     criterion.final_summary();
-    print_ratios(
-        started,
-        &[
-            ("create_user_wealthyhood", "facade", "raw_reqwest"),
-            ("create_user_wealthyhood", "generated_client", "raw_reqwest"),
-            ("create_user_wealthyhood", "facade", "generated_client"),
-            ("create_user_wealthyhood", "facade", "generated_fresh_body"),
-            (
-                "create_user_wealthyhood",
-                "generated_fresh_body",
-                "generated_client",
-            ),
-            ("create_user_bitpanda", "facade", "raw_reqwest"),
-            ("create_user_bitpanda", "generated_client", "raw_reqwest"),
-            ("create_user_bitpanda", "facade", "generated_client"),
-            ("create_user_bitpanda", "facade", "generated_fresh_body"),
-            (
-                "create_user_bitpanda",
-                "generated_fresh_body",
-                "generated_client",
-            ),
-            ("body_wealthyhood", "facade", "generated_only"),
-            ("body_wealthyhood", "facade", "generated_fresh_body"),
-            ("body_wealthyhood", "generated_fresh_body", "generated_only"),
-            ("body_bitpanda", "facade", "generated_only"),
-            ("body_bitpanda", "facade", "generated_fresh_body"),
-            ("body_bitpanda", "generated_fresh_body", "generated_only"),
-        ],
-    );
-    print_paired(&pairs);
+    print_ratios(started, &results.ratios);
+    print_paired(&results.pairs);
 }
