@@ -129,16 +129,15 @@ impl Ledger {
         }
         // The first line of each key among these rows; a later one repeats it.
         let mut first: HashMap<&str, usize> = HashMap::with_capacity(rows.len());
-        let mut fresh: Vec<&NewRow> = Vec::with_capacity(rows.len());
-        let mut fresh_index: Vec<usize> = Vec::with_capacity(rows.len());
+        // The first row of each key, with its index among `rows`.
+        let mut fresh: Vec<(usize, &NewRow)> = Vec::with_capacity(rows.len());
         let mut repeats: Vec<(usize, usize)> = Vec::new();
         for (index, row) in rows.iter().enumerate() {
             match first.entry(row.key.as_str()) {
                 Entry::Occupied(earlier) => repeats.push((index, *earlier.get())),
                 Entry::Vacant(slot) => {
                     slot.insert(index);
-                    fresh.push(row);
-                    fresh_index.push(index);
+                    fresh.push((index, row));
                 }
             }
         }
@@ -155,7 +154,7 @@ impl Ledger {
                 marks.rows(piece.len(), COLUMNS)
             );
             let mut query = sqlx::query(&sql);
-            for row in piece {
+            for (_, row) in piece {
                 let (state, kind, fields) = match &row.rejected {
                     Some(problem) => (
                         State::Rejected,
@@ -201,7 +200,7 @@ impl Ledger {
                     marks.list(piece.len())
                 );
                 let mut query = sqlx::query(&sql).bind(provider.name());
-                for row in piece {
+                for (_, row) in piece {
                     query = query.bind(row.key.as_str());
                 }
                 for found in query.fetch_all(&mut *tx).await.map_err(|e| self.error(e))? {
@@ -227,7 +226,7 @@ impl Ledger {
         }
         tx.commit().await.map_err(|e| self.error(e))?;
         let mut conflicts: Vec<(usize, LoadConflict)> = Vec::new();
-        for (row, index) in fresh.iter().zip(fresh_index) {
+        for &(index, row) in &fresh {
             match held.get(&row.key) {
                 // Held already: this line loaded before (or by another worker, which sends
                 // it), or another line under the same key (an earlier group's included).
